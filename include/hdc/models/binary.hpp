@@ -1,0 +1,245 @@
+// hdc/models/binary.hpp - Binary Spatter Codes (BSC): packed bits, XOR binding, majority bundling.
+//
+// Bit i lives in bit i % 64 of word i / 64; bits past the dimension (in the last word and in the
+// zero padding up to a 64-byte line) are always zero. Similarity is 1 - 2 * hamming / D, i.e. the
+// cosine of the bipolar images (bit 0 -> +1, bit 1 -> -1), which makes BSC and MAP-B isomorphic.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "../core/algebra.hpp"
+#include "../core/error.hpp"
+#include "../core/extent.hpp"
+#include "../core/rng.hpp"
+#include "../core/storage.hpp"
+#include "../simd/bitwise.hpp"
+#include "common.hpp"
+
+namespace hdc {
+
+template <std::size_t D>
+class binary_accumulator;
+
+/// A binary hypervector of D bits (D may be hdc::dynamic).
+template <std::size_t D = dynamic>
+class binary {
+public:
+    /// The compile-time dimension, or hdc::dynamic.
+    static constexpr std::size_t extent = D;
+    using word_type = std::uint64_t;
+    using accumulator_type = binary_accumulator<D>;
+
+    /// All-zero vector (the identity of XOR binding); for hdc::dynamic, an empty vector.
+    binary() : binary(D == dynamic ? 0 : D, nocheck{}) {}
+    /// All-zero vector of the given dimension (must equal D when D is fixed; must be positive).
+    explicit binary(std::size_t dim) : binary(detail::resolve_dim<D>(dim), nocheck{}) {}
+
+    /// The dimension in bits.
+    std::size_t dim() const noexcept { return dim_.get(); }
+    /// Number of 64-bit words that hold the bits (the last may be partly used).
+    std::size_t word_count() const noexcept { return (dim() + 63) / 64; }
+    /// The packed words, tail bits zero.
+    std::span<const word_type> words() const noexcept { return {words_.data(), word_count()}; }
+    /// Pointer to the words (64-byte aligned, readable up to padded_word_count()).
+    const word_type* data() const noexcept { return words_.data(); }
+    word_type* data() noexcept { return words_.data(); }
+    /// Allocated words: word_count() rounded up to a whole 64-byte line, padding zero.
+    std::size_t padded_word_count() const noexcept { return words_.padded_size(); }
+
+    /// Bit i (0 or 1). No bounds check.
+    bool operator[](std::size_t i) const noexcept { return (words_[i / 64] >> (i % 64)) & 1u; }
+    /// Sets bit i. Throws invalid_parameter if i is out of range.
+    void set(std::size_t i, bool value) {
+        if (i >= dim())
+            throw invalid_parameter("binary::set: bit " + std::to_string(i) +
+                                    " out of range for dimension " + std::to_string(dim()));
+        const word_type mask = word_type{1} << (i % 64);
+        words_[i / 64] = value ? (words_[i / 64] | mask) : (words_[i / 64] & ~mask);
+    }
+
+    /// A vector built from packed words; throws if the count is wrong or tail bits are set.
+    static binary from_words(std::span<const word_type> w, std::size_t dim = D) {
+        binary v(dim);
+        if (w.size() != v.word_count())
+            throw invalid_parameter("binary::from_words: " + std::to_string(w.size()) +
+                                    " words given for dimension " + std::to_string(dim) +
+                                    " (expected " + std::to_string(v.word_count()) + ")");
+        for (std::size_t i = 0; i < w.size(); ++i) v.words_[i] = w[i];
+        if (v.tail_mask() & v.words_[v.word_count() - 1])
+            throw invalid_parameter("binary::from_words: bits set beyond dimension " +
+                                    std::to_string(dim));
+        return v;
+    }
+
+    /// i.i.d. fair bits from gen: one 64-bit draw per word, the last word masked.
+    static binary random(rng& gen, std::size_t dim = D) {
+        binary v(dim);
+        gen.fill({v.words_.data(), v.word_count()});
+        v.words_[v.word_count() - 1] &= ~v.tail_mask();
+        return v;
+    }
+
+    friend bool operator==(const binary& a, const binary& b) noexcept {
+        return a.words_ == b.words_ && a.dim() == b.dim();
+    }
+
+private:
+    struct nocheck {};
+    binary(std::size_t dim, nocheck) : dim_(dim), words_((dim + 63) / 64) {}
+
+    /// Mask of the unused high bits of the last word (0 when D is a multiple of 64).
+    word_type tail_mask() const noexcept {
+        return dim() % 64 ? ~((word_type{1} << (dim() % 64)) - 1) : 0;
+    }
+
+    [[no_unique_address]] detail::dim_store<D> dim_;
+    aligned_buffer<word_type> words_;
+};
+
+/// XOR binding; self-inverse and commutative.
+template <std::size_t D>
+binary<D> bind(const binary<D>& a, const binary<D>& b) {
+    detail::check_same_dim("bind", a.dim(), b.dim());
+    binary<D> out(a.dim());
+    simd::xor_words(a.data(), b.data(), out.data(), a.word_count());
+    return out;
+}
+
+/// Inverse of bind: unbind(bind(a, b), a) == b. XOR is its own inverse.
+template <std::size_t D>
+binary<D> unbind(const binary<D>& c, const binary<D>& a) {
+    detail::check_same_dim("unbind", c.dim(), a.dim());
+    binary<D> out(c.dim());
+    simd::xor_words(c.data(), a.data(), out.data(), c.word_count());
+    return out;
+}
+
+/// Cyclic shift right by k bits (bit i moves to i + k); negative k shifts left.
+template <std::size_t D>
+binary<D> permute(const binary<D>& a, std::ptrdiff_t k) {
+    binary<D> out(a.dim());
+    simd::rotate_bits(a.data(), out.data(), a.dim(), detail::shift_amount(k, a.dim()));
+    return out;
+}
+
+/// Number of differing bits.
+template <std::size_t D>
+std::size_t hamming(const binary<D>& a, const binary<D>& b) {
+    detail::check_same_dim("hamming", a.dim(), b.dim());
+    return static_cast<std::size_t>(simd::hamming_words(a.data(), b.data(), a.word_count()));
+}
+
+/// Dot product of the bipolar images (bit 0 -> +1, bit 1 -> -1): D - 2 * hamming.
+template <std::size_t D>
+std::int64_t dot(const binary<D>& a, const binary<D>& b) {
+    return static_cast<std::int64_t>(a.dim()) - 2 * static_cast<std::int64_t>(hamming(a, b));
+}
+
+/// Cosine of the bipolar images; equal to similarity.
+template <std::size_t D>
+double cosine(const binary<D>& a, const binary<D>& b) {
+    return static_cast<double>(dot(a, b)) / static_cast<double>(a.dim());
+}
+
+/// Normalised similarity 1 - 2 * hamming / D: 1 identical, ~0 unrelated, -1 complementary.
+template <std::size_t D>
+double similarity(const binary<D>& a, const binary<D>& b) {
+    return cosine(a, b);
+}
+
+/// Number of positions where both vectors have a 1.
+template <std::size_t D>
+std::size_t overlap(const binary<D>& a, const binary<D>& b) {
+    detail::check_same_dim("overlap", a.dim(), b.dim());
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < a.word_count(); ++i)
+        n += static_cast<std::size_t>(std::popcount(a.data()[i] & b.data()[i]));
+    return n;
+}
+
+/// The un-normalised bundle of binary vectors (the BSC counterpart of MAP-I): per position the
+/// signed vote sum s_i = sum of w * (1 - 2 bit_i). result() is the majority: bit 1 where s_i < 0,
+/// 0 where s_i > 0, and the bit of a fixed tie-break vector where s_i = 0 (this equals adding the
+/// tie-break vector to every even-sized bundle). Weights must be integers.
+template <std::size_t D>
+class binary_accumulator {
+public:
+    using vector_type = binary<D>;
+
+    binary_accumulator() requires(D != dynamic) : binary_accumulator(D) {}
+    /// An empty accumulator for vectors of dimension dim.
+    explicit binary_accumulator(std::size_t dim) : dim_(detail::resolve_dim<D>(dim)), sums_(dim) {}
+
+    std::size_t dim() const noexcept { return dim_.get(); }
+    /// Total weight added so far (adds minus subtracts).
+    double count() const noexcept { return static_cast<double>(count_); }
+    /// The signed vote sums, one per position.
+    std::span<const std::int32_t> sums() const noexcept { return sums_.span(); }
+
+    /// Adds one vote for v.
+    void add(const vector_type& v) { add_weighted(v, 1); }
+    /// Adds an integer weight of votes for v (negative weights vote against it).
+    void add(const vector_type& v, double weight) {
+        add_weighted(v, detail::integer_weight(weight, "binary"));
+    }
+    /// Removes one vote for v.
+    void subtract(const vector_type& v) { add_weighted(v, -1); }
+    /// Adds the votes of another accumulator: equal to adding its vectors here.
+    void merge(const binary_accumulator& other) {
+        detail::check_same_dim("binary_accumulator::merge", dim(), other.dim());
+        for (std::size_t i = 0; i < dim(); ++i) sums_[i] += other.sums_[i];
+        count_ += other.count_;
+    }
+    /// Forgets every vote.
+    void clear() noexcept {
+        for (auto& s : sums_) s = 0;
+        count_ = 0;
+    }
+
+    /// The majority vector (ties broken by the fixed tie-break vector).
+    vector_type result() const {
+        const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
+        vector_type out(dim());
+        auto* w = out.data();
+        for (std::size_t i = 0; i < dim(); ++i) {
+            const std::int32_t s = sums_[i];
+            const bool bit = s < 0 || (s == 0 && tie[i]);
+            w[i / 64] |= static_cast<std::uint64_t>(bit) << (i % 64);
+        }
+        return out;
+    }
+
+    /// Dot product of the vote sums with the bipolar image of v.
+    friend std::int64_t dot(const binary_accumulator& acc, const vector_type& v) {
+        detail::check_same_dim("dot", acc.dim(), v.dim());
+        std::int64_t d = 0;
+        for (std::size_t i = 0; i < acc.dim(); ++i) d += v[i] ? -acc.sums_[i] : acc.sums_[i];
+        return d;
+    }
+    /// Cosine between the vote sums and the bipolar image of v (0 for an empty accumulator).
+    friend double similarity(const binary_accumulator& acc, const vector_type& v) {
+        const std::int64_t d = dot(acc, v);
+        double norm2 = 0;
+        for (auto s : acc.sums_) norm2 += static_cast<double>(s) * s;
+        if (norm2 == 0) return 0.0;
+        return static_cast<double>(d) / std::sqrt(norm2 * static_cast<double>(acc.dim()));
+    }
+
+private:
+    void add_weighted(const vector_type& v, std::int32_t w) {
+        detail::check_same_dim("binary_accumulator::add", dim(), v.dim());
+        for (std::size_t i = 0; i < dim(); ++i) sums_[i] += v[i] ? -w : w;
+        count_ += w;
+    }
+
+    [[no_unique_address]] detail::dim_store<D> dim_;
+    aligned_buffer<std::int32_t> sums_;
+    std::int64_t count_ = 0;
+};
+
+}  // namespace hdc

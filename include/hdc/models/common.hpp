@@ -1,0 +1,45 @@
+// hdc/models/common.hpp - small pieces shared by the model headers.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <type_traits>
+
+#include "../core/error.hpp"
+
+namespace hdc::detail {
+
+/// k reduced to [0, n): the right shift equivalent to a shift by k (negative k shifts left).
+constexpr std::size_t shift_amount(std::ptrdiff_t k, std::size_t n) noexcept {
+    const auto m = static_cast<std::ptrdiff_t>(n);
+    return static_cast<std::size_t>(((k % m) + m) % m);
+}
+
+/// out[(i + k) % n] = a[i]: cyclic shift of n trivially copyable elements toward higher
+/// indices (0 <= k < n); a and out must not overlap.
+template <class T>
+void rotate_elements(const T* a, T* out, std::size_t n, std::size_t k) noexcept {
+    static_assert(std::is_trivially_copyable_v<T>);
+    std::memcpy(out + k, a, (n - k) * sizeof(T));
+    std::memcpy(out, a + (n - k), k * sizeof(T));
+}
+
+/// The integer value of an accumulator weight; integer accumulators (MAP-I, bit counts) refuse
+/// fractional or out-of-range weights instead of silently truncating them.
+inline std::int32_t integer_weight(double w, const char* model) {
+    if (!std::isfinite(w) || std::fabs(w) > 1e9 || w != std::trunc(w))
+        throw invalid_parameter(std::string(model) +
+                                " accumulator: weight must be an integer within +-1e9, got " +
+                                std::to_string(w));
+    return static_cast<std::int32_t>(w);
+}
+
+/// Seed of the fixed vectors that break ties (even majorities, zero sums): a library constant,
+/// so every bundle is deterministic.
+inline constexpr std::uint64_t tie_break_seed = 0x7469652D627265ull;  // "tie-bre"
+inline constexpr const char* tie_break_name = "hdc::tie-break";
+
+}  // namespace hdc::detail
