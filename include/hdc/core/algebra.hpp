@@ -29,10 +29,11 @@ V random(rng& gen) {
     return V::random(gen, V::extent);
 }
 
-/// An atomic random vector of model V with the given dimension (must equal V::extent if fixed).
+/// An atomic random vector of model V with the given shape: the dimension for dense models
+/// (must equal V::extent if fixed).
 template <hypervector V>
-V random(rng& gen, std::size_t dim) {
-    return V::random(gen, dim);
+V random(rng& gen, const typename V::shape_type& shape) {
+    return V::random(gen, shape);
 }
 
 namespace detail {
@@ -50,9 +51,9 @@ constexpr std::uint64_t symbol_key(std::uint64_t h, std::uint64_t seed) noexcept
 /// The atom of a name under a seed: same name + seed -> same vector, on any machine.
 /// Codebooks built this way need no storage.
 template <hypervector V>
-V symbol(std::string_view name, std::uint64_t seed, std::size_t dim) {
+V symbol(std::string_view name, std::uint64_t seed, const typename V::shape_type& shape) {
     rng gen = rng::from_key(detail::symbol_key(detail::hash_name(name), seed));
-    return V::random(gen, dim);
+    return V::random(gen, shape);
 }
 
 /// The atom of a name under a seed, for fixed-dimension V.
@@ -64,10 +65,10 @@ V symbol(std::string_view name, std::uint64_t seed) {
 
 /// The atom of an integer id under a seed (ids and names never share a stream).
 template <hypervector V, std::integral Id>
-V symbol(Id id, std::uint64_t seed, std::size_t dim) {
+V symbol(Id id, std::uint64_t seed, const typename V::shape_type& shape) {
     const std::uint64_t h = detail::mix64(static_cast<std::uint64_t>(id) ^ detail::id_domain);
     rng gen = rng::from_key(detail::symbol_key(h, seed));
-    return V::random(gen, dim);
+    return V::random(gen, shape);
 }
 
 /// The atom of an integer id under a seed, for fixed-dimension V.
@@ -87,7 +88,7 @@ std::ranges::range_value_t<R> bundle(R&& vectors) {
     auto it = std::ranges::begin(vectors);
     const auto last = std::ranges::end(vectors);
     if (it == last) throw empty_input("bundle: no vectors to bundle");
-    accumulator<V> acc((*it).dim());
+    accumulator<V> acc((*it).shape());
     for (; it != last; ++it) acc.add(*it);
     return acc.result();
 }

@@ -3,9 +3,12 @@
 // Generic code (bundling, encoders, memories, resonators, capacity runs) is written once against
 // hdc::hypervector. A model V provides, as members:
 //   V::extent                      its compile-time dimension or hdc::dynamic
-//   v.dim()                        its dimension
-//   V::random(rng&, dim)           an atomic vector with i.i.d. components
-//   V::accumulator_type            its un-normalised bundle
+//   v.dim()                        its dimension (number of real components it stands for)
+//   V::shape_type, v.shape()       what fixes a vector's layout at run time: the dimension
+//                                  (std::size_t) for dense models, blocks x block length for
+//                                  sparse block codes
+//   V::random(rng&, shape)         an atomic vector with i.i.d. components
+//   V::accumulator_type            its un-normalised bundle, constructed from a shape
 // and, found by argument-dependent lookup, bind, unbind, permute and similarity.
 #pragma once
 
@@ -21,8 +24,8 @@ namespace hdc {
 template <class A, class V>
 concept accumulator_of =
     std::copyable<A> &&
-    requires(A& acc, const A& other, const V& v, double weight, std::size_t dim) {
-        A(dim);
+    requires(A& acc, const A& other, const V& v, double weight, typename V::shape_type shape) {
+        A(shape);
         { acc.dim() } -> std::same_as<std::size_t>;
         { acc.count() } -> std::convertible_to<double>;
         acc.add(v);
@@ -38,10 +41,12 @@ concept accumulator_of =
 template <class V>
 concept hypervector =
     std::copyable<V> && std::equality_comparable<V> &&
-    requires(const V& a, const V& b, std::ptrdiff_t shift, rng& gen, std::size_t dim) {
+    requires(const V& a, const V& b, std::ptrdiff_t shift, rng& gen) {
         { V::extent } -> std::convertible_to<std::size_t>;
         { a.dim() } -> std::same_as<std::size_t>;
-        { V::random(gen, dim) } -> std::same_as<V>;
+        typename V::shape_type;
+        { a.shape() } -> std::same_as<typename V::shape_type>;
+        { V::random(gen, a.shape()) } -> std::same_as<V>;
         typename V::accumulator_type;
         { bind(a, b) } -> std::same_as<V>;
         { unbind(a, b) } -> std::same_as<V>;

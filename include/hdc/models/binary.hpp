@@ -31,6 +31,8 @@ class binary {
 public:
     /// The compile-time dimension, or hdc::dynamic.
     static constexpr std::size_t extent = D;
+    /// A binary vector's layout is fixed by its dimension alone.
+    using shape_type = std::size_t;
     using word_type = std::uint64_t;
     using accumulator_type = binary_accumulator<D>;
 
@@ -41,6 +43,8 @@ public:
 
     /// The dimension in bits.
     std::size_t dim() const noexcept { return dim_.get(); }
+    /// Same as dim(): what random() and the accumulator are constructed from.
+    std::size_t shape() const noexcept { return dim(); }
     /// Number of 64-bit words that hold the bits (the last may be partly used).
     std::size_t word_count() const noexcept { return (dim() + 63) / 64; }
     /// The packed words, tail bits zero.
