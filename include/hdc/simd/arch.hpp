@@ -3,16 +3,126 @@
 // Every hot operation is a set of overloads in hdc::simd::detail, one per architecture tag,
 // plus a public function in hdc::simd that forwards to the overload for default_arch. The
 // scalar overloads are the reference that the vectorised ones must match bit for bit.
+//
+// Tags: hdc::simd::scalar (portable C++), the xsimd tags xsimd::sse2, xsimd::avx2 and
+// xsimd::avx512bw (kernels templated on the tag), and hdc::simd::avx512_vpopcnt (AVX-512BW plus
+// VPOPCNTDQ, written with intrinsics because xsimd 8 has no vector popcount). avx512_vpopcnt
+// derives from xsimd::avx512bw, so every avx512bw kernel also serves it; a scalar overload
+// accepts every tag (by conversion), so a kernel without a vectorised version still compiles
+// for any architecture.
+//
+// Kernel headers (this one, bitwise.hpp, bitslice.hpp) include only standard and xsimd
+// headers: the runtime-dispatch helper compiles them once per architecture inside a private
+// namespace (see cmake/hdcRuntimeDispatch.cmake).
 #pragma once
+
+#include <concepts>
+#include <cstddef>
+#include <type_traits>
+
+// GCC 12 reports false -Wmaybe-uninitialized inside its own AVX-512 headers when their inline
+// functions are expanded; the diagnostic state at those header lines is what counts.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+#if defined(__x86_64__) || defined(__i386__) || defined(_M_X64)
+#include <immintrin.h>
+#endif
+#include <xsimd/xsimd.hpp>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
 
 namespace hdc::simd {
 
-/// Tag of the portable scalar reference kernels.
+/// An architecture tag: xsimd's tags and avx512_vpopcnt (all derived from xsimd::generic).
+template <class Arch>
+concept vector_arch = std::derived_from<Arch, xsimd::generic>;
+
+/// Tag of the portable scalar reference kernels. Any vector tag converts to it, so a kernel
+/// that has only its scalar overload serves every architecture.
 struct scalar {
+    constexpr scalar() noexcept = default;
+    template <vector_arch Arch>
+    constexpr scalar(Arch) noexcept {}  // NOLINT: implicit on purpose (fallback overload)
     static constexpr const char* name() noexcept { return "scalar"; }
 };
 
-/// The architecture the public kernels use in this translation unit.
+/// AVX-512F/CD/DQ/BW plus AVX512_VPOPCNTDQ: xsimd's avx512bw with a vector popcount.
+struct avx512_vpopcnt : xsimd::avx512bw {
+    static constexpr bool supported() noexcept {
+#if defined(__AVX512VPOPCNTDQ__) && defined(__AVX512BW__)
+        return true;
+#else
+        return false;
+#endif
+    }
+    static constexpr const char* name() noexcept { return "avx512_vpopcnt"; }
+};
+
+/// The xsimd architecture whose registers a tag's kernels use (avx512_vpopcnt -> avx512bw).
+template <class Arch>
+struct xsimd_arch_of {
+    using type = Arch;
+};
+template <>
+struct xsimd_arch_of<avx512_vpopcnt> {
+    using type = xsimd::avx512bw;
+};
+template <class Arch>
+using xsimd_arch_t = typename xsimd_arch_of<Arch>::type;
+
+/// A list of architecture tags.
+template <class... Archs>
+struct arch_list {
+    static constexpr std::size_t size = sizeof...(Archs);
+};
+
+/// Every architecture the compiler targets in this translation unit, scalar first, best last.
+/// Tests iterate over it to compare each kernel with the scalar reference.
+using compiled_archs = arch_list<scalar
+#if XSIMD_WITH_SSE2
+                                 , xsimd::sse2
+#endif
+#if XSIMD_WITH_AVX2
+                                 , xsimd::avx2
+#endif
+#if XSIMD_WITH_AVX512BW
+                                 , xsimd::avx512bw
+#endif
+#if defined(__AVX512VPOPCNTDQ__) && defined(__AVX512BW__)
+                                 , avx512_vpopcnt
+#endif
+                                 >;
+
+/// The architecture the public kernels use in this translation unit: the best one the
+/// compiler targets (-march / -m flags).
+#if defined(__AVX512VPOPCNTDQ__) && defined(__AVX512BW__)
+using default_arch = avx512_vpopcnt;
+#elif XSIMD_WITH_AVX512BW
+using default_arch = xsimd::avx512bw;
+#elif XSIMD_WITH_AVX2
+using default_arch = xsimd::avx2;
+#elif XSIMD_WITH_SSE2
+using default_arch = xsimd::sse2;
+#else
 using default_arch = scalar;
+#endif
 
 }  // namespace hdc::simd
+
+// Lets xsimd::batch<T, hdc::simd::avx512_vpopcnt> work like batch<T, xsimd::avx512bw>, the way
+// xsimd itself aliases avx2 to avx: kernels of other kinds may be templated on default_arch
+// directly. (Not inside the runtime-dispatch architecture units, where the tags live in a
+// private namespace; kernels there map tags with xsimd_arch_t.)
+#if XSIMD_WITH_AVX512BW && !defined(HDC_DISPATCH_ARCH_TU)
+namespace xsimd::types {
+template <class T>
+struct get_bool_simd_register<T, hdc::simd::avx512_vpopcnt> {
+    using type = simd_avx512_bool_register<T>;
+};
+XSIMD_DECLARE_SIMD_REGISTER_ALIAS(hdc::simd::avx512_vpopcnt, avx512bw);
+}  // namespace xsimd::types
+#endif
