@@ -8,3 +8,8 @@
 #include "core/rng.hpp"
 #include "core/storage.hpp"
 #include "models/binary.hpp"
+#include "models/mbat.hpp"
+#include "models/bipolar.hpp"
+#include "models/real.hpp"
+#include "models/phasor.hpp"
+#include "models/sparse.hpp"

@@ -10,6 +10,7 @@
 #include <iterator>
 #include <ranges>
 #include <string_view>
+#include <type_traits>
 
 #include "concepts.hpp"
 #include "error.hpp"
@@ -22,11 +23,24 @@ namespace hdc {
 template <hypervector V>
 using accumulator = typename V::accumulator_type;
 
+namespace detail {
+
+/// The shape of a fixed-dimension model, without constructing a vector when it is the dimension.
+template <class V>
+typename V::shape_type fixed_shape() {
+    if constexpr (std::is_same_v<typename V::shape_type, std::size_t>)
+        return V::extent;
+    else
+        return V{}.shape();
+}
+
+}  // namespace detail
+
 /// An atomic random vector of fixed-dimension model V.
 template <hypervector V>
     requires(V::extent != dynamic)
 V random(rng& gen) {
-    return V::random(gen, V::extent);
+    return V::random(gen, detail::fixed_shape<V>());
 }
 
 /// An atomic random vector of model V with the given shape: the dimension for dense models
@@ -60,7 +74,7 @@ V symbol(std::string_view name, std::uint64_t seed, const typename V::shape_type
 template <hypervector V>
     requires(V::extent != dynamic)
 V symbol(std::string_view name, std::uint64_t seed) {
-    return symbol<V>(name, seed, V::extent);
+    return symbol<V>(name, seed, detail::fixed_shape<V>());
 }
 
 /// The atom of an integer id under a seed (ids and names never share a stream).
@@ -75,7 +89,7 @@ V symbol(Id id, std::uint64_t seed, const typename V::shape_type& shape) {
 template <hypervector V, std::integral Id>
     requires(V::extent != dynamic)
 V symbol(Id id, std::uint64_t seed) {
-    return symbol<V>(id, seed, V::extent);
+    return symbol<V>(id, seed, detail::fixed_shape<V>());
 }
 
 /// Superposition of a non-empty range of vectors, in the model's own form (majority, sign,

@@ -39,6 +39,8 @@ public:
     /// A dynamic extent must be given its size; zero is rejected.
     explicit extent(std::size_t n) : n_(n) {
         if (n == 0) throw invalid_dimension("dimension must be positive, got 0");
+        if (n == dynamic)
+            throw invalid_dimension("a vector of run-time dimension needs its dimension (got hdc::dynamic)");
     }
     constexpr std::size_t size() const noexcept { return n_; }
     static constexpr bool is_dynamic = true;

@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <limits>
 #include <new>
 #include <span>
 #include <type_traits>
@@ -39,7 +40,7 @@ public:
     aligned_buffer() noexcept = default;
 
     /// n zero-initialised elements (all bits zero, padding included).
-    explicit aligned_buffer(std::size_t n) : size_(n), padded_(padded_count<T>(n)) {
+    explicit aligned_buffer(std::size_t n) : size_(checked_size(n)), padded_(padded_count<T>(n)) {
         if (padded_ != 0) {
             data_ = static_cast<T*>(
                 ::operator new(padded_ * sizeof(T), std::align_val_t{storage_alignment}));
@@ -102,6 +103,14 @@ public:
     }
 
 private:
+    /// n itself, unless no allocation could hold it (the padded byte count would overflow).
+    static std::size_t checked_size(std::size_t n) {
+        constexpr std::size_t limit =
+            static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / sizeof(T) - storage_alignment;
+        if (n > limit) throw std::bad_array_new_length();
+        return n;
+    }
+
     void release() noexcept {
         if (data_) ::operator delete(data_, std::align_val_t{storage_alignment});
         data_ = nullptr;

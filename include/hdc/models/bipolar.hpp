@@ -1,0 +1,338 @@
+// hdc/models/bipolar.hpp - MAP-B: +1/-1 components, multiplicative binding, sign-of-sum bundling.
+//
+// Components are stored one per int8_t (padding zero). The accumulator keeps the integer sums
+// (MAP-I), so bundles can grow incrementally and be compared before thresholding. random() reads
+// the generator exactly as binary::random does and maps bit 0 -> +1, bit 1 -> -1, so for the same
+// generator state a bipolar atom is the image of the binary atom (and the tie-break vectors
+// correspond too): BSC and MAP-B are isomorphic, and the library keeps them so bit for bit.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "../core/algebra.hpp"
+#include "../core/batch.hpp"
+#include "../core/error.hpp"
+#include "../core/extent.hpp"
+#include "../core/rng.hpp"
+#include "../core/storage.hpp"
+#include "../simd/integer.hpp"
+#include "common.hpp"
+
+namespace hdc {
+
+template <std::size_t D>
+class bipolar_accumulator;
+
+/// A bipolar (MAP-B) hypervector of D components, each +1 or -1 (D may be hdc::dynamic).
+template <std::size_t D = dynamic>
+class bipolar {
+public:
+    /// The compile-time dimension, or hdc::dynamic.
+    static constexpr std::size_t extent = D;
+    /// A bipolar vector's layout is fixed by its dimension alone.
+    using shape_type = std::size_t;
+    using value_type = std::int8_t;
+    using accumulator_type = bipolar_accumulator<D>;
+
+    /// All +1 (the identity of binding); for hdc::dynamic, an empty vector.
+    bipolar() : bipolar(D == dynamic ? 0 : D, nocheck{}) { fill_ones(); }
+    /// All +1 vector of the given dimension (must equal D when D is fixed; must be positive).
+    explicit bipolar(std::size_t dim) : bipolar(checked_dim(dim), nocheck{}) { fill_ones(); }
+
+    /// The number of components.
+    std::size_t dim() const noexcept { return dim_.get(); }
+    /// Same as dim(): what random() and the accumulator are constructed from.
+    std::size_t shape() const noexcept { return dim(); }
+    /// The components, each +1 or -1.
+    std::span<const value_type> values() const noexcept { return values_.span(); }
+    /// Pointer to the components (64-byte aligned, readable up to padded_size(), padding zero).
+    const value_type* data() const noexcept { return values_.data(); }
+    /// Allocated components: dim() rounded up to a whole 64-byte line.
+    std::size_t padded_size() const noexcept { return values_.padded_size(); }
+
+    /// Component i (+1 or -1). No bounds check.
+    value_type operator[](std::size_t i) const noexcept { return values_[i]; }
+    /// Sets component i; throws invalid_parameter if i is out of range or value is not +-1.
+    void set(std::size_t i, value_type value) {
+        if (i >= dim())
+            throw invalid_parameter("bipolar::set: index " + std::to_string(i) +
+                                    " out of range for dimension " + std::to_string(dim()));
+        if (value != 1 && value != -1)
+            throw invalid_parameter("bipolar::set: component must be +1 or -1, got " +
+                                    std::to_string(value));
+        values_[i] = value;
+    }
+
+    /// A vector with the given components; throws invalid_parameter if the count differs from
+    /// dim or a value is not +1 or -1. With hdc::dynamic, dim defaults to values.size().
+    static bipolar from_values(std::span<const value_type> values, std::size_t dim = D) {
+        bipolar v(checked_dim(D == dynamic && dim == dynamic ? values.size() : dim), nocheck{});
+        if (values.size() != v.dim())
+            throw invalid_parameter("bipolar::from_values: " + std::to_string(values.size()) +
+                                    " values given for dimension " + std::to_string(v.dim()));
+        for (std::size_t i = 0; i < values.size(); ++i) {
+            if (values[i] != 1 && values[i] != -1)
+                throw invalid_parameter("bipolar::from_values: component " + std::to_string(i) +
+                                        " is " + std::to_string(values[i]) +
+                                        ", must be +1 or -1");
+            v.values_[i] = values[i];
+        }
+        return v;
+    }
+
+    /// i.i.d. fair signs from gen, drawn exactly as binary::random draws its bits (one 64-bit
+    /// draw per 64 components): component i is -1 where bit i is 1, +1 where it is 0.
+    static bipolar random(rng& gen, std::size_t dim = D) {
+        bipolar v(checked_dim(dim), nocheck{});
+        std::vector<std::uint64_t> bits((v.dim() + 63) / 64);
+        gen.fill(bits);
+        for (std::size_t i = 0; i < v.dim(); ++i) {
+            const auto bit = static_cast<int>((bits[i / 64] >> (i % 64)) & 1u);
+            v.values_[i] = static_cast<value_type>(1 - 2 * bit);
+        }
+        return v;
+    }
+
+    friend bool operator==(const bipolar& a, const bipolar& b) noexcept {
+        return a.values_ == b.values_ && a.dim() == b.dim();
+    }
+
+private:
+    template <std::size_t>
+    friend class bipolar_accumulator;
+    template <std::size_t E>
+    friend bipolar<E> bind(const bipolar<E>&, const bipolar<E>&);
+    template <std::size_t E>
+    friend bipolar<E> unbind(const bipolar<E>&, const bipolar<E>&);
+    template <std::size_t E>
+    friend bipolar<E> permute(const bipolar<E>&, std::ptrdiff_t);
+
+    /// Storage for dim components, all zero: the caller writes every component.
+    struct nocheck {};
+    bipolar(std::size_t dim, nocheck) : dim_(dim), values_(dim) {}
+    void fill_ones() noexcept {
+        for (auto& x : values_) x = 1;
+    }
+    /// resolve_dim, also refusing sizes no buffer can hold (hdc::dynamic itself among them:
+    /// a forgotten dimension argument).
+    static std::size_t checked_dim(std::size_t dim) {
+        constexpr auto max_dim =
+            static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / 8;
+        if (dim > max_dim)
+            throw invalid_dimension("bipolar: dimension " + std::to_string(dim) +
+                                    " is too large (forgotten dimension of a dynamic vector?)");
+        return detail::resolve_dim<D>(dim);
+    }
+    value_type* mutable_data() noexcept { return values_.data(); }
+
+    [[no_unique_address]] detail::dim_store<D> dim_;
+    aligned_buffer<value_type> values_;
+};
+
+/// Elementwise product; self-inverse (x * x = 1) and commutative.
+template <std::size_t D>
+bipolar<D> bind(const bipolar<D>& a, const bipolar<D>& b) {
+    detail::check_same_dim("bind", a.dim(), b.dim());
+    bipolar<D> out(a.dim(), typename bipolar<D>::nocheck{});
+    simd::int8_multiply(a.data(), b.data(), out.mutable_data(), a.dim());
+    return out;
+}
+
+/// Inverse of bind, exact: unbind(bind(a, b), a) == b, since every component squares to 1.
+template <std::size_t D>
+bipolar<D> unbind(const bipolar<D>& c, const bipolar<D>& a) {
+    detail::check_same_dim("unbind", c.dim(), a.dim());
+    bipolar<D> out(c.dim(), typename bipolar<D>::nocheck{});
+    simd::int8_multiply(c.data(), a.data(), out.mutable_data(), c.dim());
+    return out;
+}
+
+/// Cyclic shift right by k components (component i moves to i + k); negative k shifts left.
+template <std::size_t D>
+bipolar<D> permute(const bipolar<D>& a, std::ptrdiff_t k) {
+    if (a.dim() == 0) return a;  // an empty dynamic vector has nothing to rotate
+    bipolar<D> out(a.dim(), typename bipolar<D>::nocheck{});
+    detail::rotate_elements(a.data(), out.mutable_data(), a.dim(),
+                            detail::shift_amount(k, a.dim()));
+    return out;
+}
+
+/// Dot product: D - 2 * hamming.
+template <std::size_t D>
+std::int64_t dot(const bipolar<D>& a, const bipolar<D>& b) {
+    detail::check_same_dim("dot", a.dim(), b.dim());
+    return simd::int8_dot(a.data(), b.data(), a.dim());
+}
+
+/// Number of differing components.
+template <std::size_t D>
+std::size_t hamming(const bipolar<D>& a, const bipolar<D>& b) {
+    detail::check_same_dim("hamming", a.dim(), b.dim());
+    return static_cast<std::size_t>(simd::int8_count_differing(a.data(), b.data(), a.dim()));
+}
+
+/// Cosine: dot / D (every bipolar vector has norm sqrt(D)).
+template <std::size_t D>
+double cosine(const bipolar<D>& a, const bipolar<D>& b) {
+    return static_cast<double>(dot(a, b)) / static_cast<double>(a.dim());
+}
+
+/// Normalised similarity dot / D: 1 identical, ~0 unrelated, -1 opposite.
+template <std::size_t D>
+double similarity(const bipolar<D>& a, const bipolar<D>& b) {
+    return cosine(a, b);
+}
+
+/// The MAP-I bundle of bipolar vectors: per position the integer sum s_i = sum of w * v_i.
+/// result() is the MAP-B bundle sign(s_i), with the component of a fixed tie-break vector where
+/// s_i = 0 (the image of binary_accumulator's rule, so the two models bundle identically).
+/// Weights must be integers, and an add or merge that could take a sum beyond int32 is refused.
+template <std::size_t D>
+class bipolar_accumulator {
+public:
+    using vector_type = bipolar<D>;
+
+    bipolar_accumulator() requires(D != dynamic) : bipolar_accumulator(D) {}
+    /// An empty accumulator for vectors of dimension dim.
+    explicit bipolar_accumulator(std::size_t dim)
+        : dim_(vector_type::checked_dim(dim)), sums_(dim) {}
+
+    std::size_t dim() const noexcept { return dim_.get(); }
+    /// Total weight added so far (adds minus subtracts).
+    double count() const noexcept { return static_cast<double>(count_); }
+    /// The integer sums, one per position.
+    std::span<const std::int32_t> sums() const noexcept { return sums_.span(); }
+
+    /// Adds v once.
+    void add(const vector_type& v) { add_weighted(v, 1); }
+    /// Adds v with an integer weight (negative weights subtract). Throws invalid_parameter for a
+    /// fractional or non-finite weight.
+    void add(const vector_type& v, double weight) {
+        add_weighted(v, detail::integer_weight(weight, "bipolar"));
+    }
+    /// Removes v once.
+    void subtract(const vector_type& v) { add_weighted(v, -1); }
+    /// Adds the sums of another accumulator: equal to adding its vectors here.
+    void merge(const bipolar_accumulator& other) {
+        detail::check_same_dim("bipolar_accumulator::merge", dim(), other.dim());
+        std::int64_t extra = other.bound_;
+        if (extra > max_sum - bound_) extra = other.max_abs_sum();
+        reserve("bipolar_accumulator::merge", extra);
+        simd::int32_add(other.sums_.data(), sums_.data(), dim());
+        count_ += other.count_;
+        bound_ += extra;
+    }
+    /// Forgets everything added.
+    void clear() noexcept {
+        for (auto& s : sums_) s = 0;
+        count_ = 0;
+        bound_ = 0;
+    }
+
+    /// The sign of the sums (MAP-B bundle), zeros resolved by the fixed tie-break vector.
+    vector_type result() const {
+        const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
+        vector_type out(dim(), typename vector_type::nocheck{});
+        simd::int32_sign_with_tie_break(sums_.data(), tie.data(), out.mutable_data(), dim());
+        return out;
+    }
+
+    /// Dot product of the sums with v.
+    std::int64_t dot_with(const vector_type& v) const {
+        const bipolar_accumulator& acc = *this;
+        detail::check_same_dim("dot", acc.dim(), v.dim());
+        return simd::int32_int8_dot(acc.sums_.data(), v.data(), acc.dim());
+    }
+    /// Cosine between the sums and v (0 when every sum is zero).
+    double similarity_with(const vector_type& v) const {
+        const bipolar_accumulator& acc = *this;
+        const std::int64_t d = dot(acc, v);
+        const double norm2 = simd::int32_sum_squares(acc.sums_.data(), acc.dim());
+        if (norm2 == 0) return 0.0;
+        return static_cast<double>(d) / std::sqrt(norm2 * static_cast<double>(acc.dim()));
+    }
+
+private:
+    static constexpr std::int64_t max_sum = std::numeric_limits<std::int32_t>::max();
+
+    /// The largest |s_i|, computed exactly (only when the running bound gets too loose).
+    std::int64_t max_abs_sum() const noexcept {
+        std::int64_t m = 0;
+        for (const std::int32_t s : sums_) m = std::max(m, std::abs(static_cast<std::int64_t>(s)));
+        return m;
+    }
+
+    /// Throws unless adding at most `extra` to every |s_i| keeps the sums within int32. The
+    /// running bound only grows (subtractions add to it too), so before refusing it is tightened
+    /// to the exact maximum: long add/subtract streams are never refused spuriously.
+    void reserve(const char* operation, std::int64_t extra) {
+        if (extra <= max_sum - bound_) return;
+        bound_ = max_abs_sum();
+        if (extra <= max_sum - bound_) return;
+        throw invalid_parameter(std::string(operation) + ": a sum would exceed the int32 range (" +
+                                std::to_string(bound_) + " + " + std::to_string(extra) + " > " +
+                                std::to_string(max_sum) + ")");
+    }
+
+    void add_weighted(const vector_type& v, std::int32_t w) {
+        detail::check_same_dim("bipolar_accumulator::add", dim(), v.dim());
+        const std::int64_t magnitude = std::abs(static_cast<std::int64_t>(w));
+        reserve("bipolar_accumulator::add", magnitude);
+        simd::int8_accumulate(w, v.data(), sums_.data(), dim());
+        count_ += w;
+        bound_ += magnitude;
+    }
+
+    [[no_unique_address]] detail::dim_store<D> dim_;
+    aligned_buffer<std::int32_t> sums_;
+    std::int64_t count_ = 0;
+    std::int64_t bound_ = 0;  // an upper bound on every |s_i|
+};
+
+/// Dot product of an accumulator's un-normalised bundle with v.
+template <std::size_t D>
+std::int64_t dot(const bipolar_accumulator<D>& acc, const bipolar<D>& v) {
+    return acc.dot_with(v);
+}
+
+/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
+template <std::size_t D>
+double similarity(const bipolar_accumulator<D>& acc, const bipolar<D>& v) {
+    return acc.similarity_with(v);
+}
+
+/// Bipolar rows are stored as packed sign bits (bit 1 for -1): 8x less memory traffic than
+/// int8, and dot = D - 2 * hamming is exact, so search gives the same values as similarity().
+template <std::size_t D>
+struct row_traits<bipolar<D>> {
+    using element_type = std::uint64_t;
+    static std::size_t row_size(std::size_t dim) { return (dim + 63) / 64; }
+    static void store(const bipolar<D>& v, std::uint64_t* row) {
+        for (std::size_t i = 0; i < v.dim(); ++i)
+            row[i / 64] |= static_cast<std::uint64_t>(v[i] < 0) << (i % 64);
+    }
+    static bipolar<D> load(const std::uint64_t* row, std::size_t dim) {
+        bipolar<D> v(dim);
+        for (std::size_t i = 0; i < dim; ++i) v.set(i, (row[i / 64] >> (i % 64)) & 1u ? -1 : 1);
+        return v;
+    }
+    static void similarities(const std::uint64_t* query, const std::uint64_t* rows, std::size_t stride,
+                             std::size_t n, std::size_t dim, double* out) {
+        detail::hamming_similarities(query, rows, stride, n, dim, out);
+    }
+    static void similarities_many(const std::uint64_t* queries, std::size_t n_queries,
+                                  const std::uint64_t* rows, std::size_t stride, std::size_t n,
+                                  std::size_t dim, double* out) {
+        detail::hamming_similarities_many(queries, n_queries, rows, stride, n, dim, out);
+    }
+};
+
+}  // namespace hdc

@@ -1,0 +1,388 @@
+// hdc/models/phasor.hpp - FHRR phasor codes: unit complex components, elementwise product binding.
+//
+// Component j is e^{i theta_j}, stored as two aligned float arrays re[] and im[] (structure of
+// arrays, so kernels load whole registers of real and of imaginary parts). Binding adds angles,
+// unbinding subtracts them (multiplication by the conjugate), similarity is Re<a, b> / D, the mean
+// cosine of the angle differences. Random vectors have exactly uniform angles without any
+// trigonometric call: a point drawn uniformly in a disc of integer coordinates, projected onto the
+// unit circle with correctly rounded IEEE sqrt and division, so every platform agrees bit for bit.
+// This is the vector type of fractional power encoding.
+#pragma once
+
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "../core/algebra.hpp"
+#include "../core/batch.hpp"
+#include "../core/error.hpp"
+#include "../core/extent.hpp"
+#include "../core/rng.hpp"
+#include "../core/storage.hpp"
+#include "../simd/complex.hpp"
+#include "common.hpp"
+
+namespace hdc {
+
+template <std::size_t D>
+class phasor_accumulator;
+
+namespace detail {
+
+/// (x, y) / |(x, y)| rounded to float, for finite (x, y) != 0. Both coordinates are first scaled
+/// by the same power of two (exact), so neither huge nor tiny inputs overflow or underflow, and
+/// the squares are summed with an explicit fma: the result does not depend on fp contraction.
+inline void unit_phase(double x, double y, float& re, float& im) noexcept {
+    int e = 0;
+    std::frexp(std::fmax(std::fabs(x), std::fabs(y)), &e);
+    const double xs = std::ldexp(x, -e), ys = std::ldexp(y, -e);
+    const double r = std::sqrt(std::fma(xs, xs, ys * ys));
+    re = static_cast<float>(xs / r);
+    im = static_cast<float>(ys / r);
+}
+
+}  // namespace detail
+
+/// An FHRR hypervector of D unit complex components (D may be hdc::dynamic).
+template <std::size_t D = dynamic>
+class phasor {
+public:
+    /// The compile-time dimension, or hdc::dynamic.
+    static constexpr std::size_t extent = D;
+    /// A phasor vector's layout is fixed by its dimension alone.
+    using shape_type = std::size_t;
+    /// The type of one component.
+    using value_type = std::complex<float>;
+    using accumulator_type = phasor_accumulator<D>;
+
+    /// All components 1 (the identity of binding); for hdc::dynamic, an empty vector.
+    phasor() : phasor(D == dynamic ? 0 : D, nocheck{}) {}
+    /// All components 1 in the given dimension (must equal D when D is fixed; must be positive).
+    explicit phasor(std::size_t dim) : phasor(detail::resolve_dim<D>(dim), nocheck{}) {}
+
+    /// The dimension (number of complex components).
+    std::size_t dim() const noexcept { return dim_.get(); }
+    /// Same as dim(): what random() and the accumulator are constructed from.
+    std::size_t shape() const noexcept { return dim(); }
+
+    /// The real parts.
+    std::span<const float> re() const noexcept { return re_.span(); }
+    /// The imaginary parts.
+    std::span<const float> im() const noexcept { return im_.span(); }
+    /// Pointer to the real parts (64-byte aligned, readable up to padded_size(), padding zero).
+    const float* re_data() const noexcept { return re_.data(); }
+    /// Mutable real parts, for kernels; callers keep every component of unit magnitude.
+    float* re_data() noexcept { return re_.data(); }
+    /// Pointer to the imaginary parts (64-byte aligned, readable up to padded_size()).
+    const float* im_data() const noexcept { return im_.data(); }
+    /// Mutable imaginary parts, for kernels; callers keep every component of unit magnitude.
+    float* im_data() noexcept { return im_.data(); }
+    /// Allocated floats per array: dim() rounded up to a whole 64-byte line.
+    std::size_t padded_size() const noexcept { return re_.padded_size(); }
+
+    /// Component i. No bounds check.
+    value_type operator[](std::size_t i) const noexcept { return {re_[i], im_[i]}; }
+    /// Component i; throws invalid_parameter if i is out of range.
+    value_type at(std::size_t i) const {
+        if (i >= dim())
+            throw invalid_parameter("phasor::at: component " + std::to_string(i) +
+                                    " out of range for dimension " + std::to_string(dim()));
+        return (*this)[i];
+    }
+
+    /// The angle of every component, in (-pi, pi].
+    std::vector<double> angles() const {
+        std::vector<double> out(dim());
+        for (std::size_t i = 0; i < dim(); ++i)
+            out[i] = std::atan2(static_cast<double>(im_[i]), static_cast<double>(re_[i]));
+        return out;
+    }
+
+    /// i.i.d. angles, exactly uniform on the circle, bit-reproducible. Per component: draw
+    /// integers x, y = (gen() >> 38) - 2^25 until 0 < x^2 + y^2 < 2^50 (a uniform point of a
+    /// disc), then take (x, y) / sqrt(x^2 + y^2) in double and round to float.
+    static phasor random(rng& gen, std::size_t dim = D) {
+        phasor v(dim);
+        for (std::size_t i = 0; i < v.dim(); ++i) {
+            for (;;) {
+                const std::int64_t x = static_cast<std::int64_t>(gen() >> 38) - (1ll << 25);
+                const std::int64_t y = static_cast<std::int64_t>(gen() >> 38) - (1ll << 25);
+                const std::int64_t r2 = x * x + y * y;  // exact: < 2^51
+                if (r2 == 0 || r2 >= (1ll << 50)) continue;
+                const double r = std::sqrt(static_cast<double>(r2));  // r2 exact in double
+                v.re_[i] = static_cast<float>(static_cast<double>(x) / r);
+                v.im_[i] = static_cast<float>(static_cast<double>(y) / r);
+                break;
+            }
+        }
+        return v;
+    }
+
+    /// The vector e^{i angles}. dim defaults to D, or to angles.size() for hdc::dynamic; throws
+    /// invalid_parameter if the count differs from dim, non_finite_value for NaN or infinity.
+    /// (Uses the platform's cos and sin: reproducible to the last bit only with the same libm.)
+    static phasor from_angles(std::span<const double> angles, std::size_t dim = D) {
+        phasor v(dim == dynamic ? angles.size() : dim);
+        if (angles.size() != v.dim())
+            throw invalid_parameter("phasor::from_angles: " + std::to_string(angles.size()) +
+                                    " angles given for dimension " + std::to_string(v.dim()));
+        for (std::size_t i = 0; i < v.dim(); ++i) {
+            if (!std::isfinite(angles[i]))
+                throw non_finite_value("phasor::from_angles: angle " + std::to_string(i) +
+                                       " is not finite (" + std::to_string(angles[i]) + ")");
+            v.re_[i] = static_cast<float>(std::cos(angles[i]));
+            v.im_[i] = static_cast<float>(std::sin(angles[i]));
+        }
+        return v;
+    }
+
+    /// The vector whose component i is (re[i], im[i]) / |(re[i], im[i])| (phase projection).
+    /// dim defaults to D, or to re.size() for hdc::dynamic. Throws invalid_parameter for wrong
+    /// sizes or a zero component, non_finite_value for NaN or infinity.
+    static phasor from_values(std::span<const float> re, std::span<const float> im,
+                              std::size_t dim = D) {
+        return from_values_impl(re, im, dim);
+    }
+    /// As above, from double parts.
+    static phasor from_values(std::span<const double> re, std::span<const double> im,
+                              std::size_t dim = D) {
+        return from_values_impl(re, im, dim);
+    }
+
+    friend bool operator==(const phasor& a, const phasor& b) noexcept {
+        return a.dim() == b.dim() && a.re_ == b.re_ && a.im_ == b.im_;
+    }
+
+private:
+    struct nocheck {};
+    phasor(std::size_t dim, nocheck) : dim_(dim), re_(dim), im_(dim) {
+        for (auto& x : re_) x = 1.0f;
+    }
+
+    template <class T>
+    static phasor from_values_impl(std::span<const T> re, std::span<const T> im,
+                                   std::size_t dim) {
+        phasor v(dim == dynamic ? re.size() : dim);
+        if (re.size() != v.dim() || im.size() != v.dim())
+            throw invalid_parameter("phasor::from_values: " + std::to_string(re.size()) +
+                                    " real and " + std::to_string(im.size()) +
+                                    " imaginary parts given for dimension " +
+                                    std::to_string(v.dim()));
+        for (std::size_t i = 0; i < v.dim(); ++i) {
+            const double x = static_cast<double>(re[i]), y = static_cast<double>(im[i]);
+            if (!std::isfinite(x) || !std::isfinite(y))
+                throw non_finite_value("phasor::from_values: component " + std::to_string(i) +
+                                       " is not finite");
+            if (x == 0 && y == 0)
+                throw invalid_parameter("phasor::from_values: component " + std::to_string(i) +
+                                        " is zero and has no phase");
+            detail::unit_phase(x, y, v.re_[i], v.im_[i]);
+        }
+        return v;
+    }
+
+    [[no_unique_address]] detail::dim_store<D> dim_;
+    aligned_buffer<float> re_;
+    aligned_buffer<float> im_;
+};
+
+/// Elementwise complex product (angles add); commutative, associative, identity all ones.
+template <std::size_t D>
+phasor<D> bind(const phasor<D>& a, const phasor<D>& b) {
+    detail::check_same_dim("bind", a.dim(), b.dim());
+    phasor<D> out(a.dim());
+    simd::complex_multiply(a.re_data(), a.im_data(), b.re_data(), b.im_data(), out.re_data(),
+                           out.im_data(), a.dim());
+    return out;
+}
+
+/// Inverse of bind: c * conj(a), so unbind(bind(a, b), a) == b up to float rounding.
+template <std::size_t D>
+phasor<D> unbind(const phasor<D>& c, const phasor<D>& a) {
+    detail::check_same_dim("unbind", c.dim(), a.dim());
+    phasor<D> out(c.dim());
+    simd::complex_multiply_conj(c.re_data(), c.im_data(), a.re_data(), a.im_data(),
+                                out.re_data(), out.im_data(), c.dim());
+    return out;
+}
+
+/// Cyclic shift right by k components (component i moves to i + k); negative k shifts left.
+template <std::size_t D>
+phasor<D> permute(const phasor<D>& a, std::ptrdiff_t k) {
+    phasor<D> out(a.dim());
+    const std::size_t s = detail::shift_amount(k, a.dim());
+    detail::rotate_elements(a.re_data(), out.re_data(), a.dim(), s);
+    detail::rotate_elements(a.im_data(), out.im_data(), a.dim(), s);
+    return out;
+}
+
+/// Hermitian inner product sum_i a_i * conj(b_i), in double.
+template <std::size_t D>
+std::complex<double> dot(const phasor<D>& a, const phasor<D>& b) {
+    detail::check_same_dim("dot", a.dim(), b.dim());
+    return simd::complex_dot(a.re_data(), a.im_data(), b.re_data(), b.im_data(), a.dim());
+}
+
+/// Re<a, b> / D = mean cosine of the angle differences: 1 identical, ~0 unrelated, -1 opposite.
+template <std::size_t D>
+double similarity(const phasor<D>& a, const phasor<D>& b) {
+    detail::check_same_dim("similarity", a.dim(), b.dim());
+    return simd::complex_dot_real(a.re_data(), a.im_data(), b.re_data(), b.im_data(), a.dim()) /
+           static_cast<double>(a.dim());
+}
+
+/// Cosine of the real images; equal to similarity since every component has unit magnitude.
+template <std::size_t D>
+double cosine(const phasor<D>& a, const phasor<D>& b) {
+    return similarity(a, b);
+}
+
+/// The un-normalised bundle of phasor vectors: per component the complex sum (in double) of the
+/// weighted added vectors. result() projects every sum back onto the unit circle (z / |z|); a
+/// component whose sum is exactly zero takes the component of a fixed tie-break vector.
+/// Weights may be any finite number.
+template <std::size_t D>
+class phasor_accumulator {
+public:
+    using vector_type = phasor<D>;
+
+    phasor_accumulator() requires(D != dynamic) : phasor_accumulator(D) {}
+    /// An empty accumulator for vectors of dimension dim.
+    explicit phasor_accumulator(std::size_t dim)
+        : dim_(detail::resolve_dim<D>(dim)), re_(dim), im_(dim) {}
+
+    /// The dimension of the vectors it takes.
+    std::size_t dim() const noexcept { return dim_.get(); }
+    /// Same as dim().
+    std::size_t shape() const noexcept { return dim(); }
+    /// Total weight added so far (adds minus subtracts).
+    double count() const noexcept { return count_; }
+    /// Real parts of the sums.
+    std::span<const double> re() const noexcept { return re_.span(); }
+    /// Imaginary parts of the sums.
+    std::span<const double> im() const noexcept { return im_.span(); }
+    /// The sum of component i. No bounds check.
+    std::complex<double> operator[](std::size_t i) const noexcept { return {re_[i], im_[i]}; }
+
+    /// Adds v.
+    void add(const vector_type& v) { add_weighted(v, 1.0); }
+    /// Adds weight * v; throws non_finite_value for a NaN or infinite weight.
+    void add(const vector_type& v, double weight) {
+        if (!std::isfinite(weight))
+            throw non_finite_value("phasor accumulator: weight must be finite, got " +
+                                   std::to_string(weight));
+        add_weighted(v, weight);
+    }
+    /// Removes v (adds it with weight -1).
+    void subtract(const vector_type& v) { add_weighted(v, -1.0); }
+    /// Adds the sums of another accumulator.
+    void merge(const phasor_accumulator& other) {
+        detail::check_same_dim("phasor_accumulator::merge", dim(), other.dim());
+        for (std::size_t i = 0; i < dim(); ++i) {
+            re_[i] += other.re_[i];
+            im_[i] += other.im_[i];
+        }
+        count_ += other.count_;
+    }
+    /// Forgets every vector.
+    void clear() noexcept {
+        for (auto& x : re_) x = 0;
+        for (auto& x : im_) x = 0;
+        count_ = 0;
+    }
+
+    /// The phase-projected sum: component i is sum_i / |sum_i| (tie-break vector where zero).
+    vector_type result() const {
+        vector_type out(dim());
+        std::optional<vector_type> tie;  // built only if some sum is exactly zero
+        float* out_re = out.re_data();
+        float* out_im = out.im_data();
+        for (std::size_t i = 0; i < dim(); ++i) {
+            if (re_[i] == 0 && im_[i] == 0) {
+                if (!tie)
+                    tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed,
+                                              dim());
+                out_re[i] = tie->re()[i];
+                out_im[i] = tie->im()[i];
+            } else {
+                detail::unit_phase(re_[i], im_[i], out_re[i], out_im[i]);
+            }
+        }
+        return out;
+    }
+
+    /// Hermitian inner product of the sums with v: sum_i s_i * conj(v_i).
+    std::complex<double> dot_with(const vector_type& v) const {
+        const phasor_accumulator& acc = *this;
+        detail::check_same_dim("dot", acc.dim(), v.dim());
+        return simd::complex_dot(acc.re_.data(), acc.im_.data(), v.re_data(), v.im_data(),
+                                 acc.dim());
+    }
+    /// Re<sum, v> / (||sum|| * sqrt(D)): the cosine between the sums and v (0 when empty).
+    double similarity_with(const vector_type& v) const {
+        const phasor_accumulator& acc = *this;
+        detail::check_same_dim("similarity", acc.dim(), v.dim());
+        const double norm2 = simd::complex_norm2(acc.re_.data(), acc.im_.data(), acc.dim());
+        if (norm2 == 0) return 0.0;
+        const double d = simd::complex_dot_real(acc.re_.data(), acc.im_.data(), v.re_data(),
+                                                v.im_data(), acc.dim());
+        return d / std::sqrt(norm2 * static_cast<double>(acc.dim()));
+    }
+
+private:
+    void add_weighted(const vector_type& v, double w) {
+        detail::check_same_dim("phasor_accumulator::add", dim(), v.dim());
+        simd::complex_axpy(w, v.re_data(), v.im_data(), re_.data(), im_.data(), dim());
+        count_ += w;
+    }
+
+    [[no_unique_address]] detail::dim_store<D> dim_;
+    aligned_buffer<double> re_;
+    aligned_buffer<double> im_;
+    double count_ = 0;
+};
+
+/// Dot product of an accumulator's un-normalised bundle with v.
+template <std::size_t D>
+std::complex<double> dot(const phasor_accumulator<D>& acc, const phasor<D>& v) {
+    return acc.dot_with(v);
+}
+
+/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
+template <std::size_t D>
+double similarity(const phasor_accumulator<D>& acc, const phasor<D>& v) {
+    return acc.similarity_with(v);
+}
+
+/// Phasor rows hold the real parts, then (from the next 64-byte line) the imaginary parts.
+template <std::size_t D>
+struct row_traits<phasor<D>> {
+    using element_type = float;
+    static std::size_t im_offset(std::size_t dim) { return padded_count<float>(dim); }
+    static std::size_t row_size(std::size_t dim) { return im_offset(dim) + dim; }
+    static void store(const phasor<D>& v, float* row) {
+        std::copy(v.re_data(), v.re_data() + v.dim(), row);
+        std::copy(v.im_data(), v.im_data() + v.dim(), row + im_offset(v.dim()));
+    }
+    static phasor<D> load(const float* row, std::size_t dim) {
+        phasor<D> v(dim);
+        std::copy(row, row + dim, v.re_data());
+        std::copy(row + im_offset(dim), row + im_offset(dim) + dim, v.im_data());
+        return v;
+    }
+    static void similarities(const float* query, const float* rows, std::size_t stride, std::size_t n,
+                             std::size_t dim, double* out) {
+        const std::size_t im = im_offset(dim);
+        for (std::size_t i = 0; i < n; ++i) {
+            const float* row = rows + i * stride;
+            out[i] = simd::complex_dot_real(query, query + im, row, row + im, dim) / static_cast<double>(dim);
+        }
+    }
+};
+
+}  // namespace hdc
