@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -26,6 +27,7 @@
 namespace {
 
 using V = hdc::binary<hdc::dynamic>;
+using faiss_idx = faiss::Index::idx_t;  // FAISS 1.7's label type
 
 struct options {
     std::size_t dim = 10000, n = 100000, queries = 100, repeats = 5;
@@ -89,7 +91,7 @@ int main(int argc, char** argv) {
         std::memcpy(codes.data() + i * code_bytes, v.data(), code_bytes);  // same bits, little-endian
     }
     faiss::IndexBinaryFlat index(static_cast<int>(opt.dim));
-    index.add(static_cast<faiss::idx_t>(opt.n), codes.data());
+    index.add(static_cast<faiss_idx>(opt.n), codes.data());
 
     std::vector<V> queries;
     std::vector<std::size_t> truth;
@@ -105,14 +107,14 @@ int main(int argc, char** argv) {
     }
 
     // Agreement: same neighbour and same distance for every query.
-    std::vector<std::int32_t> dist(opt.queries);
-    std::vector<faiss::idx_t> label(opt.queries);
-    index.search(static_cast<faiss::idx_t>(opt.queries), query_codes.data(), 1, dist.data(), label.data());
+    std::vector<std::int32_t> dist(opt.queries);  // FAISS binary distances are int32
+    std::vector<faiss_idx> label(opt.queries);
+    index.search(static_cast<faiss_idx>(opt.queries), query_codes.data(), 1, dist.data(), label.data());
     const auto ours = memory.nearest(queries);
     std::size_t agree = 0, correct = 0;
     for (std::size_t q = 0; q < opt.queries; ++q) {
-        const double faiss_sim = 1.0 - 2.0 * dist[q] / static_cast<double>(opt.dim);
-        if (static_cast<std::size_t>(label[q]) == ours[q].index && faiss_sim == ours[q].similarity) ++agree;
+        const auto our_distance = std::llround((1.0 - ours[q].similarity) * static_cast<double>(opt.dim) / 2);
+        if (static_cast<std::size_t>(label[q]) == ours[q].index && our_distance == dist[q]) ++agree;
         if (ours[q].index == truth[q]) ++correct;
     }
     std::printf("same_neighbours: %zu/%zu\ncorrect_cleanup: %zu/%zu\n", agree, opt.queries, correct, opt.queries);
@@ -133,7 +135,7 @@ int main(int argc, char** argv) {
     });
     const double t_ours_1 = median_seconds(opt.repeats, [&] { sink = sink + memory.nearest(queries[0]).index; });
     const double t_faiss_q = median_seconds(opt.repeats, [&] {
-        index.search(static_cast<faiss::idx_t>(opt.queries), query_codes.data(), 1, dist.data(), label.data());
+        index.search(static_cast<faiss_idx>(opt.queries), query_codes.data(), 1, dist.data(), label.data());
     });
     const double t_ours_q = median_seconds(opt.repeats, [&] { sink = sink + memory.nearest(queries).size(); });
     const double t_ours_q_2t = median_seconds(opt.repeats, [&] { sink = sink + memory.nearest(queries, 2).size(); });

@@ -8,6 +8,7 @@
 // Usage: quickstart            (no arguments)
 #include <hdc/hdc.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -51,6 +52,20 @@ int main() {
     demo<hdc::sparse<1024, 64>>("sparse", "block code: index add mod L, winner-take-all bundle, block overlap / B");
     demo<hdc::mbat<4096>>("mbat", "MBAT: orthogonal-operator bind (non-commutative), normalised sum, cosine");
     demo<hdc::phasor<10000>>("phasor", "FHRR: complex product bind, phase-normalised sum, Re<a,b> / D");
+
+    // Cleanup: a codebook of 1,000 named atoms finds the atom hidden in a noisy query.
+    {
+        using V = hdc::binary<10048>;
+        hdc::item_memory<V> memory;
+        for (int i = 0; i < 1000; ++i) memory.add("item" + std::to_string(i), hdc::symbol<V>(i, 42));
+        const V apple = hdc::symbol<V>(123, 42), red = hdc::symbol<V>("red", 42);
+        const V pair = hdc::bind(apple, red);
+        const V noisy = hdc::bundle({hdc::unbind(pair, red), hdc::symbol<V>("noise", 1),
+                                     hdc::symbol<V>("more noise", 1)});
+        const auto hit = memory.nearest(noisy);
+        std::printf("item memory of %zu atoms: nearest(noisy apple) = %s (similarity %.3f)\n",
+                    memory.size(), hit.label.c_str(), hit.similarity);
+    }
 
     // The same vector with the dimension chosen at run time.
     const std::size_t dim = 10048;

@@ -13,3 +13,4 @@
 #include "models/real.hpp"
 #include "models/phasor.hpp"
 #include "models/sparse.hpp"
+#include "memory/item_memory.hpp"
