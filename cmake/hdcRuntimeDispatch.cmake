@@ -1,11 +1,12 @@
-# hdc_enable_runtime_dispatch(<target>) - opt-in run-time selection of the bitwise kernels.
+# hdc_enable_runtime_dispatch(<target>) - opt-in run-time selection of the SIMD kernels.
 #
-# Compiles hdc's bitwise and bit-sliced kernels once per x86 architecture (sse2, avx2,
-# avx512bw, avx512_vpopcnt), each translation unit with its own -m flags and inside its own
-# namespace, into the static library hdc_runtime_dispatch (built once per build tree), links it
-# to <target> and defines HDC_RUNTIME_DISPATCH=1 there: hdc::simd's public kernels then call
-# the best table the CPU and OS support (CPUID + XGETBV), chosen on first use, or the one named
-# by the environment variable HDC_FORCE_ARCH. The target itself keeps its own flags; compile it
+# Compiles hdc's kernels (bitwise, bit-sliced, integer, floating-point, complex, modular) once
+# per x86 architecture (sse2, avx2 with FMA, avx512bw, avx512_vpopcnt), each translation unit
+# with its own -m flags and inside its own namespace, into the static library
+# hdc_runtime_dispatch (built once per build tree), links it to <target> and defines
+# HDC_RUNTIME_DISPATCH=1 there: hdc::simd's public kernels then call the best table the CPU and
+# OS support (CPUID + XGETBV), chosen on first use, or the one named by the environment
+# variable HDC_FORCE_ARCH. The target itself keeps its own flags; compile it
 # without -march=native for binaries that must run on other machines. On other processors
 # only the scalar table is built.
 #
@@ -42,8 +43,10 @@ function(_hdc_add_runtime_dispatch_library)
 
   if(HDC_DISPATCH_X86)
     set(flags_sse2 -msse2)
-    set(flags_avx2 -mavx2 -mpopcnt)
-    set(flags_avx512bw -mavx512f -mavx512cd -mavx512dq -mavx512bw -mavx2 -mpopcnt)
+    # FMA with AVX2 (every AVX2 processor has it; the selection checks it): the floating-point
+    # kernels need a fused multiply-add in registers to match the reference without rounding twice.
+    set(flags_avx2 -mavx2 -mfma -mpopcnt)
+    set(flags_avx512bw -mavx512f -mavx512cd -mavx512dq -mavx512bw -mavx2 -mfma -mpopcnt)
     set(flags_avx512_vpopcnt ${flags_avx512bw} -mavx512vpopcntdq)
     set(tag_sse2 "xsimd::sse2")
     set(tag_avx2 "xsimd::avx2")

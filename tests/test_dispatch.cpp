@@ -1,17 +1,26 @@
 // Tests of run-time kernel dispatch (hdc_enable_runtime_dispatch). This program is built
-// without -march=native and with HDC_RUNTIME_DISPATCH=1: its public hdc::simd kernels go
-// through the table chosen at run time, which must agree with the scalar reference compiled
-// here. CTest also runs it once per HDC_FORCE_ARCH value.
+// without -march=native and with HDC_RUNTIME_DISPATCH=1: its public hdc::simd kernels (bitwise,
+// bit-sliced and dense) go through the table chosen at run time, which must agree with the
+// scalar reference compiled here. CTest also runs it once per HDC_FORCE_ARCH value.
 #include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
 #include <hdc/simd/bitslice.hpp>
 #include <hdc/simd/bitwise.hpp>
+#include <hdc/simd/complex.hpp>
 #include <hdc/simd/dispatch.hpp>
+#include <hdc/simd/floating.hpp>
+#include <hdc/simd/integer.hpp>
+#include <hdc/simd/modular.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
+#include <complex>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -37,6 +46,166 @@ hdc::aligned_buffer<u64> random_rows(hdc::rng& gen, std::size_t rows, std::size_
         if (bits % 64) b[r * stride + words - 1] &= (u64{1} << (bits % 64)) - 1;
     }
     return b;
+}
+
+template <class T>
+bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
+    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+
+bool same_bits(double a, double b) {
+    return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b);
+}
+
+/// A float or double over a wide range of magnitudes and both signs (never subnormal).
+double random_real(hdc::rng& gen) {
+    return std::ldexp(gen.uniform_signed(), static_cast<int>(gen.below(41)) - 20);
+}
+
+/// The dense kernels (integer, floating, complex, modular) through the active table against
+/// the scalar reference, bit for bit.
+void check_dense_kernels_against_scalar() {
+    hdc::rng gen{23};
+    for (std::size_t n : {1, 7, 8, 15, 16, 31, 33, 63, 64, 65, 127, 129, 1000, 1001, 10000}) {
+        INFO("n " << n);
+        std::vector<std::int8_t> a(n), b(n), tie(n);
+        std::vector<std::int32_t> s(n);
+        std::vector<float> fa(n), fb(n), fc(n), fd(n);
+        std::vector<double> da(n), db(n);
+        std::vector<std::uint16_t> ua(n), ub(n);
+        for (std::size_t i = 0; i < n; ++i) {
+            a[i] = static_cast<std::int8_t>(static_cast<std::uint8_t>(gen()));
+            b[i] = gen.below(3) == 0 ? a[i] : static_cast<std::int8_t>(static_cast<std::uint8_t>(gen()));
+            tie[i] = gen.below(2) ? std::int8_t{1} : std::int8_t{-1};
+            s[i] = gen.below(3) == 0 ? 0 : static_cast<std::int32_t>(static_cast<std::uint32_t>(gen())) / 4;
+            fa[i] = static_cast<float>(random_real(gen));
+            fb[i] = static_cast<float>(random_real(gen));
+            fc[i] = static_cast<float>(random_real(gen));
+            fd[i] = static_cast<float>(random_real(gen));
+            da[i] = random_real(gen);
+            db[i] = random_real(gen);
+            ua[i] = static_cast<std::uint16_t>(gen.below(65536));
+            ub[i] = gen.below(4) == 0 ? ua[i] : static_cast<std::uint16_t>(gen.below(65536));
+        }
+
+        // integer.hpp
+        std::vector<std::int8_t> o1(n), o2(n);
+        ref::int8_multiply(a.data(), b.data(), o1.data(), n, scalar{});
+        hdc::simd::int8_multiply(a.data(), b.data(), o2.data(), n);
+        CHECK(o1 == o2);
+        ref::int8_multiply_signs(a.data(), b.data(), o1.data(), n, scalar{});
+        hdc::simd::int8_multiply_signs(a.data(), b.data(), o2.data(), n);
+        CHECK(o1 == o2);
+        CHECK(hdc::simd::int8_dot(a.data(), b.data(), n) == ref::int8_dot(a.data(), b.data(), n, scalar{}));
+        CHECK(hdc::simd::int32_int8_dot(s.data(), a.data(), n) ==
+              ref::int32_int8_dot(s.data(), a.data(), n, scalar{}));
+        CHECK(hdc::simd::int8_count_differing(a.data(), b.data(), n) ==
+              ref::int8_count_differing(a.data(), b.data(), n, scalar{}));
+        CHECK(same_bits(hdc::simd::int32_sum_squares(s.data(), n),
+                        ref::int32_sum_squares(s.data(), n, scalar{})));
+        ref::int32_sign_with_tie_break(s.data(), tie.data(), o1.data(), n, scalar{});
+        hdc::simd::int32_sign_with_tie_break(s.data(), tie.data(), o2.data(), n);
+        CHECK(o1 == o2);
+        std::vector<std::int32_t> s1(s), s2(s);
+        for (const std::int32_t w : {1, -1, 5}) {
+            ref::int8_accumulate(w, a.data(), s1.data(), n, scalar{});
+            hdc::simd::int8_accumulate(w, a.data(), s2.data(), n);
+        }
+        ref::int32_add(s.data(), s1.data(), n, scalar{});
+        hdc::simd::int32_add(s.data(), s2.data(), n);
+        CHECK(s1 == s2);
+        std::vector<std::uint64_t> bits1((n + 63) / 64), bits2((n + 63) / 64);
+        ref::int8_sign_bits(a.data(), bits1.data(), n, scalar{});
+        hdc::simd::int8_sign_bits(a.data(), bits2.data(), n);
+        CHECK(bits1 == bits2);
+        ref::int8_from_sign_bits(bits1.data(), o1.data(), n, scalar{});
+        hdc::simd::int8_from_sign_bits(bits1.data(), o2.data(), n);
+        CHECK(o1 == o2);
+
+        // floating.hpp
+        std::vector<float> f1(n), f2(n), f3(n), f4(n);
+        ref::real_multiply(fa.data(), fb.data(), f1.data(), n, scalar{});
+        hdc::simd::real_multiply(fa.data(), fb.data(), f2.data(), n);
+        CHECK(same_bytes(f1, f2));
+        std::vector<double> d1(n), d2(n);
+        ref::real_multiply(da.data(), db.data(), d1.data(), n, scalar{});
+        hdc::simd::real_multiply(da.data(), db.data(), d2.data(), n);
+        CHECK(same_bytes(d1, d2));
+        CHECK(same_bits(hdc::simd::real_dot(fa.data(), fb.data(), n), ref::real_dot(fa.data(), fb.data(), n, scalar{})));
+        CHECK(same_bits(hdc::simd::real_dot(da.data(), db.data(), n), ref::real_dot(da.data(), db.data(), n, scalar{})));
+        CHECK(same_bits(hdc::simd::real_dot(da.data(), fb.data(), n), ref::real_dot(da.data(), fb.data(), n, scalar{})));
+        CHECK(same_bits(hdc::simd::real_dot(fb.data(), da.data(), n), ref::real_dot(fb.data(), da.data(), n, scalar{})));
+        CHECK(same_bits(hdc::simd::real_sum_squares(fa.data(), n), ref::real_sum_squares(fa.data(), n, scalar{})));
+        CHECK(same_bits(hdc::simd::real_sum_squares(da.data(), n), ref::real_sum_squares(da.data(), n, scalar{})));
+        d1 = db;
+        d2 = db;
+        for (const double w : {1.0, -1.0, 0.375, -3.0}) {
+            ref::real_axpy(w, fa.data(), d1.data(), n, scalar{});
+            hdc::simd::real_axpy(w, fa.data(), d2.data(), n);
+            ref::real_axpy(w, da.data(), d1.data(), n, scalar{});
+            hdc::simd::real_axpy(w, da.data(), d2.data(), n);
+        }
+        CHECK(same_bytes(d1, d2));
+
+        // complex.hpp
+        ref::complex_multiply(fa.data(), fb.data(), fc.data(), fd.data(), f1.data(), f3.data(), n, scalar{});
+        hdc::simd::complex_multiply(fa.data(), fb.data(), fc.data(), fd.data(), f2.data(), f4.data(), n);
+        CHECK((same_bytes(f1, f2) && same_bytes(f3, f4)));
+        ref::complex_multiply_conj(fa.data(), fb.data(), fc.data(), fd.data(), f1.data(), f3.data(), n, scalar{});
+        hdc::simd::complex_multiply_conj(fa.data(), fb.data(), fc.data(), fd.data(), f2.data(), f4.data(), n);
+        CHECK((same_bytes(f1, f2) && same_bytes(f3, f4)));
+        CHECK(same_bits(hdc::simd::complex_dot_real(fa.data(), fb.data(), fc.data(), fd.data(), n),
+                        ref::complex_dot_real(fa.data(), fb.data(), fc.data(), fd.data(), n, scalar{})));
+        std::complex<double> z1 = ref::complex_dot(fa.data(), fb.data(), fc.data(), fd.data(), n, scalar{});
+        std::complex<double> z2 = hdc::simd::complex_dot(fa.data(), fb.data(), fc.data(), fd.data(), n);
+        CHECK((same_bits(z1.real(), z2.real()) && same_bits(z1.imag(), z2.imag())));
+        CHECK(same_bits(hdc::simd::complex_dot_real(da.data(), db.data(), fc.data(), fd.data(), n),
+                        ref::complex_dot_real(da.data(), db.data(), fc.data(), fd.data(), n, scalar{})));
+        z1 = ref::complex_dot(da.data(), db.data(), fc.data(), fd.data(), n, scalar{});
+        z2 = hdc::simd::complex_dot(da.data(), db.data(), fc.data(), fd.data(), n);
+        CHECK((same_bits(z1.real(), z2.real()) && same_bits(z1.imag(), z2.imag())));
+        CHECK(same_bits(hdc::simd::complex_norm2(da.data(), db.data(), n),
+                        ref::complex_norm2(da.data(), db.data(), n, scalar{})));
+        std::vector<double> r1(da), i1(db), r2(da), i2(db);
+        for (const double w : {1.0, -0.625}) {
+            ref::complex_axpy(w, fa.data(), fb.data(), r1.data(), i1.data(), n, scalar{});
+            hdc::simd::complex_axpy(w, fa.data(), fb.data(), r2.data(), i2.data(), n);
+        }
+        CHECK((same_bytes(r1, r2) && same_bytes(i1, i2)));
+
+        // modular.hpp, at the largest block length
+        std::vector<std::uint16_t> m1(n), m2(n);
+        ref::add_mod(ua.data(), ub.data(), m1.data(), n, 65536, scalar{});
+        hdc::simd::add_mod(ua.data(), ub.data(), m2.data(), n, 65536);
+        CHECK(m1 == m2);
+        ref::sub_mod(ua.data(), ub.data(), m1.data(), n, 65536, scalar{});
+        hdc::simd::sub_mod(ua.data(), ub.data(), m2.data(), n, 65536);
+        CHECK(m1 == m2);
+        CHECK(hdc::simd::count_equal(ua.data(), ub.data(), n) == ref::count_equal(ua.data(), ub.data(), n, scalar{}));
+    }
+
+    // The bipolar model end to end: its bundle packs sign bits into bit-sliced counters.
+    using P = hdc::bipolar<>;
+    const std::size_t dim = 1001;
+    std::vector<P> ps;
+    for (int i = 0; i < 30; ++i) ps.push_back(P::random(gen, dim));
+    hdc::bipolar_accumulator<hdc::dynamic> acc(dim);
+    std::vector<std::int32_t> sums(dim, 0);
+    for (std::size_t i = 0; i < ps.size(); ++i) {
+        const std::int32_t w = i % 5 == 2 ? 3 : 1;
+        acc.add(ps[i], w);
+        for (std::size_t j = 0; j < dim; ++j) sums[j] += w * ps[i][j];
+    }
+    const auto tie_vector = hdc::symbol<P>(hdc::detail::tie_break_name, hdc::detail::tie_break_seed, dim);
+    std::vector<std::int8_t> expected(dim);
+    for (std::size_t j = 0; j < dim; ++j)
+        expected[j] = sums[j] > 0 ? std::int8_t{1} : sums[j] < 0 ? std::int8_t{-1} : tie_vector[j];
+    const P bundled = acc.result();
+    CHECK(std::equal(expected.begin(), expected.end(), bundled.values().begin()));
+    std::int64_t d = 0;
+    for (std::size_t j = 0; j < dim; ++j) d += std::int64_t{sums[j]} * ps[0][j];
+    CHECK(dot(acc, ps[0]) == d);
+    CHECK(hdc::dot(ps[1], ps[2]) == ref::int8_dot(ps[1].data(), ps[2].data(), dim, scalar{}));
 }
 
 /// Runs the public kernels (through the active table) and the binary model on random data and
@@ -106,6 +275,7 @@ void check_active_table_against_scalar() {
               ref::hamming_words(vs[1].data(), vs[2].data(), words, scalar{}));
         CHECK(hdc::permute(hdc::permute(vs[3], 5), -5) == vs[3]);
     }
+    check_dense_kernels_against_scalar();
 }
 
 }  // namespace
@@ -131,7 +301,8 @@ TEST_CASE("dispatch: this program is compiled for the baseline, the table is cho
                         __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512cd");
     CHECK(hdc::simd::arch_supported("sse2"));
     CHECK(hdc::simd::arch_supported("avx2") ==
-          (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")));
+          (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+           __builtin_cpu_supports("popcnt")));
     CHECK(hdc::simd::arch_supported("avx512bw") == avx512);
     CHECK(hdc::simd::arch_supported("avx512_vpopcnt") ==
           (avx512 && __builtin_cpu_supports("avx512vpopcntdq")));

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -60,12 +61,8 @@ Eigen::MatrixXd transpose_by_columns(const Role& role) {
     (hdc::mbat<256>), (hdc::mbat<hdc::dynamic>), (hdc::mbat<256, double>), \
         (hdc::mbat<hdc::dynamic, double>)
 
-TEST_CASE("mbat: every variant models the hypervector concept") {
-    static_assert(hdc::hypervector<hdc::mbat<256>>);
-    static_assert(hdc::hypervector<hdc::mbat<hdc::dynamic>>);
-    static_assert(hdc::hypervector<hdc::mbat<256, double>>);
-    static_assert(hdc::hypervector<hdc::mbat<hdc::dynamic, double>>);
-    static_assert(hdc::accumulator_of<hdc::mbat_accumulator<256, float>, hdc::mbat<256>>);
+TEST_CASE("mbat: construction; the default is mbat<dynamic, float>") {
+    STATIC_REQUIRE(std::is_same_v<hdc::mbat<>, hdc::mbat<hdc::dynamic, float>>);
     CHECK(hdc::mbat<256>().dim() == 256);
     CHECK(hdc::mbat<hdc::dynamic>().dim() == 0);
     CHECK(hdc::mbat<hdc::dynamic>(100).dim() == 100);
@@ -86,19 +83,12 @@ TEST_CASE("simd transforms: Walsh-Hadamard and signed permutations on known valu
     CHECK(z == x);
 }
 
-TEMPLATE_TEST_CASE("mbat: random atoms are deterministic unit vectors", "[mbat]", HDC_MBAT_TYPES) {
+TEMPLATE_TEST_CASE("mbat: random atoms are unit vectors", "[mbat]", HDC_MBAT_TYPES) {
     using V = TestType;
-    const V a = atom<V>(1), b = atom<V>(1), c = atom<V>(2);
+    const V a = atom<V>(1);
     CHECK(a.dim() == dim);
-    CHECK(a == b);
-    CHECK(a != c);
     CHECK(std::abs(hdc::norm(a) - 1.0) < tolerance<V>());
     CHECK(hdc::similarity(a, a) == Approx(1.0).epsilon(tolerance<V>()));
-    CHECK(std::abs(hdc::similarity(a, c)) < 4.0 / std::sqrt(double(dim)));
-    const auto s1 = hdc::symbol<V>("apple", 7, dim), s2 = hdc::symbol<V>("apple", 7, dim);
-    CHECK(s1 == s2);
-    CHECK(s1 != hdc::symbol<V>("apple", 8, dim));
-    CHECK(s1 != hdc::symbol<V>("pear", 7, dim));
     CHECK(hdc::cosine(a, V(dim)) == 0.0);  // zero vector: cosine defined as 0
 }
 
@@ -207,17 +197,12 @@ TEMPLATE_TEST_CASE("mbat: norm is preserved and unbinding is exact through 10 ne
     CHECK(hdc::cosine(y, x) > 0.9999);
 }
 
-TEMPLATE_TEST_CASE("mbat: bind/unbind of the model concept", "[mbat]", HDC_MBAT_TYPES) {
+TEMPLATE_TEST_CASE("mbat: binding is orthogonal and linear; bind(a, .) applies the role for_key(a)",
+                   "[mbat]", HDC_MBAT_TYPES) {
     using V = TestType;
     hdc::rng gen{51};
     const V a = V::random(gen, dim), b = V::random(gen, dim), c = V::random(gen, dim);
     const V ab = hdc::bind(a, b);
-    const double bound = 4.0 / std::sqrt(double(dim));  // 4 standard deviations of a random cosine
-    CHECK(hdc::cosine(hdc::unbind(ab, a), b) > 1 - 1e-6);
-    CHECK(std::abs(hdc::cosine(ab, a)) < bound);
-    CHECK(std::abs(hdc::cosine(ab, b)) < bound);
-    // Unbinding with the wrong key gives noise.
-    CHECK(std::abs(hdc::cosine(hdc::unbind(ab, c), b)) < bound);
     // Binding preserves similarity (the operator is orthogonal).
     const V mixed = hdc::bundle({b, c});
     CHECK(hdc::cosine(hdc::bind(a, b), hdc::bind(a, mixed)) ==
@@ -228,78 +213,6 @@ TEMPLATE_TEST_CASE("mbat: bind/unbind of the model concept", "[mbat]", HDC_MBAT_
           1 - tolerance<V>());
     // The role for_key(a) is the operator bind(a, .) applies.
     CHECK(V::role_type::for_key(a).apply(b) == ab);
-}
-
-TEMPLATE_TEST_CASE("mbat: permutation inverts and distributes over bundling", "[mbat]",
-                   HDC_MBAT_TYPES) {
-    using V = TestType;
-    hdc::rng gen{61};
-    const V a = V::random(gen, dim), b = V::random(gen, dim), c = V::random(gen, dim);
-    for (std::ptrdiff_t k : {1, 5, -3, 255, 256, 1000}) {
-        CAPTURE(k);
-        CHECK(hdc::permute(hdc::permute(a, k), -k) == a);
-        const V lhs = hdc::permute(hdc::bundle({a, b, c}), k);
-        const V rhs = hdc::bundle({hdc::permute(a, k), hdc::permute(b, k), hdc::permute(c, k)});
-        CHECK(hdc::cosine(lhs, rhs) > 1 - 1e-12);
-    }
-    CHECK(hdc::permute(a, 256) == a);
-    CHECK(hdc::permute(a, 1)[1] == a[0]);
-    CHECK(std::abs(hdc::cosine(hdc::permute(a, 1), a)) < 4.0 / std::sqrt(double(dim)));
-    // Not over vector-vector binding: the operator R(rho a) is hashed from rho a's bytes and is
-    // unrelated to R(a), so rho(bind(a, b)) and bind(rho a, rho b) are unrelated vectors.
-    CHECK(std::abs(hdc::cosine(hdc::permute(hdc::bind(a, b), 1),
-                               hdc::bind(hdc::permute(a, 1), hdc::permute(b, 1)))) <
-          4.0 / std::sqrt(double(dim)));
-}
-
-TEST_CASE("mbat: random atoms are quasi-orthogonal at D = 4096") {
-    // For independent isotropic unit vectors cos ~ (approx.) Normal(0, 1/D); over n pairs
-    // SE(mean) = sigma / sqrt(n) and SE(std) = sigma / sqrt(2 n).
-    constexpr std::size_t big = 4096;
-    constexpr int pairs = 200;
-    hdc::rng gen{71};
-    double sum = 0, sum_sq = 0;
-    for (int k = 0; k < pairs; ++k) {
-        const auto a = hdc::mbat<hdc::dynamic>::random(gen, big);
-        const auto b = hdc::mbat<hdc::dynamic>::random(gen, big);
-        const double c = hdc::cosine(a, b);
-        sum += c;
-        sum_sq += c * c;
-    }
-    const double sigma = 1.0 / std::sqrt(double(big));
-    const double mean = sum / pairs, std_dev = std::sqrt(sum_sq / pairs);
-    CAPTURE(mean, std_dev, sigma);
-    CHECK(std::abs(mean) < 4 * sigma / std::sqrt(double(pairs)));
-    CHECK(std::abs(std_dev - sigma) < 4 * sigma / std::sqrt(2.0 * pairs));
-}
-
-TEMPLATE_TEST_CASE("mbat: bundle-to-member cosine is about 1/sqrt(M)", "[mbat]", HDC_MBAT_TYPES) {
-    // For s = sum of M unit atoms, the mean over members of cos(s, x_i) is exactly |s| / M =
-    // sqrt(M + 2 S) / M with S the sum of the M(M-1)/2 pairwise cosines (var S = M(M-1)/2 / D).
-    // To second order: mean 1/sqrt(M) (1 - var S / (2 M^2)), sd 1/sqrt(M) sqrt(var S) / M.
-    using V = TestType;
-    constexpr int members = 10, trials = 200;
-    hdc::rng gen{81};
-    double total = 0;
-    for (int t = 0; t < trials; ++t) {
-        std::vector<V> xs;
-        for (int i = 0; i < members; ++i) xs.push_back(V::random(gen, dim));
-        const V s = hdc::bundle(xs);
-        hdc::accumulator<V> acc(dim);
-        for (const auto& x : xs) acc.add(x);
-        double trial = 0;
-        for (const auto& x : xs) {
-            trial += hdc::cosine(s, x);
-            CHECK(similarity(acc, x) == Approx(hdc::cosine(s, x)).margin(tolerance<V>()));
-        }
-        total += trial / members;
-    }
-    const double var_s = members * (members - 1) / 2.0 / double(dim);
-    const double m = members;
-    const double expected = (1 - var_s / (2 * m * m)) / std::sqrt(m);
-    const double se = std::sqrt(var_s) / m / std::sqrt(m) / std::sqrt(double(trials));
-    CAPTURE(total / trials, expected, se);
-    CHECK(std::abs(total / trials - expected) < 4 * se);
 }
 
 TEMPLATE_TEST_CASE("mbat: nested roles keep path order (why JSON needs non-commutative binding)",
@@ -344,7 +257,7 @@ TEMPLATE_TEST_CASE("mbat_role: roles from symbols are deterministic", "[mbat]", 
     CHECK(!(Role::for_key(a) == Role::for_key(atom<V>(6))));
 }
 
-TEMPLATE_TEST_CASE("mbat: fixed and dynamic dimensions give bit-identical results", "[mbat]", float,
+TEMPLATE_TEST_CASE("mbat_role: fixed and dynamic dimensions give bit-identical roles", "[mbat]", float,
                    double) {
     using F = hdc::mbat<dim, TestType>;
     using Y = hdc::mbat<hdc::dynamic, TestType>;
@@ -352,14 +265,8 @@ TEMPLATE_TEST_CASE("mbat: fixed and dynamic dimensions give bit-identical result
         return f.dim() == y.dim() && std::equal(f.values().begin(), f.values().end(), y.values().begin());
     };
     hdc::rng gf{91}, gy{91};
-    const F fa = F::random(gf, dim), fb = F::random(gf, dim);
-    const Y ya = Y::random(gy, dim), yb = Y::random(gy, dim);
-    CHECK(same(fa, ya));
-    CHECK(same(fb, yb));
-    CHECK(same(hdc::bind(fa, fb), hdc::bind(ya, yb)));
-    CHECK(same(hdc::unbind(fa, fb), hdc::unbind(ya, yb)));
-    CHECK(same(hdc::permute(fa, 7), hdc::permute(ya, 7)));
-    CHECK(same(hdc::bundle({fa, fb}), hdc::bundle({ya, yb})));
+    const F fa = F::random(gf, dim);
+    const Y ya = Y::random(gy, dim);
     for (auto kind : {hdc::role_kind::structured, hdc::role_kind::haar}) {
         const auto rf = F::role_type::from_symbol("r", 1, dim, kind);
         const auto ry = Y::role_type::from_symbol("r", 1, dim, kind);
@@ -367,26 +274,18 @@ TEMPLATE_TEST_CASE("mbat: fixed and dynamic dimensions give bit-identical result
         CHECK(same(hdc::bind(rf, fa), hdc::bind(ry, ya)));
         CHECK(same(hdc::unbind(rf, fa), hdc::unbind(ry, ya)));
     }
-    CHECK(same(hdc::symbol<F>("s", 2), hdc::symbol<Y>("s", 2, dim)));
 }
 
-TEMPLATE_TEST_CASE("mbat_accumulator: merge equals adding everything, weights, subtract, clear",
+TEMPLATE_TEST_CASE("mbat_accumulator: result is the unit-norm sum, dot that of the sums; zero sums give "
+                   "the tie-break vector",
                    "[mbat]", HDC_MBAT_TYPES) {
     using V = TestType;
     hdc::rng gen{101};
     std::vector<V> xs;
     for (int i = 0; i < 6; ++i) xs.push_back(V::random(gen, dim));
     const double weights[] = {1.0, 2.5, -0.75, 1.0, 3.0, 0.5};
-    hdc::accumulator<V> all(dim), left(dim), right(dim);
-    for (int i = 0; i < 6; ++i) {
-        all.add(xs[i], weights[i]);
-        (i < 3 ? left : right).add(xs[i], weights[i]);
-    }
-    left.merge(right);
-    CHECK(left.count() == all.count());
-    CHECK(all.count() == Approx(7.25));
-    for (std::size_t i = 0; i < dim; ++i) CHECK(left.sums()[i] == Approx(all.sums()[i]).margin(1e-12));
-    CHECK(hdc::cosine(left.result(), all.result()) > 1 - 1e-12);
+    hdc::accumulator<V> all(dim);
+    for (int i = 0; i < 6; ++i) all.add(xs[i], weights[i]);
     CHECK(std::abs(hdc::norm(all.result()) - 1.0) < tolerance<V>());
     double direct = 0;
     for (std::size_t i = 0; i < dim; ++i) direct += all.sums()[i] * double(xs[1][i]);
@@ -394,31 +293,20 @@ TEMPLATE_TEST_CASE("mbat_accumulator: merge equals adding everything, weights, s
     CHECK(similarity(all, xs[1]) ==
           Approx(hdc::cosine(all.result(), xs[1])).margin(tolerance<V>()));
 
-    // subtract undoes add; an all-zero sum gives the tie-break vector.
+    // An all-zero sum gives the tie-break vector.
     hdc::accumulator<V> acc(dim);
     acc.add(xs[0]);
     acc.subtract(xs[0]);
-    CHECK(acc.count() == 0.0);
     CHECK(acc.result() == hdc::symbol<V>(hdc::detail::tie_break_name, hdc::detail::tie_break_seed, dim));
-    CHECK(similarity(acc, xs[0]) == 0.0);
-    acc.add(xs[2], 4.0);
-    CHECK(hdc::cosine(acc.result(), xs[2]) > 1 - tolerance<V>());
-    acc.clear();
-    CHECK(acc.count() == 0.0);
-    for (double s : acc.sums()) CHECK(s == 0.0);
 }
 
-TEST_CASE("mbat: bad input throws the documented errors and leaves state intact") {
+TEST_CASE("mbat: bad input to roles and the mbat-only API throws the documented errors") {
     using V = hdc::mbat<hdc::dynamic>;
     using Role = V::role_type;
     hdc::rng gen{111};
     const V a = V::random(gen, 100), b = V::random(gen, 101);
-    CHECK_THROWS_AS(hdc::bind(a, b), hdc::dimension_mismatch);
-    CHECK_THROWS_WITH(hdc::bind(a, b), Catch::Contains("bind"));
-    CHECK_THROWS_AS(hdc::unbind(a, b), hdc::dimension_mismatch);
     CHECK_THROWS_AS(hdc::dot(a, b), hdc::dimension_mismatch);
     CHECK_THROWS_AS(hdc::cosine(a, b), hdc::dimension_mismatch);
-    CHECK_THROWS_AS(hdc::similarity(a, b), hdc::dimension_mismatch);
 
     const Role role = Role::structured(gen, 100);
     const Role haar = Role::haar(gen, 100);
@@ -438,22 +326,7 @@ TEST_CASE("mbat: bad input throws the documented errors and leaves state intact"
     CHECK_THROWS_AS(V::from_values(good, 4), hdc::dimension_mismatch);
     CHECK_THROWS_AS(hdc::mbat<4>::from_values(good), hdc::dimension_mismatch);
 
-    CHECK_THROWS_AS(V(0), hdc::invalid_dimension);
-    CHECK_THROWS_AS(hdc::mbat<64>(65), hdc::invalid_dimension);
-    CHECK_THROWS_AS(hdc::mbat<64>::random(gen, 65), hdc::invalid_dimension);
     CHECK_THROWS_AS(hdc::mbat_role<64>::structured(gen, 65), hdc::invalid_dimension);
     CHECK_THROWS_AS(Role::structured(gen, 0), hdc::invalid_dimension);
     CHECK_THROWS_AS(V::random(gen, hdc::dynamic), hdc::invalid_dimension);
-
-    hdc::accumulator<V> acc(100);
-    acc.add(a);
-    const std::vector<double> before(acc.sums().begin(), acc.sums().end());
-    CHECK_THROWS_AS(acc.add(b), hdc::dimension_mismatch);
-    CHECK_THROWS_AS(acc.subtract(b), hdc::dimension_mismatch);
-    CHECK_THROWS_AS(acc.add(a, std::numeric_limits<double>::quiet_NaN()), hdc::non_finite_value);
-    CHECK_THROWS_AS(acc.add(a, std::numeric_limits<double>::infinity()), hdc::non_finite_value);
-    CHECK_THROWS_AS(acc.merge(hdc::accumulator<V>(101)), hdc::dimension_mismatch);
-    CHECK_THROWS_AS(similarity(acc, b), hdc::dimension_mismatch);
-    CHECK(std::vector<double>(acc.sums().begin(), acc.sums().end()) == before);
-    CHECK(acc.count() == 1.0);
 }

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <limits>
 #include <numbers>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -37,11 +38,7 @@ double max_component_error(const V& a, const V& b) {
 
 }  // namespace
 
-static_assert(hdc::hypervector<hdc::phasor<10000>>);
-static_assert(hdc::hypervector<hdc::phasor<hdc::dynamic>>);
-static_assert(hdc::hypervector<hdc::phasor<7>>);
-static_assert(hdc::hypervector<hdc::phasor<>>);
-static_assert(hdc::accumulator_of<hdc::phasor_accumulator<64>, hdc::phasor<64>>);
+static_assert(std::is_same_v<hdc::phasor<>, hdc::phasor<hdc::dynamic>>);
 
 #define PHASOR_TYPES hdc::phasor<10000>, hdc::phasor<hdc::dynamic>
 
@@ -93,8 +90,8 @@ TEMPLATE_TEST_CASE("phasor: random angles are uniform (circular moments within 4
     CHECK(std::abs(s2 / dn) < 4 * se);
 }
 
-TEMPLATE_TEST_CASE("phasor: unbind inverts bind; the identity is all ones", "[phasor]",
-                   PHASOR_TYPES) {
+TEMPLATE_TEST_CASE("phasor: unbind recovers every component; binding commutes; the identity is all ones",
+                   "[phasor]", PHASOR_TYPES) {
     const std::size_t d = test_dim<TestType>();
     hdc::rng gen{1};
     const auto a = TestType::random(gen, d);
@@ -102,19 +99,13 @@ TEMPLATE_TEST_CASE("phasor: unbind inverts bind; the identity is all ones", "[ph
     const auto c = bind(a, b);
     const auto back = unbind(c, a);
     CHECK(max_component_error(back, b) < 1e-5);
-    CHECK(similarity(back, b) > 0.9999);
     CHECK(max_component_error(unbind(c, b), a) < 1e-5);
     CHECK(bind(a, b) == bind(b, a));
-    // Binding is dissimilar to its operands.
-    const double sigma = 1 / std::sqrt(2.0 * static_cast<double>(d));
-    CHECK(std::abs(similarity(c, a)) < 4 * sigma);
-    CHECK(std::abs(similarity(c, b)) < 4 * sigma);
     // (1, 0) is the exact identity; a * conj(a) is 1.
     const TestType one(d);
     CHECK(bind(a, one) == a);
     CHECK(unbind(a, one) == a);
     CHECK(max_component_error(unbind(a, a), one) < 1e-6);
-    CHECK(similarity(a, a) == Approx(1.0).epsilon(1e-6));
     CHECK(cosine(a, b) == similarity(a, b));
 }
 
@@ -133,78 +124,6 @@ TEMPLATE_TEST_CASE("phasor: components stay on the unit circle through random, b
     CHECK(max_modulus_error(permute(chain, 17)) < 1e-6);
 }
 
-TEMPLATE_TEST_CASE("phasor: permute(-k) inverts permute(k) and it distributes over bind and bundle",
-                   "[phasor]", PHASOR_TYPES) {
-    const std::size_t d = test_dim<TestType>();
-    hdc::rng gen{4};
-    const auto a = TestType::random(gen, d);
-    const auto b = TestType::random(gen, d);
-    const auto c = TestType::random(gen, d);
-    for (std::ptrdiff_t k : {std::ptrdiff_t{1}, std::ptrdiff_t{-3}, std::ptrdiff_t{777},
-                             static_cast<std::ptrdiff_t>(d) + 5}) {
-        CHECK(permute(permute(a, k), -k) == a);
-        CHECK(permute(bind(a, b), k) == bind(permute(a, k), permute(b, k)));
-        CHECK(permute(hdc::bundle({a, b, c}), k) ==
-              hdc::bundle({permute(a, k), permute(b, k), permute(c, k)}));
-    }
-    CHECK(permute(a, 0) == a);
-    CHECK(permute(a, static_cast<std::ptrdiff_t>(d)) == a);
-    const auto p = permute(a, 1);
-    CHECK(p[1] == a[0]);
-    CHECK(p[0] == a[d - 1]);
-    CHECK(std::abs(similarity(p, a)) < 4 / std::sqrt(2.0 * static_cast<double>(d)));
-}
-
-TEMPLATE_TEST_CASE("phasor: random pairs are quasi-orthogonal (mean 0, std 1/sqrt(2D))",
-                   "[phasor][statistics]", PHASOR_TYPES) {
-    const std::size_t d = test_dim<TestType>();
-    const int pairs = 200;
-    hdc::rng gen{5};
-    std::vector<double> sims;
-    for (int k = 0; k < pairs; ++k) {
-        const auto a = TestType::random(gen, d);
-        const auto b = TestType::random(gen, d);
-        sims.push_back(similarity(a, b));
-    }
-    double mean = 0;
-    for (double s : sims) mean += s;
-    mean /= pairs;
-    double var = 0;
-    for (double s : sims) var += (s - mean) * (s - mean);
-    const double sd = std::sqrt(var / (pairs - 1));
-    // similarity = mean of D i.i.d. cos(uniform angle): E = 0, Var = E[cos^2] / D = 1 / (2D);
-    // nearly normal, so the sample std has standard error sigma / sqrt(2 n).
-    const double sigma = 1 / std::sqrt(2.0 * static_cast<double>(d));
-    CHECK(std::abs(mean) < 4 * sigma / std::sqrt(double(pairs)));
-    CHECK(std::abs(sd - sigma) < 4 * sigma / std::sqrt(2.0 * pairs));
-}
-
-TEMPLATE_TEST_CASE("phasor: similarity of a sum of M items to a member is about 1/sqrt(M)",
-                   "[phasor][statistics]", PHASOR_TYPES) {
-    const std::size_t d = test_dim<TestType>();
-    const int m = 10, trials = 20;
-    hdc::rng gen{6};
-    double mean = 0;
-    for (int t = 0; t < trials; ++t) {
-        hdc::accumulator<TestType> acc(d);
-        TestType first;
-        for (int k = 0; k < m; ++k) {
-            const auto v = TestType::random(gen, d);
-            if (k == 0) first = v;
-            acc.add(v);
-        }
-        mean += similarity(acc, first);
-    }
-    mean /= trials;
-    // sim = X / sqrt(D Y), X = Re<S, a> = D + sum of M-1 terms of variance D/2,
-    // Y = ||S||^2 = M D + 2 sum_{k<l} Re<a_k, a_l>: Var Y = M (M-1) D, Cov(X, Y) = (M-1) D.
-    // Delta method: Var(sim) / sim^2 = (M-1)/D * (1/2 - 3/(4M)).
-    const double md = m, dd = static_cast<double>(d);
-    const double expected = 1 / std::sqrt(md);
-    const double sd = expected * std::sqrt((md - 1) / dd * (0.5 - 0.75 / md));
-    CHECK(std::abs(mean - expected) < 4 * sd / std::sqrt(double(trials)));
-}
-
 TEMPLATE_TEST_CASE("phasor: the phase-normalised bundle is closer to every member than to random "
                    "vectors",
                    "[phasor]", PHASOR_TYPES) {
@@ -221,69 +140,6 @@ TEMPLATE_TEST_CASE("phasor: the phase-normalised bundle is closer to every membe
     // The largest of 100 unrelated similarities (std 1/sqrt(2D)) stays below 5 standard deviations.
     CHECK(strongest_other < 5 / std::sqrt(2.0 * static_cast<double>(d)));
     CHECK(weakest_member > strongest_other);
-}
-
-TEMPLATE_TEST_CASE("phasor: symbols are deterministic and fixed / dynamic dimensions agree",
-                   "[phasor]", PHASOR_TYPES) {
-    const std::size_t d = test_dim<TestType>();
-    const auto a1 = hdc::symbol<TestType>("apple", 42, d);
-    const auto a2 = hdc::symbol<TestType>("apple", 42, d);
-    CHECK(a1 == a2);
-    CHECK_FALSE(a1 == hdc::symbol<TestType>("apples", 42, d));
-    CHECK_FALSE(a1 == hdc::symbol<TestType>("apple", 43, d));
-    hdc::rng symbol_stream =
-        hdc::rng::from_key(hdc::detail::symbol_key(hdc::detail::hash_name("apple"), 42));
-    CHECK(hdc::symbol<hdc::phasor<10000>>("apple", 42) ==
-          hdc::phasor<10000>::random(symbol_stream));
-    const auto fixed = hdc::symbol<hdc::phasor<10000>>("pear", 9);
-    const auto dyn = hdc::symbol<hdc::phasor<hdc::dynamic>>("pear", 9, 10000);
-    for (std::size_t i = 0; i < d; ++i) {
-        REQUIRE(fixed.re()[i] == dyn.re()[i]);
-        REQUIRE(fixed.im()[i] == dyn.im()[i]);
-    }
-    hdc::rng g1{77}, g2{77};
-    const auto r1 = hdc::random<hdc::phasor<10000>>(g1);
-    const auto r2 = hdc::random<hdc::phasor<hdc::dynamic>>(g2, 10000);
-    CHECK(std::equal(r1.re().begin(), r1.re().end(), r2.re().begin()));
-    CHECK(std::equal(r1.im().begin(), r1.im().end(), r2.im().begin()));
-}
-
-TEMPLATE_TEST_CASE("phasor accumulator: merge equals adding everything to one, subtract undoes add",
-                   "[phasor]", PHASOR_TYPES) {
-    const std::size_t d = test_dim<TestType>();
-    hdc::rng gen{9};
-    std::vector<TestType> xs;
-    for (int k = 0; k < 6; ++k) xs.push_back(TestType::random(gen, d));
-
-    hdc::accumulator<TestType> all(d), left(d), right(d);
-    for (int k = 0; k < 6; ++k) {
-        all.add(xs[k], 0.5 + k);
-        (k < 3 ? left : right).add(xs[k], 0.5 + k);
-    }
-    left.merge(right);
-    CHECK(left.count() == all.count());
-    double worst = 0;
-    for (std::size_t i = 0; i < d; ++i) worst = std::fmax(worst, std::abs(left[i] - all[i]));
-    CHECK(worst < 1e-12);
-    CHECK(max_component_error(left.result(), all.result()) < 1e-6);
-
-    hdc::accumulator<TestType> acc(d), ref(d);
-    acc.add(xs[0]);
-    acc.add(xs[1]);
-    ref.add(xs[0]);
-    acc.add(xs[2]);
-    acc.subtract(xs[2]);
-    acc.subtract(xs[1]);
-    CHECK(acc.count() == 1.0);
-    worst = 0;
-    for (std::size_t i = 0; i < d; ++i) worst = std::fmax(worst, std::abs(acc[i] - ref[i]));
-    CHECK(worst < 1e-12);
-    CHECK(max_component_error(acc.result(), xs[0]) < 1e-6);
-
-    acc.clear();
-    CHECK(acc.count() == 0.0);
-    CHECK(similarity(acc, xs[0]) == 0.0);
-    CHECK(dot(acc, xs[0]) == std::complex<double>(0, 0));
 }
 
 TEMPLATE_TEST_CASE("phasor accumulator: dot, similarity and the zero-sum tie-break", "[phasor]",
@@ -306,6 +162,7 @@ TEMPLATE_TEST_CASE("phasor accumulator: dot, similarity and the zero-sum tie-bre
     one.add(a, -3.0);  // every sum is exactly zero: the result is the tie-break vector
     CHECK(one.result() ==
           hdc::symbol<TestType>(hdc::detail::tie_break_name, hdc::detail::tie_break_seed, d));
+    CHECK(dot(one, a) == std::complex<double>(0, 0));
 }
 
 TEMPLATE_TEST_CASE("phasor: angles and values round-trip", "[phasor]", PHASOR_TYPES) {
@@ -351,27 +208,14 @@ TEST_CASE("phasor: from_angles for hdc::dynamic takes the dimension from the inp
     CHECK(std::abs(std::complex<double>(v[2]) - std::complex<double>(-1, 0)) < 1e-7);
 }
 
-TEST_CASE("phasor: bad input is rejected with a named error") {
+TEST_CASE("phasor: bad input to the phasor-only API is rejected with a named error") {
     using V = hdc::phasor<hdc::dynamic>;
     hdc::rng gen{12};
     const auto a = V::random(gen, 100);
     const auto b = V::random(gen, 101);
-    CHECK_THROWS_AS(bind(a, b), hdc::dimension_mismatch);
-    CHECK_THROWS_WITH(bind(a, b), Catch::Contains("bind") && Catch::Contains("100") &&
-                                      Catch::Contains("101"));
-    CHECK_THROWS_AS(unbind(a, b), hdc::dimension_mismatch);
-    CHECK_THROWS_AS(similarity(a, b), hdc::dimension_mismatch);
     CHECK_THROWS_AS(dot(a, b), hdc::dimension_mismatch);
-    hdc::accumulator<V> acc(100), other(101);
-    CHECK_THROWS_AS(acc.add(b), hdc::dimension_mismatch);
-    CHECK_THROWS_AS(acc.merge(other), hdc::dimension_mismatch);
-    CHECK_THROWS_AS(similarity(acc, b), hdc::dimension_mismatch);
+    hdc::accumulator<V> acc(100);
     CHECK_THROWS_AS(dot(acc, b), hdc::dimension_mismatch);
-
-    CHECK_THROWS_AS(V(0), hdc::invalid_dimension);
-    CHECK_THROWS_AS(hdc::phasor<64>(65), hdc::invalid_dimension);
-    CHECK_THROWS_AS(hdc::accumulator<V>(0), hdc::invalid_dimension);
-    CHECK_THROWS_AS(hdc::bundle(std::vector<V>{}), hdc::empty_input);
 
     const std::vector<double> nan_angle = {0.0, std::numeric_limits<double>::quiet_NaN()};
     const std::vector<double> inf_angle = {std::numeric_limits<double>::infinity()};
@@ -392,10 +236,6 @@ TEST_CASE("phasor: bad input is rejected with a named error") {
     const std::span<const float> short_im(im.data(), 1);
     CHECK_THROWS_AS(V::from_values(std::span<const float>(re), short_im), hdc::invalid_parameter);
 
-    CHECK_THROWS_AS(acc.add(a, std::numeric_limits<double>::quiet_NaN()), hdc::non_finite_value);
-    CHECK_THROWS_AS(acc.add(a, std::numeric_limits<double>::infinity()), hdc::non_finite_value);
-    CHECK(acc.count() == 0.0);  // state untouched by the failed calls
-    CHECK(similarity(acc, a) == 0.0);
     CHECK_THROWS_AS(a.at(100), hdc::invalid_parameter);
     CHECK(a.at(99) == a[99]);
 }

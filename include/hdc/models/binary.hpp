@@ -23,6 +23,7 @@
 #include "../simd/bitslice.hpp"
 #include "../simd/bitwise.hpp"
 #include "common.hpp"
+#include "votes.hpp"
 
 namespace hdc {
 
@@ -170,14 +171,9 @@ std::size_t overlap(const binary<D>& a, const binary<D>& b) {
 /// The un-normalised bundle of binary vectors (the BSC counterpart of MAP-I): per position the
 /// signed vote sum s_i = sum of w * (1 - 2 bit_i). result() is the majority: bit 1 where s_i < 0,
 /// 0 where s_i > 0, and the bit of a fixed tie-break vector where s_i = 0 (this equals adding the
-/// tie-break vector to every even-sized bundle). Weights must be integers.
-///
-/// Unit votes (add(v), add(v, 1)) are counted in bit-sliced counters: each add is a ripple
-/// carry into 4 low bit planes, and every 15 adds the low planes are added into the high planes,
-/// so a bundle costs a few word operations per 64 positions and vector. result() compares the
-/// counts with the threshold directly on the planes. Weighted votes, subtractions and merged
-/// sums go to one int32 sum per position; the two parts are combined where needed, and the
-/// planes are folded into the sums by sums() and before the high planes would overflow.
+/// tie-break vector to every even-sized bundle). Weights must be integers. Unit votes are counted
+/// in bit-sliced counters (detail::bitsliced_votes), so a bundle costs a few word operations per
+/// 64 positions and vector.
 template <std::size_t D>
 class binary_accumulator {
 public:
@@ -185,226 +181,62 @@ public:
 
     binary_accumulator() requires(D != dynamic) : binary_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
-    explicit binary_accumulator(std::size_t dim) : dim_(detail::resolve_dim<D>(dim)), sums_(dim) {}
+    explicit binary_accumulator(std::size_t dim) : votes_(detail::resolve_dim<D>(dim)) {}
 
-    std::size_t dim() const noexcept { return dim_.get(); }
+    std::size_t dim() const noexcept { return votes_.dim(); }
     /// Total weight added so far (adds minus subtracts).
-    double count() const noexcept { return static_cast<double>(count_); }
+    double count() const noexcept { return static_cast<double>(votes_.count()); }
     /// The signed vote sums, one per position. Folds the pending unit votes into the sums, so
     /// like a non-const call it must not run concurrently with other calls on this object.
-    std::span<const std::int32_t> sums() const noexcept {
-        flush();
-        return sums_.span();
-    }
+    std::span<const std::int32_t> sums() const noexcept { return votes_.sums(); }
 
     /// Adds one vote for v.
     void add(const vector_type& v) {
         detail::check_same_dim("binary_accumulator::add", dim(), v.dim());
-        add_unit(v);
+        votes_.add(v.data(), 1);
     }
     /// Adds an integer weight of votes for v (negative weights vote against it).
     void add(const vector_type& v, double weight) {
         const std::int32_t w = detail::integer_weight(weight, "binary");
         detail::check_same_dim("binary_accumulator::add", dim(), v.dim());
-        if (w == 1)
-            add_unit(v);
-        else
-            add_weighted(v, w);
+        votes_.add(v.data(), w);
     }
     /// Removes one vote for v.
     void subtract(const vector_type& v) {
         detail::check_same_dim("binary_accumulator::subtract", dim(), v.dim());
-        add_weighted(v, -1);
+        votes_.add(v.data(), -1);
     }
     /// Adds the votes of another accumulator: equal to adding its vectors here.
     void merge(const binary_accumulator& other) {
         detail::check_same_dim("binary_accumulator::merge", dim(), other.dim());
-        if (&other == this) {
-            const binary_accumulator copy(other);
-            merge(copy);
-            return;
-        }
-        const std::uint64_t other_votes = other.pending_votes();
-        const bool into_planes = other_votes != 0 && high_votes_ + other_votes <= max_high_votes;
-        if (into_planes) allocate_planes();  // may throw: before any change
-        if (other.sums_used_) {
-            for (std::size_t i = 0; i < dim(); ++i)
-                sums_[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(sums_[i]) +
-                                                     static_cast<std::uint32_t>(other.sums_[i]));
-            sums_used_ = true;
-        }
-        if (into_planes) {
-            const std::size_t n = plane_count(high_votes_ + other_votes);
-            simd::bitslice_add(high_planes(), n, other.low_planes(), plane_count(other.low_votes_),
-                               stride(), words());
-            simd::bitslice_add(high_planes(), n, other.high_planes(),
-                               plane_count(other.high_votes_), stride(), words());
-            high_votes_ += static_cast<std::uint32_t>(other_votes);
-        } else if (other_votes != 0) {
-            other.add_pending_to(sums_.data());
-            sums_used_ = true;
-        }
-        count_ += other.count_;
+        votes_.merge(other.votes_);
     }
     /// Forgets every vote.
-    void clear() noexcept {
-        for (auto& s : sums_) s = 0;
-        clear_planes();
-        sums_used_ = false;
-        count_ = 0;
-    }
+    void clear() noexcept { votes_.clear(); }
 
     /// The majority vector (ties broken by the fixed tie-break vector).
     vector_type result() const {
-        auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
-        const std::uint64_t n = pending_votes();
-        if (!sums_used_ && n == 0) return tie;  // every sum is zero
+        const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
         vector_type out(dim());
-        if (!sums_used_) {
-            // s_i = n - 2 c_i: bit 1 where c_i > n / 2, the tie bit where c_i == n / 2.
-            simd::bitslice_majority(low_planes(), plane_count(low_votes_), high_planes(),
-                                    plane_count(high_votes_), stride(), n / 2,
-                                    n % 2 == 0 ? tie.data() : nullptr, out.data(), words());
-        } else if (n == 0) {
-            simd::majority_from_sums(sums_.data(), tie.data(), out.data(), dim());
-        } else {
-            aligned_buffer<std::int32_t> total(sums_);
-            add_pending_to(total.data());
-            simd::majority_from_sums(total.data(), tie.data(), out.data(), dim());
-        }
+        votes_.majority(tie.data(), out.data());
         return out;
     }
 
     /// Dot product of the vote sums with the bipolar image of v.
     friend std::int64_t dot(const binary_accumulator& acc, const vector_type& v) {
         detail::check_same_dim("dot", acc.dim(), v.dim());
-        std::int64_t d = acc.sums_used_ ? simd::signed_sum(acc.sums_.data(), v.data(), acc.dim()) : 0;
-        const std::uint64_t n = acc.pending_votes();
-        if (n == 0) return d;
-        // Pending votes give s_i = n - 2 c_i; with sign_i = 1 - 2 v_i,
-        // sum sign_i s_i = n (D - 2 |v|) - 2 sum_p 2^p (|plane_p| - 2 |plane_p & v|).
-        const auto ones = static_cast<std::int64_t>(simd::popcount_words(v.data(), v.word_count()));
-        std::int64_t weighted = 0;
-        const auto planes_term = [&](const std::uint64_t* planes, std::size_t count) {
-            for (std::size_t p = 0; p < count; ++p) {
-                const std::uint64_t* plane = planes + p * acc.stride();
-                const auto all = static_cast<std::int64_t>(simd::popcount_words(plane, acc.words()));
-                const auto both = static_cast<std::int64_t>(
-                    simd::and_popcount_words(plane, v.data(), acc.words()));
-                weighted += (all - 2 * both) << p;
-            }
-        };
-        planes_term(acc.low_planes(), plane_count(acc.low_votes_));
-        planes_term(acc.high_planes(), plane_count(acc.high_votes_));
-        return d + static_cast<std::int64_t>(n) * (static_cast<std::int64_t>(acc.dim()) - 2 * ones) -
-               2 * weighted;
+        return acc.votes_.signed_dot(v.data());
     }
     /// Cosine between the vote sums and the bipolar image of v (0 for an empty accumulator).
     friend double similarity(const binary_accumulator& acc, const vector_type& v) {
         const std::int64_t d = dot(acc, v);
-        double norm2 = 0;
-        if (acc.pending_votes() == 0) {
-            norm2 = simd::sum_squares(acc.sums_.data(), acc.dim());
-        } else {
-            aligned_buffer<std::int32_t> total(acc.sums_);
-            acc.add_pending_to(total.data());
-            norm2 = simd::sum_squares(total.data(), acc.dim());
-        }
+        const double norm2 = acc.votes_.sum_squares();
         if (norm2 == 0) return 0.0;
         return static_cast<double>(d) / std::sqrt(norm2 * static_cast<double>(acc.dim()));
     }
 
 private:
-    /// Bit planes of the low counter: unit adds ripple through them.
-    static constexpr std::size_t low_plane_count = 4;
-    /// Votes the low counter takes before it is added into the high counter.
-    static constexpr std::uint32_t low_capacity = 15;
-    /// Bit planes of the high counter; beyond max_high_votes the planes go to the int32 sums.
-    static constexpr std::size_t high_plane_count = 16;
-    static constexpr std::uint32_t max_high_votes = (1u << high_plane_count) - 1;
-
-    std::size_t words() const noexcept { return (dim() + 63) / 64; }
-    /// Words from one bit plane to the next: whole 64-byte lines.
-    std::size_t stride() const noexcept { return padded_count<std::uint64_t>(words()); }
-    static std::size_t plane_count(std::uint64_t votes) noexcept {
-        return static_cast<std::size_t>(std::bit_width(votes));
-    }
-    std::uint64_t pending_votes() const noexcept {
-        return std::uint64_t{low_votes_} + std::uint64_t{high_votes_};
-    }
-    const std::uint64_t* low_planes() const noexcept { return planes_.data(); }
-    std::uint64_t* low_planes() noexcept { return planes_.data(); }
-    const std::uint64_t* high_planes() const noexcept {
-        return planes_.data() + low_plane_count * stride();
-    }
-    std::uint64_t* high_planes() noexcept { return planes_.data() + low_plane_count * stride(); }
-
-    void allocate_planes() {
-        if (planes_.size() == 0)
-            planes_ = aligned_buffer<std::uint64_t>((low_plane_count + high_plane_count) * stride());
-    }
-
-    void add_unit(const vector_type& v) {
-        allocate_planes();
-        simd::bitslice_increment(low_planes(), low_plane_count, stride(), v.data(), words());
-        ++count_;
-        if (++low_votes_ == low_capacity) fold_low();
-    }
-
-    /// Adds the low counter into the high one (or everything into the sums when the high
-    /// counter is full).
-    void fold_low() noexcept {
-        if (high_votes_ + low_votes_ > max_high_votes) {
-            flush();
-            return;
-        }
-        simd::bitslice_add(high_planes(), plane_count(high_votes_ + low_votes_), low_planes(),
-                           plane_count(low_votes_), stride(), words());
-        std::memset(low_planes(), 0, low_plane_count * stride() * sizeof(std::uint64_t));
-        high_votes_ += low_votes_;
-        low_votes_ = 0;
-    }
-
-    /// sums[i] += the vote sum of the pending unit votes at position i.
-    void add_pending_to(std::int32_t* sums) const noexcept {
-        if (low_votes_ != 0)
-            simd::add_unit_votes(sums, low_planes(), plane_count(low_votes_), stride(), low_votes_,
-                                 dim());
-        if (high_votes_ != 0)
-            simd::add_unit_votes(sums, high_planes(), plane_count(high_votes_), stride(),
-                                 high_votes_, dim());
-    }
-
-    /// Moves the pending unit votes into the int32 sums.
-    void flush() const noexcept {
-        if (pending_votes() == 0) return;
-        add_pending_to(sums_.data());
-        sums_used_ = true;
-        clear_planes();
-    }
-
-    void clear_planes() const noexcept {
-        if (planes_.size() != 0)
-            std::memset(planes_.data(), 0, planes_.size() * sizeof(std::uint64_t));
-        low_votes_ = 0;
-        high_votes_ = 0;
-    }
-
-    void add_weighted(const vector_type& v, std::int32_t w) {
-        if (w == 0) return;
-        simd::add_signed_bits(sums_.data(), v.data(), dim(), w);
-        sums_used_ = true;
-        count_ += w;
-    }
-
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    // mutable: sums() (const) folds the pending planes into the sums.
-    mutable aligned_buffer<std::int32_t> sums_;
-    mutable aligned_buffer<std::uint64_t> planes_;  // low planes, then high planes
-    mutable std::uint32_t low_votes_ = 0;           // unit votes in the low planes
-    mutable std::uint32_t high_votes_ = 0;          // unit votes in the high planes
-    mutable bool sums_used_ = false;                // whether any sum may be non-zero
-    std::int64_t count_ = 0;
+    detail::bitsliced_votes votes_;
 };
 
 /// Binary rows are the packed words themselves; search uses the popcount kernels.

@@ -25,6 +25,7 @@
 #include "../core/storage.hpp"
 #include "../simd/integer.hpp"
 #include "common.hpp"
+#include "votes.hpp"
 
 namespace hdc {
 
@@ -94,10 +95,7 @@ public:
         bipolar v(checked_dim(dim), nocheck{});
         std::vector<std::uint64_t> bits((v.dim() + 63) / 64);
         gen.fill(bits);
-        for (std::size_t i = 0; i < v.dim(); ++i) {
-            const auto bit = static_cast<int>((bits[i / 64] >> (i % 64)) & 1u);
-            v.values_[i] = static_cast<value_type>(1 - 2 * bit);
-        }
+        simd::int8_from_sign_bits(bits.data(), v.values_.data(), v.dim());
         return v;
     }
 
@@ -142,7 +140,7 @@ template <std::size_t D>
 bipolar<D> bind(const bipolar<D>& a, const bipolar<D>& b) {
     detail::check_same_dim("bind", a.dim(), b.dim());
     bipolar<D> out(a.dim(), typename bipolar<D>::nocheck{});
-    simd::int8_multiply(a.data(), b.data(), out.mutable_data(), a.dim());
+    simd::int8_multiply_signs(a.data(), b.data(), out.mutable_data(), a.dim());
     return out;
 }
 
@@ -151,7 +149,7 @@ template <std::size_t D>
 bipolar<D> unbind(const bipolar<D>& c, const bipolar<D>& a) {
     detail::check_same_dim("unbind", c.dim(), a.dim());
     bipolar<D> out(c.dim(), typename bipolar<D>::nocheck{});
-    simd::int8_multiply(c.data(), a.data(), out.mutable_data(), c.dim());
+    simd::int8_multiply_signs(c.data(), a.data(), out.mutable_data(), c.dim());
     return out;
 }
 
@@ -195,6 +193,9 @@ double similarity(const bipolar<D>& a, const bipolar<D>& b) {
 /// result() is the MAP-B bundle sign(s_i), with the component of a fixed tie-break vector where
 /// s_i = 0 (the image of binary_accumulator's rule, so the two models bundle identically).
 /// Weights must be integers, and an add or merge that could take a sum beyond int32 is refused.
+/// The sums are binary_accumulator's vote sums of the sign bits (v_i = 1 - 2 bit_i): each added
+/// vector is packed to sign bits, and unit adds are counted in bit-sliced counters
+/// (detail::bitsliced_votes).
 template <std::size_t D>
 class bipolar_accumulator {
 public:
@@ -203,13 +204,14 @@ public:
     bipolar_accumulator() requires(D != dynamic) : bipolar_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
     explicit bipolar_accumulator(std::size_t dim)
-        : dim_(vector_type::checked_dim(dim)), sums_(dim) {}
+        : votes_(vector_type::checked_dim(dim)), bits_(votes_.words()) {}
 
-    std::size_t dim() const noexcept { return dim_.get(); }
+    std::size_t dim() const noexcept { return votes_.dim(); }
     /// Total weight added so far (adds minus subtracts).
-    double count() const noexcept { return static_cast<double>(count_); }
-    /// The integer sums, one per position.
-    std::span<const std::int32_t> sums() const noexcept { return sums_.span(); }
+    double count() const noexcept { return static_cast<double>(votes_.count()); }
+    /// The integer sums, one per position. Folds the pending unit adds into the sums, so like a
+    /// non-const call it must not run concurrently with other calls on this object.
+    std::span<const std::int32_t> sums() const noexcept { return votes_.sums(); }
 
     /// Adds v once.
     void add(const vector_type& v) { add_weighted(v, 1); }
@@ -226,38 +228,39 @@ public:
         std::int64_t extra = other.bound_;
         if (extra > max_sum - bound_) extra = other.max_abs_sum();
         reserve("bipolar_accumulator::merge", extra);
-        simd::int32_add(other.sums_.data(), sums_.data(), dim());
-        count_ += other.count_;
+        votes_.merge(other.votes_);
         bound_ += extra;
     }
     /// Forgets everything added.
     void clear() noexcept {
-        for (auto& s : sums_) s = 0;
-        count_ = 0;
+        votes_.clear();
         bound_ = 0;
     }
 
     /// The sign of the sums (MAP-B bundle), zeros resolved by the fixed tie-break vector.
     vector_type result() const {
         const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
+        aligned_buffer<std::uint64_t> tie_bits(votes_.words()), bits(votes_.words());
+        simd::int8_sign_bits(tie.data(), tie_bits.data(), dim());
+        votes_.majority(tie_bits.data(), bits.data());
         vector_type out(dim(), typename vector_type::nocheck{});
-        simd::int32_sign_with_tie_break(sums_.data(), tie.data(), out.mutable_data(), dim());
+        simd::int8_from_sign_bits(bits.data(), out.mutable_data(), dim());
         return out;
     }
 
     /// Dot product of the sums with v.
     std::int64_t dot_with(const vector_type& v) const {
-        const bipolar_accumulator& acc = *this;
-        detail::check_same_dim("dot", acc.dim(), v.dim());
-        return simd::int32_int8_dot(acc.sums_.data(), v.data(), acc.dim());
+        detail::check_same_dim("dot", dim(), v.dim());
+        aligned_buffer<std::uint64_t> bits(votes_.words());
+        simd::int8_sign_bits(v.data(), bits.data(), dim());
+        return votes_.signed_dot(bits.data());
     }
     /// Cosine between the sums and v (0 when every sum is zero).
     double similarity_with(const vector_type& v) const {
-        const bipolar_accumulator& acc = *this;
-        const std::int64_t d = dot(acc, v);
-        const double norm2 = simd::int32_sum_squares(acc.sums_.data(), acc.dim());
+        const std::int64_t d = dot_with(v);
+        const double norm2 = votes_.sum_squares();
         if (norm2 == 0) return 0.0;
-        return static_cast<double>(d) / std::sqrt(norm2 * static_cast<double>(acc.dim()));
+        return static_cast<double>(d) / std::sqrt(norm2 * static_cast<double>(dim()));
     }
 
 private:
@@ -266,7 +269,8 @@ private:
     /// The largest |s_i|, computed exactly (only when the running bound gets too loose).
     std::int64_t max_abs_sum() const noexcept {
         std::int64_t m = 0;
-        for (const std::int32_t s : sums_) m = std::max(m, std::abs(static_cast<std::int64_t>(s)));
+        for (const std::int32_t s : votes_.sums())
+            m = std::max(m, std::abs(static_cast<std::int64_t>(s)));
         return m;
     }
 
@@ -286,15 +290,14 @@ private:
         detail::check_same_dim("bipolar_accumulator::add", dim(), v.dim());
         const std::int64_t magnitude = std::abs(static_cast<std::int64_t>(w));
         reserve("bipolar_accumulator::add", magnitude);
-        simd::int8_accumulate(w, v.data(), sums_.data(), dim());
-        count_ += w;
+        simd::int8_sign_bits(v.data(), bits_.data(), dim());
+        votes_.add(bits_.data(), w);  // may throw (first unit add): before bound_ changes
         bound_ += magnitude;
     }
 
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    aligned_buffer<std::int32_t> sums_;
-    std::int64_t count_ = 0;
-    std::int64_t bound_ = 0;  // an upper bound on every |s_i|
+    detail::bitsliced_votes votes_;
+    aligned_buffer<std::uint64_t> bits_;  // scratch: the sign bits of the vector being added
+    std::int64_t bound_ = 0;              // an upper bound on every |s_i|
 };
 
 /// Dot product of an accumulator's un-normalised bundle with v.
@@ -316,8 +319,7 @@ struct row_traits<bipolar<D>> {
     using element_type = std::uint64_t;
     static std::size_t row_size(std::size_t dim) { return (dim + 63) / 64; }
     static void store(const bipolar<D>& v, std::uint64_t* row) {
-        for (std::size_t i = 0; i < v.dim(); ++i)
-            row[i / 64] |= static_cast<std::uint64_t>(v[i] < 0) << (i % 64);
+        simd::int8_sign_bits(v.data(), row, v.dim());
     }
     static bipolar<D> load(const std::uint64_t* row, std::size_t dim) {
         bipolar<D> v(dim);

@@ -11,9 +11,10 @@
 // accepts every tag (by conversion), so a kernel without a vectorised version still compiles
 // for any architecture.
 //
-// Kernel headers (this one, bitwise.hpp, bitslice.hpp) include only standard and xsimd
-// headers: the runtime-dispatch helper compiles them once per architecture inside a private
-// namespace (see cmake/hdcRuntimeDispatch.cmake).
+// Kernel headers (this one, lanes.hpp, bitwise.hpp, bitslice.hpp, integer.hpp, floating.hpp,
+// complex.hpp, modular.hpp) include only standard and xsimd headers: the runtime-dispatch
+// helper compiles them once per architecture inside a private namespace (see
+// cmake/hdcRuntimeDispatch.cmake), after including those headers at global scope.
 #pragma once
 
 #include <concepts>
@@ -33,6 +34,14 @@
 #include <xsimd/xsimd.hpp>
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic pop
+#endif
+
+// With HDC_RUNTIME_DISPATCH=1 (cmake's hdc_enable_runtime_dispatch) the public kernels of every
+// kernel header call through the table chosen at run time (dispatch.hpp); never inside the
+// units that compile the tables themselves.
+#if defined(HDC_RUNTIME_DISPATCH) && HDC_RUNTIME_DISPATCH && !defined(HDC_DISPATCH_ARCH_TU)
+#include "dispatch.hpp"
+#define HDC_SIMD_USE_DISPATCH 1
 #endif
 
 namespace hdc::simd {

@@ -131,16 +131,6 @@ inline std::int64_t signed_sum(const std::int32_t* sums, const std::uint64_t* v,
     return d;
 }
 
-/// Sum of squares of the sums, exact (128-bit accumulation), rounded once to double.
-inline double sum_squares(const std::int32_t* sums, std::size_t dim, scalar) noexcept {
-    __extension__ using u128 = unsigned __int128;  // GCC/Clang
-    u128 total = 0;
-    for (std::size_t i = 0; i < dim; ++i) {
-        const auto s = static_cast<std::int64_t>(sums[i]);
-        total += static_cast<u128>(static_cast<std::uint64_t>(s * s));
-    }
-    return static_cast<double>(total);
-}
 
 // ---------------------------------------------------------------------------------------------
 // xsimd kernels for the bit planes.
@@ -380,9 +370,5 @@ inline std::int64_t signed_sum(const std::int32_t* sums, const std::uint64_t* v,
 #endif
 }
 
-/// Sum of sums[i]^2 for i < dim, computed exactly and rounded once.
-inline double sum_squares(const std::int32_t* sums, std::size_t dim) noexcept {
-    return detail::sum_squares(sums, dim, default_arch{});
-}
 
 }  // namespace hdc::simd

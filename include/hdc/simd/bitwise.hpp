@@ -21,11 +21,6 @@
 
 #include "arch.hpp"
 
-#if defined(HDC_RUNTIME_DISPATCH) && HDC_RUNTIME_DISPATCH && !defined(HDC_DISPATCH_ARCH_TU)
-#include "dispatch.hpp"
-#define HDC_SIMD_USE_DISPATCH 1
-#endif
-
 namespace hdc::simd {
 namespace detail {
 

@@ -7,6 +7,12 @@
 //  * double x float products (accumulator sums) use explicit std::fma;
 //  * sums run in 8 interleaved lanes (element i goes to lane i % 8) reduced in a fixed tree,
 //    which is the order a vectorised kernel (2 x 4 or 1 x 8 double lanes) reproduces exactly.
+//
+// Overloads: scalar (the reference); a template on the xsimd tags that keeps the eight lanes in
+// registers (lanes.hpp) and gives the last n % 8 elements to the reference's per-element step.
+// Kernels with double x double or double x float products need a fused multiply-add in
+// registers and use the reference where there is none. Lengths are exact (no access at or past
+// n). Only standard and xsimd headers may be included here (see arch.hpp).
 #pragma once
 
 #include <cmath>
@@ -14,18 +20,74 @@
 #include <cstddef>
 
 #include "arch.hpp"
+#include "lanes.hpp"
 
 namespace hdc::simd {
 namespace detail {
 
 /// Number of interleaved partial sums of the complex reductions.
-inline constexpr std::size_t complex_lanes = 8;
+inline constexpr std::size_t complex_lanes = double_lanes;
 
-/// Fixed reduction tree of the 8 partial sums: halves, then quarters, then the last pair.
-inline double reduce_lanes(const double (&l)[complex_lanes]) noexcept {
-    const double h0 = l[0] + l[4], h1 = l[1] + l[5], h2 = l[2] + l[6], h3 = l[3] + l[7];
-    return (h0 + h2) + (h1 + h3);
+// ---------------------------------------------------------------------------------------------
+// Per-element steps of the reductions, in the reference order: element i updates lane i % 8,
+// for i in [from, n).
+
+inline void complex_dot_real_lanes(const float* a_re, const float* a_im, const float* b_re,
+                                   const float* b_im, std::size_t from, std::size_t n,
+                                   double (&lane)[complex_lanes]) noexcept {
+    for (std::size_t i = from; i < n; ++i) {
+        const double ar = a_re[i], ai = a_im[i], br = b_re[i], bi = b_im[i];
+        lane[i % complex_lanes] += ar * br + ai * bi;
+    }
 }
+
+inline void complex_dot_lanes(const float* a_re, const float* a_im, const float* b_re,
+                              const float* b_im, std::size_t from, std::size_t n,
+                              double (&lane_re)[complex_lanes],
+                              double (&lane_im)[complex_lanes]) noexcept {
+    for (std::size_t i = from; i < n; ++i) {
+        const double ar = a_re[i], ai = a_im[i], br = b_re[i], bi = b_im[i];
+        lane_re[i % complex_lanes] += ar * br + ai * bi;
+        lane_im[i % complex_lanes] += ai * br - ar * bi;
+    }
+}
+
+inline void complex_dot_real_lanes(const double* s_re, const double* s_im, const float* v_re,
+                                   const float* v_im, std::size_t from, std::size_t n,
+                                   double (&lane)[complex_lanes]) noexcept {
+    for (std::size_t i = from; i < n; ++i) {
+        double& l = lane[i % complex_lanes];
+        l = std::fma(s_re[i], static_cast<double>(v_re[i]), l);
+        l = std::fma(s_im[i], static_cast<double>(v_im[i]), l);
+    }
+}
+
+inline void complex_dot_lanes(const double* s_re, const double* s_im, const float* v_re,
+                              const float* v_im, std::size_t from, std::size_t n,
+                              double (&lane_re)[complex_lanes],
+                              double (&lane_im)[complex_lanes]) noexcept {
+    for (std::size_t i = from; i < n; ++i) {
+        const double vr = v_re[i], vi = v_im[i];
+        double& lr = lane_re[i % complex_lanes];
+        double& li = lane_im[i % complex_lanes];
+        lr = std::fma(s_re[i], vr, lr);
+        lr = std::fma(s_im[i], vi, lr);
+        li = std::fma(s_im[i], vr, li);
+        li = std::fma(-s_re[i], vi, li);
+    }
+}
+
+inline void complex_norm2_lanes(const double* re, const double* im, std::size_t from,
+                                std::size_t n, double (&lane)[complex_lanes]) noexcept {
+    for (std::size_t i = from; i < n; ++i) {
+        double& l = lane[i % complex_lanes];
+        l = std::fma(re[i], re[i], l);
+        l = std::fma(im[i], im[i], l);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scalar reference kernels.
 
 inline void complex_multiply(const float* a_re, const float* a_im, const float* b_re,
                              const float* b_im, float* out_re, float* out_im, std::size_t n,
@@ -50,58 +112,35 @@ inline void complex_multiply_conj(const float* a_re, const float* a_im, const fl
 inline double complex_dot_real(const float* a_re, const float* a_im, const float* b_re,
                                const float* b_im, std::size_t n, scalar) noexcept {
     double lane[complex_lanes] = {};
-    for (std::size_t i = 0; i < n; ++i) {
-        const double ar = a_re[i], ai = a_im[i], br = b_re[i], bi = b_im[i];
-        lane[i % complex_lanes] += ar * br + ai * bi;
-    }
-    return reduce_lanes(lane);
+    complex_dot_real_lanes(a_re, a_im, b_re, b_im, 0, n, lane);
+    return reduce_double_lanes(lane);
 }
 
 inline std::complex<double> complex_dot(const float* a_re, const float* a_im, const float* b_re,
                                         const float* b_im, std::size_t n, scalar) noexcept {
     double lane_re[complex_lanes] = {}, lane_im[complex_lanes] = {};
-    for (std::size_t i = 0; i < n; ++i) {
-        const double ar = a_re[i], ai = a_im[i], br = b_re[i], bi = b_im[i];
-        lane_re[i % complex_lanes] += ar * br + ai * bi;
-        lane_im[i % complex_lanes] += ai * br - ar * bi;
-    }
-    return {reduce_lanes(lane_re), reduce_lanes(lane_im)};
+    complex_dot_lanes(a_re, a_im, b_re, b_im, 0, n, lane_re, lane_im);
+    return {reduce_double_lanes(lane_re), reduce_double_lanes(lane_im)};
 }
 
 inline double complex_dot_real(const double* s_re, const double* s_im, const float* v_re,
                                const float* v_im, std::size_t n, scalar) noexcept {
     double lane[complex_lanes] = {};
-    for (std::size_t i = 0; i < n; ++i) {
-        double& l = lane[i % complex_lanes];
-        l = std::fma(s_re[i], static_cast<double>(v_re[i]), l);
-        l = std::fma(s_im[i], static_cast<double>(v_im[i]), l);
-    }
-    return reduce_lanes(lane);
+    complex_dot_real_lanes(s_re, s_im, v_re, v_im, 0, n, lane);
+    return reduce_double_lanes(lane);
 }
 
 inline std::complex<double> complex_dot(const double* s_re, const double* s_im, const float* v_re,
                                         const float* v_im, std::size_t n, scalar) noexcept {
     double lane_re[complex_lanes] = {}, lane_im[complex_lanes] = {};
-    for (std::size_t i = 0; i < n; ++i) {
-        const double vr = v_re[i], vi = v_im[i];
-        double& lr = lane_re[i % complex_lanes];
-        double& li = lane_im[i % complex_lanes];
-        lr = std::fma(s_re[i], vr, lr);
-        lr = std::fma(s_im[i], vi, lr);
-        li = std::fma(s_im[i], vr, li);
-        li = std::fma(-s_re[i], vi, li);
-    }
-    return {reduce_lanes(lane_re), reduce_lanes(lane_im)};
+    complex_dot_lanes(s_re, s_im, v_re, v_im, 0, n, lane_re, lane_im);
+    return {reduce_double_lanes(lane_re), reduce_double_lanes(lane_im)};
 }
 
 inline double complex_norm2(const double* re, const double* im, std::size_t n, scalar) noexcept {
     double lane[complex_lanes] = {};
-    for (std::size_t i = 0; i < n; ++i) {
-        double& l = lane[i % complex_lanes];
-        l = std::fma(re[i], re[i], l);
-        l = std::fma(im[i], im[i], l);
-    }
-    return reduce_lanes(lane);
+    complex_norm2_lanes(re, im, 0, n, lane);
+    return reduce_double_lanes(lane);
 }
 
 inline void complex_axpy(double w, const float* v_re, const float* v_im, double* s_re,
@@ -112,55 +151,275 @@ inline void complex_axpy(double w, const float* v_re, const float* v_im, double*
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// xsimd kernels (sse2, avx2, avx512bw; avx512_vpopcnt uses avx512bw's). Every chunk of 8
+// elements is read completely before its outputs are written, so out may alias a or b.
+
+template <vector_arch Arch>
+void complex_multiply(const float* a_re, const float* a_im, const float* b_re, const float* b_im,
+                      float* out_re, float* out_im, std::size_t n, Arch) noexcept {
+    using L = lane_block<Arch>;
+    const std::size_t whole = n - n % complex_lanes;
+    for (std::size_t i = 0; i < whole; i += complex_lanes) {
+        const L ar = lanes_at<Arch>(a_re + i), ai = lanes_at<Arch>(a_im + i),
+                br = lanes_at<Arch>(b_re + i), bi = lanes_at<Arch>(b_im + i);
+        L re, im;
+        for (std::size_t k = 0; k < L::count; ++k) {
+            // Exact products; one rounding to double, one to float, as in the reference.
+            re.r[k] = ar.r[k] * br.r[k] - ai.r[k] * bi.r[k];
+            im.r[k] = ar.r[k] * bi.r[k] + ai.r[k] * br.r[k];
+        }
+        store_lanes(out_re + i, re);
+        store_lanes(out_im + i, im);
+    }
+    complex_multiply(a_re + whole, a_im + whole, b_re + whole, b_im + whole, out_re + whole,
+                     out_im + whole, n - whole, scalar{});
+}
+
+template <vector_arch Arch>
+void complex_multiply_conj(const float* a_re, const float* a_im, const float* b_re,
+                           const float* b_im, float* out_re, float* out_im, std::size_t n,
+                           Arch) noexcept {
+    using L = lane_block<Arch>;
+    const std::size_t whole = n - n % complex_lanes;
+    for (std::size_t i = 0; i < whole; i += complex_lanes) {
+        const L ar = lanes_at<Arch>(a_re + i), ai = lanes_at<Arch>(a_im + i),
+                br = lanes_at<Arch>(b_re + i), bi = lanes_at<Arch>(b_im + i);
+        L re, im;
+        for (std::size_t k = 0; k < L::count; ++k) {
+            re.r[k] = ar.r[k] * br.r[k] + ai.r[k] * bi.r[k];
+            im.r[k] = ai.r[k] * br.r[k] - ar.r[k] * bi.r[k];
+        }
+        store_lanes(out_re + i, re);
+        store_lanes(out_im + i, im);
+    }
+    complex_multiply_conj(a_re + whole, a_im + whole, b_re + whole, b_im + whole, out_re + whole,
+                          out_im + whole, n - whole, scalar{});
+}
+
+template <vector_arch Arch>
+double complex_dot_real(const float* a_re, const float* a_im, const float* b_re,
+                        const float* b_im, std::size_t n, Arch) noexcept {
+    using L = lane_block<Arch>;
+    L acc = zero_lanes<Arch>();
+    const std::size_t whole = n - n % complex_lanes;
+    for (std::size_t i = 0; i < whole; i += complex_lanes) {
+        const L ar = lanes_at<Arch>(a_re + i), ai = lanes_at<Arch>(a_im + i),
+                br = lanes_at<Arch>(b_re + i), bi = lanes_at<Arch>(b_im + i);
+        for (std::size_t k = 0; k < L::count; ++k)
+            acc.r[k] = acc.r[k] + (ar.r[k] * br.r[k] + ai.r[k] * bi.r[k]);
+    }
+    double lane[complex_lanes];
+    store_lanes(lane, acc);
+    complex_dot_real_lanes(a_re, a_im, b_re, b_im, whole, n, lane);
+    return reduce_double_lanes(lane);
+}
+
+template <vector_arch Arch>
+std::complex<double> complex_dot(const float* a_re, const float* a_im, const float* b_re,
+                                 const float* b_im, std::size_t n, Arch) noexcept {
+    using L = lane_block<Arch>;
+    L acc_re = zero_lanes<Arch>(), acc_im = zero_lanes<Arch>();
+    const std::size_t whole = n - n % complex_lanes;
+    for (std::size_t i = 0; i < whole; i += complex_lanes) {
+        const L ar = lanes_at<Arch>(a_re + i), ai = lanes_at<Arch>(a_im + i),
+                br = lanes_at<Arch>(b_re + i), bi = lanes_at<Arch>(b_im + i);
+        for (std::size_t k = 0; k < L::count; ++k) {
+            acc_re.r[k] = acc_re.r[k] + (ar.r[k] * br.r[k] + ai.r[k] * bi.r[k]);
+            acc_im.r[k] = acc_im.r[k] + (ai.r[k] * br.r[k] - ar.r[k] * bi.r[k]);
+        }
+    }
+    double lane_re[complex_lanes], lane_im[complex_lanes];
+    store_lanes(lane_re, acc_re);
+    store_lanes(lane_im, acc_im);
+    complex_dot_lanes(a_re, a_im, b_re, b_im, whole, n, lane_re, lane_im);
+    return {reduce_double_lanes(lane_re), reduce_double_lanes(lane_im)};
+}
+
+template <vector_arch Arch>
+double complex_dot_real(const double* s_re, const double* s_im, const float* v_re,
+                        const float* v_im, std::size_t n, Arch) noexcept {
+    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
+        return complex_dot_real(s_re, s_im, v_re, v_im, n, scalar{});
+    } else {
+        using L = lane_block<Arch>;
+        L acc = zero_lanes<Arch>();
+        const std::size_t whole = n - n % complex_lanes;
+        for (std::size_t i = 0; i < whole; i += complex_lanes) {
+            const L sr = lanes_at<Arch>(s_re + i), si = lanes_at<Arch>(s_im + i),
+                    vr = lanes_at<Arch>(v_re + i), vi = lanes_at<Arch>(v_im + i);
+            for (std::size_t k = 0; k < L::count; ++k)
+                acc.r[k] = fused_multiply_add(si.r[k], vi.r[k],
+                                              fused_multiply_add(sr.r[k], vr.r[k], acc.r[k]));
+        }
+        double lane[complex_lanes];
+        store_lanes(lane, acc);
+        complex_dot_real_lanes(s_re, s_im, v_re, v_im, whole, n, lane);
+        return reduce_double_lanes(lane);
+    }
+}
+
+template <vector_arch Arch>
+std::complex<double> complex_dot(const double* s_re, const double* s_im, const float* v_re,
+                                 const float* v_im, std::size_t n, Arch) noexcept {
+    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
+        return complex_dot(s_re, s_im, v_re, v_im, n, scalar{});
+    } else {
+        using L = lane_block<Arch>;
+        L acc_re = zero_lanes<Arch>(), acc_im = zero_lanes<Arch>();
+        const std::size_t whole = n - n % complex_lanes;
+        for (std::size_t i = 0; i < whole; i += complex_lanes) {
+            const L sr = lanes_at<Arch>(s_re + i), si = lanes_at<Arch>(s_im + i),
+                    vr = lanes_at<Arch>(v_re + i), vi = lanes_at<Arch>(v_im + i);
+            for (std::size_t k = 0; k < L::count; ++k) {
+                acc_re.r[k] = fused_multiply_add(si.r[k], vi.r[k],
+                                                 fused_multiply_add(sr.r[k], vr.r[k], acc_re.r[k]));
+                acc_im.r[k] = fused_multiply_add(-sr.r[k], vi.r[k],
+                                                 fused_multiply_add(si.r[k], vr.r[k], acc_im.r[k]));
+            }
+        }
+        double lane_re[complex_lanes], lane_im[complex_lanes];
+        store_lanes(lane_re, acc_re);
+        store_lanes(lane_im, acc_im);
+        complex_dot_lanes(s_re, s_im, v_re, v_im, whole, n, lane_re, lane_im);
+        return {reduce_double_lanes(lane_re), reduce_double_lanes(lane_im)};
+    }
+}
+
+template <vector_arch Arch>
+double complex_norm2(const double* re, const double* im, std::size_t n, Arch) noexcept {
+    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
+        return complex_norm2(re, im, n, scalar{});
+    } else {
+        using L = lane_block<Arch>;
+        L acc = zero_lanes<Arch>();
+        const std::size_t whole = n - n % complex_lanes;
+        for (std::size_t i = 0; i < whole; i += complex_lanes) {
+            const L r = lanes_at<Arch>(re + i), m = lanes_at<Arch>(im + i);
+            for (std::size_t k = 0; k < L::count; ++k)
+                acc.r[k] = fused_multiply_add(m.r[k], m.r[k],
+                                              fused_multiply_add(r.r[k], r.r[k], acc.r[k]));
+        }
+        double lane[complex_lanes];
+        store_lanes(lane, acc);
+        complex_norm2_lanes(re, im, whole, n, lane);
+        return reduce_double_lanes(lane);
+    }
+}
+
+template <vector_arch Arch>
+void complex_axpy(double w, const float* v_re, const float* v_im, double* s_re, double* s_im,
+                  std::size_t n, Arch) noexcept {
+    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
+        complex_axpy(w, v_re, v_im, s_re, s_im, n, scalar{});
+    } else {
+        using L = lane_block<Arch>;
+        const typename L::reg wv(w);
+        const std::size_t whole = n - n % complex_lanes;
+        for (std::size_t i = 0; i < whole; i += complex_lanes) {
+            const L vr = lanes_at<Arch>(v_re + i), vi = lanes_at<Arch>(v_im + i);
+            L sr = lanes_at<Arch>(s_re + i), si = lanes_at<Arch>(s_im + i);
+            for (std::size_t k = 0; k < L::count; ++k) {
+                sr.r[k] = fused_multiply_add(wv, vr.r[k], sr.r[k]);
+                si.r[k] = fused_multiply_add(wv, vi.r[k], si.r[k]);
+            }
+            store_lanes(s_re + i, sr);
+            store_lanes(s_im + i, si);
+        }
+        complex_axpy(w, v_re + whole, v_im + whole, s_re + whole, s_im + whole, n - whole,
+                     scalar{});
+    }
+}
+
 }  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Public kernels: the best architecture of this translation unit, or the table chosen at run
+// time when HDC_RUNTIME_DISPATCH is 1 (see dispatch.hpp).
 
 /// out = a * b element-wise (complex product; out may alias a or b).
 inline void complex_multiply(const float* a_re, const float* a_im, const float* b_re,
                              const float* b_im, float* out_re, float* out_im,
                              std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    active_kernels().complex_multiply(a_re, a_im, b_re, b_im, out_re, out_im, n);
+#else
     detail::complex_multiply(a_re, a_im, b_re, b_im, out_re, out_im, n, default_arch{});
+#endif
 }
 
 /// out = a * conj(b) element-wise (out may alias a or b).
 inline void complex_multiply_conj(const float* a_re, const float* a_im, const float* b_re,
                                   const float* b_im, float* out_re, float* out_im,
                                   std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    active_kernels().complex_multiply_conj(a_re, a_im, b_re, b_im, out_re, out_im, n);
+#else
     detail::complex_multiply_conj(a_re, a_im, b_re, b_im, out_re, out_im, n, default_arch{});
+#endif
 }
 
 /// Re(sum_i a_i * conj(b_i)) in double.
 inline double complex_dot_real(const float* a_re, const float* a_im, const float* b_re,
                                const float* b_im, std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    return active_kernels().complex_dot_real_f32(a_re, a_im, b_re, b_im, n);
+#else
     return detail::complex_dot_real(a_re, a_im, b_re, b_im, n, default_arch{});
+#endif
 }
 
 /// sum_i a_i * conj(b_i) in double.
 inline std::complex<double> complex_dot(const float* a_re, const float* a_im, const float* b_re,
                                         const float* b_im, std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    double re = 0, im = 0;
+    active_kernels().complex_dot_f32(a_re, a_im, b_re, b_im, n, &re, &im);
+    return {re, im};
+#else
     return detail::complex_dot(a_re, a_im, b_re, b_im, n, default_arch{});
+#endif
 }
 
 /// Re(sum_i s_i * conj(v_i)) of double sums s against a float vector v.
 inline double complex_dot_real(const double* s_re, const double* s_im, const float* v_re,
                                const float* v_im, std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    return active_kernels().complex_dot_real_f64(s_re, s_im, v_re, v_im, n);
+#else
     return detail::complex_dot_real(s_re, s_im, v_re, v_im, n, default_arch{});
+#endif
 }
 
 /// sum_i s_i * conj(v_i) of double sums s against a float vector v.
 inline std::complex<double> complex_dot(const double* s_re, const double* s_im, const float* v_re,
                                         const float* v_im, std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    double re = 0, im = 0;
+    active_kernels().complex_dot_f64(s_re, s_im, v_re, v_im, n, &re, &im);
+    return {re, im};
+#else
     return detail::complex_dot(s_re, s_im, v_re, v_im, n, default_arch{});
+#endif
 }
 
 /// sum_i |z_i|^2 of double components.
 inline double complex_norm2(const double* re, const double* im, std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    return active_kernels().complex_norm2(re, im, n);
+#else
     return detail::complex_norm2(re, im, n, default_arch{});
+#endif
 }
 
 /// s += w * v element-wise (double sums, float vector), each update one fma.
 inline void complex_axpy(double w, const float* v_re, const float* v_im, double* s_re,
                          double* s_im, std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    active_kernels().complex_axpy(w, v_re, v_im, s_re, s_im, n);
+#else
     detail::complex_axpy(w, v_re, v_im, s_re, s_im, n, default_arch{});
+#endif
 }
 
 }  // namespace hdc::simd

@@ -5,20 +5,32 @@
 // AVX2 registers), and the partial sums are combined as a register reduction does (upper half
 // onto lower half, three times). Products whose rounding matters use explicit std::fma, and
 // float x float products are exact in double, so results do not depend on -ffp-contract either.
+//
+// Overloads: scalar (the reference); a template on the xsimd tags for float and double arrays,
+// keeping the eight lanes in registers (lanes.hpp) and handing the last n % 8 elements to the
+// reference's per-element step, so every architecture returns the reference's bits. Kernels
+// that need a fused multiply-add on doubles use the reference where the registers have none
+// (SSE2 or AVX2 without FMA). Lengths are exact: no kernel touches an element at or past n.
+// Only standard and xsimd headers may be included here (see arch.hpp).
 #pragma once
 
-#include <array>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
+#include <type_traits>
 
 #include "arch.hpp"
+#include "lanes.hpp"
 
 namespace hdc::simd {
 namespace detail {
 
 /// Number of interleaved partial sums of the reference reductions (dot, sum_squares).
-inline constexpr std::size_t real_lanes = 8;
+inline constexpr std::size_t real_lanes = double_lanes;
+
+/// float or double: the component types with vector kernels.
+template <class T>
+concept vector_real = std::same_as<T, float> || std::same_as<T, double>;
 
 /// acc + x * y in double, with the product rounded at most once together with the sum.
 template <std::floating_point A, std::floating_point B>
@@ -29,10 +41,16 @@ inline double real_multiply_add(A x, B y, double acc) noexcept {
         return std::fma(static_cast<double>(x), static_cast<double>(y), acc);
 }
 
-/// The eight lane sums combined in register-reduction order.
-inline double reduce_real_lanes(const std::array<double, real_lanes>& l) noexcept {
-    return ((l[0] + l[4]) + (l[2] + l[6])) + ((l[1] + l[5]) + (l[3] + l[7]));
+/// lane[i % 8] = acc + a[i] * b[i] for i in [from, n): the reference order, element by element.
+template <std::floating_point A, std::floating_point B>
+inline void real_dot_lanes(const A* a, const B* b, std::size_t from, std::size_t n,
+                           double (&lane)[real_lanes]) noexcept {
+    for (std::size_t i = from; i < n; ++i)
+        lane[i % real_lanes] = real_multiply_add(a[i], b[i], lane[i % real_lanes]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Scalar reference kernels.
 
 template <std::floating_point T>
 inline void real_multiply(const T* a, const T* b, T* out, std::size_t n, scalar) noexcept {
@@ -41,10 +59,9 @@ inline void real_multiply(const T* a, const T* b, T* out, std::size_t n, scalar)
 
 template <std::floating_point A, std::floating_point B>
 inline double real_dot(const A* a, const B* b, std::size_t n, scalar) noexcept {
-    std::array<double, real_lanes> lane{};
-    for (std::size_t i = 0; i < n; ++i)
-        lane[i % real_lanes] = real_multiply_add(a[i], b[i], lane[i % real_lanes]);
-    return reduce_real_lanes(lane);
+    double lane[real_lanes] = {};
+    real_dot_lanes(a, b, 0, n, lane);
+    return reduce_double_lanes(lane);
 }
 
 template <std::floating_point T>
@@ -64,29 +81,149 @@ inline void real_axpy(double w, const T* x, double* y, std::size_t n, scalar) no
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// xsimd kernels (sse2, avx2, avx512bw; avx512_vpopcnt uses avx512bw's).
+
+template <vector_arch Arch, vector_real T>
+void real_multiply(const T* a, const T* b, T* out, std::size_t n, Arch) noexcept {
+    using B = batch_of<Arch, T>;
+    std::size_t i = 0;
+    for (; i + B::size <= n; i += B::size)
+        (B::load_unaligned(a + i) * B::load_unaligned(b + i)).store_unaligned(out + i);
+    real_multiply(a + i, b + i, out + i, n - i, scalar{});
+}
+
+template <vector_arch Arch, vector_real A, vector_real B>
+double real_dot(const A* a, const B* b, std::size_t n, Arch) noexcept {
+    constexpr bool exact_products = std::same_as<A, float> && std::same_as<B, float>;
+    constexpr bool fused = fused_multiply_add_in_registers<Arch>();
+    if constexpr (!exact_products && !fused) {
+        return real_dot(a, b, n, scalar{});
+    } else {
+        using L = lane_block<Arch>;
+        L acc = zero_lanes<Arch>();
+        const std::size_t whole = n - n % real_lanes;
+        for (std::size_t i = 0; i < whole; i += real_lanes) {
+            const L x = lanes_at<Arch>(a + i), y = lanes_at<Arch>(b + i);
+            for (std::size_t k = 0; k < L::count; ++k) {
+                // Exact float products: fused or not, one rounding (of the sum).
+                if constexpr (fused)
+                    acc.r[k] = fused_multiply_add(x.r[k], y.r[k], acc.r[k]);
+                else
+                    acc.r[k] = acc.r[k] + x.r[k] * y.r[k];
+            }
+        }
+        double lane[real_lanes];
+        store_lanes(lane, acc);
+        real_dot_lanes(a, b, whole, n, lane);
+        return reduce_double_lanes(lane);
+    }
+}
+
+template <vector_arch Arch, vector_real T>
+double real_sum_squares(const T* a, std::size_t n, Arch arch) noexcept {
+    return real_dot(a, a, n, arch);
+}
+
+template <vector_arch Arch, vector_real T>
+void real_axpy(double w, const T* x, double* y, std::size_t n, Arch) noexcept {
+    using L = lane_block<Arch>;
+    const std::size_t whole = n - n % real_lanes;
+    if (w == 1.0) {
+        for (std::size_t i = 0; i < whole; i += real_lanes) {
+            const L a = lanes_at<Arch>(x + i);
+            L s = lanes_at<Arch>(y + i);
+            for (std::size_t k = 0; k < L::count; ++k) s.r[k] = s.r[k] + a.r[k];
+            store_lanes(y + i, s);
+        }
+    } else if (w == -1.0) {
+        for (std::size_t i = 0; i < whole; i += real_lanes) {
+            const L a = lanes_at<Arch>(x + i);
+            L s = lanes_at<Arch>(y + i);
+            for (std::size_t k = 0; k < L::count; ++k) s.r[k] = s.r[k] - a.r[k];
+            store_lanes(y + i, s);
+        }
+    } else {
+        if constexpr (!fused_multiply_add_in_registers<Arch>()) {
+            real_axpy(w, x, y, n, scalar{});
+            return;
+        } else {
+            const typename L::reg wv(w);
+            for (std::size_t i = 0; i < whole; i += real_lanes) {
+                const L a = lanes_at<Arch>(x + i);
+                L s = lanes_at<Arch>(y + i);
+                for (std::size_t k = 0; k < L::count; ++k) s.r[k] = fused_multiply_add(wv, a.r[k], s.r[k]);
+                store_lanes(y + i, s);
+            }
+        }
+    }
+    real_axpy(w, x + whole, y + whole, n - whole, scalar{});
+}
+
 }  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Public kernels: the best architecture of this translation unit, or the table chosen at run
+// time when HDC_RUNTIME_DISPATCH is 1 (float and double; other types use the reference).
 
 /// out[i] = a[i] * b[i] for i < n (MAP binding).
 template <std::floating_point T>
 inline void real_multiply(const T* a, const T* b, T* out, std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    if constexpr (std::same_as<T, float>) {
+        active_kernels().real_multiply_f32(a, b, out, n);
+        return;
+    } else if constexpr (std::same_as<T, double>) {
+        active_kernels().real_multiply_f64(a, b, out, n);
+        return;
+    }
+#endif
     detail::real_multiply(a, b, out, n, default_arch{});
 }
 
 /// Sum of a[i] * b[i] for i < n, accumulated in double in the reference lane order.
 template <std::floating_point A, std::floating_point B>
 inline double real_dot(const A* a, const B* b, std::size_t n) noexcept {
-    return detail::real_dot(a, b, n, default_arch{});
+#ifdef HDC_SIMD_USE_DISPATCH
+    // fma(x, y, s) == fma(y, x, s): a float x double dot is the double x float one.
+    if constexpr (std::same_as<A, float> && std::same_as<B, float>)
+        return active_kernels().real_dot_f32(a, b, n);
+    else if constexpr (std::same_as<A, double> && std::same_as<B, double>)
+        return active_kernels().real_dot_f64(a, b, n);
+    else if constexpr (std::same_as<A, double> && std::same_as<B, float>)
+        return active_kernels().real_dot_f64_f32(a, b, n);
+    else if constexpr (std::same_as<A, float> && std::same_as<B, double>)
+        return active_kernels().real_dot_f64_f32(b, a, n);
+    else
+#endif
+        return detail::real_dot(a, b, n, default_arch{});
 }
 
 /// Sum of a[i]^2 for i < n, accumulated in double in the reference lane order.
 template <std::floating_point T>
 inline double real_sum_squares(const T* a, std::size_t n) noexcept {
-    return detail::real_sum_squares(a, n, default_arch{});
+#ifdef HDC_SIMD_USE_DISPATCH
+    if constexpr (std::same_as<T, float>)
+        return active_kernels().real_sum_squares_f32(a, n);
+    else if constexpr (std::same_as<T, double>)
+        return active_kernels().real_sum_squares_f64(a, n);
+    else
+#endif
+        return detail::real_sum_squares(a, n, default_arch{});
 }
 
 /// y[i] += w * x[i] for i < n, in double (adding a weighted vector to accumulator sums).
 template <std::floating_point T>
 inline void real_axpy(double w, const T* x, double* y, std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    if constexpr (std::same_as<T, float>) {
+        active_kernels().real_axpy_f32(w, x, y, n);
+        return;
+    } else if constexpr (std::same_as<T, double>) {
+        active_kernels().real_axpy_f64(w, x, y, n);
+        return;
+    }
+#endif
     detail::real_axpy(w, x, y, n, default_arch{});
 }
 

@@ -11,11 +11,132 @@
 #include "arch.hpp"
 #include "bitslice.hpp"
 #include "bitwise.hpp"
+#include "complex.hpp"
 #include "dispatch.hpp"
+#include "floating.hpp"
+#include "integer.hpp"
+#include "modular.hpp"
 
 namespace hdc::simd {
 
-/// The kernel table of architecture tag Arch (the kernels of bitwise.hpp and bitslice.hpp).
+/// The dense kernels (integer, floating, complex, modular) of architecture tag Arch.
+template <class Arch>
+constexpr void fill_dense_kernels(::hdc::simd::kernel_table& t) noexcept {
+    using i8 = std::int8_t;
+    using i32 = std::int32_t;
+    using u16 = std::uint16_t;
+    using std::size_t;
+    t.int8_multiply = [](const i8* a, const i8* b, i8* out, size_t n) noexcept {
+        detail::int8_multiply(a, b, out, n, Arch{});
+    };
+    t.int8_multiply_signs = [](const i8* a, const i8* b, i8* out, size_t n) noexcept {
+        detail::int8_multiply_signs(a, b, out, n, Arch{});
+    };
+    t.int8_dot = [](const i8* a, const i8* b, size_t n) noexcept {
+        return detail::int8_dot(a, b, n, Arch{});
+    };
+    t.int32_int8_dot = [](const i32* a, const i8* b, size_t n) noexcept {
+        return detail::int32_int8_dot(a, b, n, Arch{});
+    };
+    t.int8_count_differing = [](const i8* a, const i8* b, size_t n) noexcept {
+        return detail::int8_count_differing(a, b, n, Arch{});
+    };
+    t.int8_accumulate = [](i32 w, const i8* x, i32* sums, size_t n) noexcept {
+        detail::int8_accumulate(w, x, sums, n, Arch{});
+    };
+    t.int32_add = [](const i32* x, i32* y, size_t n) noexcept {
+        detail::int32_add(x, y, n, Arch{});
+    };
+    t.int32_sum_squares = [](const i32* a, size_t n) noexcept {
+        return detail::int32_sum_squares(a, n, Arch{});
+    };
+    t.int32_sign_with_tie_break = [](const i32* sums, const i8* tie, i8* out, size_t n) noexcept {
+        detail::int32_sign_with_tie_break(sums, tie, out, n, Arch{});
+    };
+    t.int8_sign_bits = [](const i8* x, std::uint64_t* bits, size_t n) noexcept {
+        detail::int8_sign_bits(x, bits, n, Arch{});
+    };
+    t.int8_from_sign_bits = [](const std::uint64_t* bits, i8* out, size_t n) noexcept {
+        detail::int8_from_sign_bits(bits, out, n, Arch{});
+    };
+
+    t.real_multiply_f32 = [](const float* a, const float* b, float* out, size_t n) noexcept {
+        detail::real_multiply(a, b, out, n, Arch{});
+    };
+    t.real_multiply_f64 = [](const double* a, const double* b, double* out, size_t n) noexcept {
+        detail::real_multiply(a, b, out, n, Arch{});
+    };
+    t.real_dot_f32 = [](const float* a, const float* b, size_t n) noexcept {
+        return detail::real_dot(a, b, n, Arch{});
+    };
+    t.real_dot_f64 = [](const double* a, const double* b, size_t n) noexcept {
+        return detail::real_dot(a, b, n, Arch{});
+    };
+    t.real_dot_f64_f32 = [](const double* a, const float* b, size_t n) noexcept {
+        return detail::real_dot(a, b, n, Arch{});
+    };
+    t.real_sum_squares_f32 = [](const float* a, size_t n) noexcept {
+        return detail::real_sum_squares(a, n, Arch{});
+    };
+    t.real_sum_squares_f64 = [](const double* a, size_t n) noexcept {
+        return detail::real_sum_squares(a, n, Arch{});
+    };
+    t.real_axpy_f32 = [](double w, const float* x, double* y, size_t n) noexcept {
+        detail::real_axpy(w, x, y, n, Arch{});
+    };
+    t.real_axpy_f64 = [](double w, const double* x, double* y, size_t n) noexcept {
+        detail::real_axpy(w, x, y, n, Arch{});
+    };
+
+    t.complex_multiply = [](const float* a_re, const float* a_im, const float* b_re,
+                            const float* b_im, float* out_re, float* out_im, size_t n) noexcept {
+        detail::complex_multiply(a_re, a_im, b_re, b_im, out_re, out_im, n, Arch{});
+    };
+    t.complex_multiply_conj = [](const float* a_re, const float* a_im, const float* b_re,
+                                 const float* b_im, float* out_re, float* out_im,
+                                 size_t n) noexcept {
+        detail::complex_multiply_conj(a_re, a_im, b_re, b_im, out_re, out_im, n, Arch{});
+    };
+    t.complex_dot_real_f32 = [](const float* a_re, const float* a_im, const float* b_re,
+                                const float* b_im, size_t n) noexcept {
+        return detail::complex_dot_real(a_re, a_im, b_re, b_im, n, Arch{});
+    };
+    t.complex_dot_f32 = [](const float* a_re, const float* a_im, const float* b_re,
+                           const float* b_im, size_t n, double* re, double* im) noexcept {
+        const auto z = detail::complex_dot(a_re, a_im, b_re, b_im, n, Arch{});
+        *re = z.real();
+        *im = z.imag();
+    };
+    t.complex_dot_real_f64 = [](const double* s_re, const double* s_im, const float* v_re,
+                                const float* v_im, size_t n) noexcept {
+        return detail::complex_dot_real(s_re, s_im, v_re, v_im, n, Arch{});
+    };
+    t.complex_dot_f64 = [](const double* s_re, const double* s_im, const float* v_re,
+                           const float* v_im, size_t n, double* re, double* im) noexcept {
+        const auto z = detail::complex_dot(s_re, s_im, v_re, v_im, n, Arch{});
+        *re = z.real();
+        *im = z.imag();
+    };
+    t.complex_norm2 = [](const double* re, const double* im, size_t n) noexcept {
+        return detail::complex_norm2(re, im, n, Arch{});
+    };
+    t.complex_axpy = [](double w, const float* v_re, const float* v_im, double* s_re,
+                        double* s_im, size_t n) noexcept {
+        detail::complex_axpy(w, v_re, v_im, s_re, s_im, n, Arch{});
+    };
+
+    t.add_mod = [](const u16* a, const u16* b, u16* out, size_t n, std::uint32_t modulus) noexcept {
+        detail::add_mod(a, b, out, n, modulus, Arch{});
+    };
+    t.sub_mod = [](const u16* a, const u16* b, u16* out, size_t n, std::uint32_t modulus) noexcept {
+        detail::sub_mod(a, b, out, n, modulus, Arch{});
+    };
+    t.count_equal = [](const u16* a, const u16* b, size_t n) noexcept {
+        return detail::count_equal(a, b, n, Arch{});
+    };
+}
+
+/// The kernel table of architecture tag Arch (the kernels of every kernel header).
 template <class Arch>
 constexpr ::hdc::simd::kernel_table make_kernel_table() noexcept {
     using u64 = std::uint64_t;
@@ -78,6 +199,7 @@ constexpr ::hdc::simd::kernel_table make_kernel_table() noexcept {
     t.signed_sum = [](const std::int32_t* sums, const u64* v, size_t dim) noexcept {
         return detail::signed_sum(sums, v, dim, Arch{});
     };
+    fill_dense_kernels<Arch>(t);
     return t;
 }
 

@@ -2,15 +2,26 @@
 //
 // Indices are in [0, L) with 1 <= L <= 65536; sums and differences are formed in 32 bits, so
 // L = 65536 needs no special case. Everything is exact integer arithmetic.
+//
+// Overloads: scalar (the reference); a template on the xsimd tags working in 16-bit lanes with
+// wrapping arithmetic: a + b >= L exactly when a > L - 1 - b, and the wrapped a + b - L (or
+// a - b + L) is the true result, L = 65536 included (it wraps to 0). Unsigned comparisons are
+// signed ones of the indices with their top bit flipped (SSE2 and AVX2 compare signed only).
+// Lengths are exact (no access at or past n). Only standard and xsimd headers may be included
+// here (see arch.hpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
 #include "arch.hpp"
+#include "lanes.hpp"
 
 namespace hdc::simd {
 namespace detail {
+
+// ---------------------------------------------------------------------------------------------
+// Scalar reference kernels.
 
 inline void add_mod(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
                     std::size_t n, std::uint32_t modulus, scalar) noexcept {
@@ -35,24 +46,107 @@ inline std::uint64_t count_equal(const std::uint16_t* a, const std::uint16_t* b,
     return c;
 }
 
+// ---------------------------------------------------------------------------------------------
+// xsimd kernels (sse2, avx2, avx512bw; avx512_vpopcnt uses avx512bw's).
+
+/// Loads 16-bit indices as int16 lanes (same bits).
+template <class B>
+B load_indices(const std::uint16_t* p) noexcept {
+    return B::load_unaligned(reinterpret_cast<const std::int16_t*>(p));
+}
+
+/// The int16 with the bits of the low 16 bits of x.
+constexpr std::int16_t as_int16(std::uint32_t x) noexcept {
+    return static_cast<std::int16_t>(static_cast<std::uint16_t>(x));
+}
+
+template <vector_arch Arch>
+void add_mod(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out, std::size_t n,
+             std::uint32_t modulus, Arch) noexcept {
+    using B = batch_of<Arch, std::int16_t>;
+    const B bias(as_int16(0x8000u)), m(as_int16(modulus)), last_biased(as_int16((modulus - 1) ^ 0x8000u));
+    const B zero(std::int16_t{0});
+    std::size_t i = 0;
+    for (; i + B::size <= n; i += B::size) {
+        const B x = load_indices<B>(a + i), y = load_indices<B>(b + i);
+        // x + y >= L iff x > L - 1 - y; flipping the top bit adds 0x8000 modulo 2^16, so
+        // (L - 1 - y) ^ 0x8000 = ((L - 1) ^ 0x8000) - y in wrapping 16-bit arithmetic.
+        const auto wraps = (x ^ bias) > (last_biased - y);
+        (x + y - blend(wraps, m, zero))
+            .store_unaligned(reinterpret_cast<std::int16_t*>(out + i));
+    }
+    add_mod(a + i, b + i, out + i, n - i, modulus, scalar{});
+}
+
+template <vector_arch Arch>
+void sub_mod(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out, std::size_t n,
+             std::uint32_t modulus, Arch) noexcept {
+    using B = batch_of<Arch, std::int16_t>;
+    const B bias(as_int16(0x8000u)), m(as_int16(modulus)), zero(std::int16_t{0});
+    std::size_t i = 0;
+    for (; i + B::size <= n; i += B::size) {
+        const B x = load_indices<B>(a + i), y = load_indices<B>(b + i);
+        const auto borrows = (x ^ bias) < (y ^ bias);
+        (x - y + blend(borrows, m, zero))
+            .store_unaligned(reinterpret_cast<std::int16_t*>(out + i));
+    }
+    sub_mod(a + i, b + i, out + i, n - i, modulus, scalar{});
+}
+
+template <vector_arch Arch>
+std::uint64_t count_equal(const std::uint16_t* a, const std::uint16_t* b, std::size_t n,
+                          Arch) noexcept {
+    using B = batch_of<Arch, std::int16_t>;
+    // 16-bit counters, emptied into the total before they could pass 32767.
+    constexpr std::size_t block = 32767;
+    const B one(std::int16_t{1}), zero(std::int16_t{0});
+    std::uint64_t total = 0;
+    std::size_t i = 0;
+    while (i + B::size <= n) {
+        B counts = zero;
+        for (std::size_t k = 0; k < block && i + B::size <= n; ++k, i += B::size)
+            counts += blend(load_indices<B>(a + i) == load_indices<B>(b + i), one, zero);
+        alignas(64) std::int16_t lanes[B::size];
+        counts.store_aligned(lanes);
+        for (const std::int16_t c : lanes) total += static_cast<std::uint64_t>(c);
+    }
+    return total + count_equal(a + i, b + i, n - i, scalar{});
+}
+
 }  // namespace detail
+
+// ---------------------------------------------------------------------------------------------
+// Public kernels: the best architecture of this translation unit, or the table chosen at run
+// time when HDC_RUNTIME_DISPATCH is 1 (see dispatch.hpp).
 
 /// out[i] = (a[i] + b[i]) mod modulus, for indices already below modulus (out may alias).
 inline void add_mod(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
                     std::size_t n, std::uint32_t modulus) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    active_kernels().add_mod(a, b, out, n, modulus);
+#else
     detail::add_mod(a, b, out, n, modulus, default_arch{});
+#endif
 }
 
 /// out[i] = (a[i] - b[i]) mod modulus, for indices already below modulus (out may alias).
 inline void sub_mod(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
                     std::size_t n, std::uint32_t modulus) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    active_kernels().sub_mod(a, b, out, n, modulus);
+#else
     detail::sub_mod(a, b, out, n, modulus, default_arch{});
+#endif
 }
 
 /// Number of positions i < n where a[i] == b[i].
 inline std::uint64_t count_equal(const std::uint16_t* a, const std::uint16_t* b,
                                  std::size_t n) noexcept {
+#ifdef HDC_SIMD_USE_DISPATCH
+    return active_kernels().count_equal(a, b, n);
+#else
     return detail::count_equal(a, b, n, default_arch{});
+#endif
 }
 
 }  // namespace hdc::simd
