@@ -46,6 +46,7 @@
 #include "../core/storage.hpp"
 #include "../simd/transform.hpp"
 #include "common.hpp"
+#include "sums.hpp"
 
 namespace hdc {
 
@@ -460,43 +461,36 @@ public:
 
     mbat_accumulator() requires(D != dynamic) : mbat_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
-    explicit mbat_accumulator(std::size_t dim) : dim_(detail::mbat_dim<D>(dim)), sums_(dim) {}
+    explicit mbat_accumulator(std::size_t dim) : sums_(detail::mbat_dim<D>(dim)) {}
 
-    std::size_t dim() const noexcept { return dim_.get(); }
+    std::size_t dim() const noexcept { return sums_.dim(); }
     /// Total weight added so far (adds minus subtracts).
-    double count() const noexcept { return count_; }
+    double count() const noexcept { return sums_.count(); }
     /// The weighted sums, one per component.
-    std::span<const double> sums() const noexcept { return sums_.span(); }
+    std::span<const double> sums() const noexcept { return sums_.sums(); }
 
     /// Adds v.
     void add(const vector_type& v) { add_weighted("mbat_accumulator::add", v, 1.0); }
     /// Adds weight * v; any finite weight (throws non_finite_value for NaN or infinity).
     void add(const vector_type& v, double weight) {
-        if (!std::isfinite(weight))
-            throw non_finite_value("mbat_accumulator::add: weight must be finite, got " +
-                                   std::to_string(weight));
         add_weighted("mbat_accumulator::add", v, weight);
     }
     /// Removes v (adds it with weight -1).
     void subtract(const vector_type& v) { add_weighted("mbat_accumulator::subtract", v, -1.0); }
     /// Adds the sums of another accumulator: equal to adding its vectors here (up to rounding).
     void merge(const mbat_accumulator& other) {
-        detail::check_same_dim("mbat_accumulator::merge", dim(), other.dim());
-        for (std::size_t i = 0; i < dim(); ++i) sums_[i] += other.sums_[i];
-        count_ += other.count_;
+        sums_.merge(other.sums_, "mbat_accumulator::merge");
     }
     /// Forgets everything added.
-    void clear() noexcept {
-        for (auto& s : sums_) s = 0.0;
-        count_ = 0.0;
-    }
+    void clear() noexcept { sums_.clear(); }
 
     /// The sum scaled to unit L2 norm (the tie-break vector if the sum is zero).
     vector_type result() const {
         const double n = std::sqrt(detail::mbat_dot(sums_.data(), sums_.data(), dim()));
         if (n == 0) return symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
         vector_type out(dim());
-        for (std::size_t i = 0; i < dim(); ++i) out.data()[i] = static_cast<T>(sums_[i] / n);
+        const double* s = sums_.data();
+        for (std::size_t i = 0; i < dim(); ++i) out.data()[i] = static_cast<T>(s[i] / n);
         return out;
     }
 
@@ -517,16 +511,12 @@ public:
     }
 
 private:
+    /// sums[i] = fma(w, v[i], sums[i]) (simd::real_axpy: one rounding per component).
     void add_weighted(const char* operation, const vector_type& v, double w) {
-        detail::check_same_dim(operation, dim(), v.dim());
-        for (std::size_t i = 0; i < dim(); ++i)
-            sums_[i] = std::fma(w, static_cast<double>(v[i]), sums_[i]);
-        count_ += w;
+        sums_.add_scaled(v.data(), v.dim(), w, operation);
     }
 
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    aligned_buffer<double> sums_;
-    double count_ = 0.0;
+    detail::weighted_sums<D> sums_;
 };
 
 /// Dot product of an accumulator's un-normalised bundle with v.

@@ -26,6 +26,7 @@
 #include "../core/storage.hpp"
 #include "../simd/complex.hpp"
 #include "common.hpp"
+#include "sums.hpp"
 
 namespace hdc {
 
@@ -254,47 +255,35 @@ public:
     phasor_accumulator() requires(D != dynamic) : phasor_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
     explicit phasor_accumulator(std::size_t dim)
-        : dim_(detail::resolve_dim<D>(dim)), re_(dim), im_(dim) {}
+        : sums_(detail::resolve_dim<D>(dim)) {}
 
     /// The dimension of the vectors it takes.
-    std::size_t dim() const noexcept { return dim_.get(); }
+    std::size_t dim() const noexcept { return sums_.dim(); }
     /// Same as dim().
     std::size_t shape() const noexcept { return dim(); }
     /// Total weight added so far (adds minus subtracts).
-    double count() const noexcept { return count_; }
+    double count() const noexcept { return sums_.count(); }
     /// Real parts of the sums.
-    std::span<const double> re() const noexcept { return re_.span(); }
+    std::span<const double> re() const noexcept { return sums_.sums(0); }
     /// Imaginary parts of the sums.
-    std::span<const double> im() const noexcept { return im_.span(); }
+    std::span<const double> im() const noexcept { return sums_.sums(1); }
     /// The sum of component i. No bounds check.
-    std::complex<double> operator[](std::size_t i) const noexcept { return {re_[i], im_[i]}; }
+    std::complex<double> operator[](std::size_t i) const noexcept {
+        return {sums_.data(0)[i], sums_.data(1)[i]};
+    }
 
     /// Adds v.
     void add(const vector_type& v) { add_weighted(v, 1.0); }
     /// Adds weight * v; throws non_finite_value for a NaN or infinite weight.
-    void add(const vector_type& v, double weight) {
-        if (!std::isfinite(weight))
-            throw non_finite_value("phasor accumulator: weight must be finite, got " +
-                                   std::to_string(weight));
-        add_weighted(v, weight);
-    }
+    void add(const vector_type& v, double weight) { add_weighted(v, weight); }
     /// Removes v (adds it with weight -1).
     void subtract(const vector_type& v) { add_weighted(v, -1.0); }
     /// Adds the sums of another accumulator.
     void merge(const phasor_accumulator& other) {
-        detail::check_same_dim("phasor_accumulator::merge", dim(), other.dim());
-        for (std::size_t i = 0; i < dim(); ++i) {
-            re_[i] += other.re_[i];
-            im_[i] += other.im_[i];
-        }
-        count_ += other.count_;
+        sums_.merge(other.sums_, "phasor_accumulator::merge");
     }
     /// Forgets every vector.
-    void clear() noexcept {
-        for (auto& x : re_) x = 0;
-        for (auto& x : im_) x = 0;
-        count_ = 0;
-    }
+    void clear() noexcept { sums_.clear(); }
 
     /// The phase-projected sum: component i is sum_i / |sum_i| (tie-break vector where zero).
     vector_type result() const {
@@ -302,15 +291,17 @@ public:
         std::optional<vector_type> tie;  // built only if some sum is exactly zero
         float* out_re = out.re_data();
         float* out_im = out.im_data();
+        const double* sum_re = sums_.data(0);
+        const double* sum_im = sums_.data(1);
         for (std::size_t i = 0; i < dim(); ++i) {
-            if (re_[i] == 0 && im_[i] == 0) {
+            if (sum_re[i] == 0 && sum_im[i] == 0) {
                 if (!tie)
                     tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed,
                                               dim());
                 out_re[i] = tie->re()[i];
                 out_im[i] = tie->im()[i];
             } else {
-                detail::unit_phase(re_[i], im_[i], out_re[i], out_im[i]);
+                detail::unit_phase(sum_re[i], sum_im[i], out_re[i], out_im[i]);
             }
         }
         return out;
@@ -320,31 +311,28 @@ public:
     std::complex<double> dot_with(const vector_type& v) const {
         const phasor_accumulator& acc = *this;
         detail::check_same_dim("dot", acc.dim(), v.dim());
-        return simd::complex_dot(acc.re_.data(), acc.im_.data(), v.re_data(), v.im_data(),
+        return simd::complex_dot(acc.sums_.data(0), acc.sums_.data(1), v.re_data(), v.im_data(),
                                  acc.dim());
     }
     /// Re<sum, v> / (||sum|| * sqrt(D)): the cosine between the sums and v (0 when empty).
     double similarity_with(const vector_type& v) const {
         const phasor_accumulator& acc = *this;
         detail::check_same_dim("similarity", acc.dim(), v.dim());
-        const double norm2 = simd::complex_norm2(acc.re_.data(), acc.im_.data(), acc.dim());
+        const double norm2 = simd::complex_norm2(acc.sums_.data(0), acc.sums_.data(1), acc.dim());
         if (norm2 == 0) return 0.0;
-        const double d = simd::complex_dot_real(acc.re_.data(), acc.im_.data(), v.re_data(),
+        const double d = simd::complex_dot_real(acc.sums_.data(0), acc.sums_.data(1), v.re_data(),
                                                 v.im_data(), acc.dim());
         return d / std::sqrt(norm2 * static_cast<double>(acc.dim()));
     }
 
 private:
     void add_weighted(const vector_type& v, double w) {
-        detail::check_same_dim("phasor_accumulator::add", dim(), v.dim());
-        simd::complex_axpy(w, v.re_data(), v.im_data(), re_.data(), im_.data(), dim());
-        count_ += w;
+        sums_.add_with("phasor_accumulator::add", v.dim(), w, [&] {
+            simd::complex_axpy(w, v.re_data(), v.im_data(), sums_.data(0), sums_.data(1), dim());
+        });
     }
 
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    aligned_buffer<double> re_;
-    aligned_buffer<double> im_;
-    double count_ = 0;
+    detail::weighted_sums<D, 2> sums_;  // real parts, imaginary parts
 };
 
 /// Dot product of an accumulator's un-normalised bundle with v.

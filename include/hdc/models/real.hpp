@@ -24,6 +24,7 @@
 #include "../core/storage.hpp"
 #include "../simd/floating.hpp"
 #include "common.hpp"
+#include "sums.hpp"
 
 namespace hdc {
 
@@ -202,42 +203,33 @@ public:
 
     real_accumulator() requires(D != dynamic) : real_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
-    explicit real_accumulator(std::size_t dim) : dim_(vector_type::checked_dim(dim)), sums_(dim) {}
+    explicit real_accumulator(std::size_t dim) : sums_(vector_type::checked_dim(dim)) {}
 
-    std::size_t dim() const noexcept { return dim_.get(); }
+    std::size_t dim() const noexcept { return sums_.dim(); }
     /// Total weight added so far (adds minus subtracts).
-    double count() const noexcept { return count_; }
+    double count() const noexcept { return sums_.count(); }
     /// The weighted sums, one per position.
-    std::span<const double> sums() const noexcept { return sums_.span(); }
+    std::span<const double> sums() const noexcept { return sums_.sums(); }
 
     /// Adds v once.
     void add(const vector_type& v) { add_weighted(v, 1.0); }
     /// Adds w * v; throws non_finite_value for a NaN or infinite weight.
-    void add(const vector_type& v, double weight) {
-        if (!std::isfinite(weight))
-            throw non_finite_value("real_accumulator::add: weight must be finite, got " +
-                                   std::to_string(weight));
-        add_weighted(v, weight);
-    }
+    void add(const vector_type& v, double weight) { add_weighted(v, weight); }
     /// Removes v once.
     void subtract(const vector_type& v) { add_weighted(v, -1.0); }
     /// Adds the sums of another accumulator: equal to adding its vectors here.
     void merge(const real_accumulator& other) {
-        detail::check_same_dim("real_accumulator::merge", dim(), other.dim());
-        simd::real_axpy(1.0, other.sums_.data(), sums_.data(), dim());
-        count_ += other.count_;
+        sums_.merge(other.sums_, "real_accumulator::merge");
     }
     /// Forgets everything added.
-    void clear() noexcept {
-        for (auto& s : sums_) s = 0;
-        count_ = 0;
-    }
+    void clear() noexcept { sums_.clear(); }
 
     /// The sums rounded to T, unclipped: a bundle of M atoms has cosine ~ 1/sqrt(M) with each.
     vector_type result() const {
         vector_type out(dim(), typename vector_type::nocheck{});
         T* o = out.mutable_data();
-        for (std::size_t i = 0; i < dim(); ++i) o[i] = static_cast<T>(sums_[i]);
+        const double* s = sums_.data();
+        for (std::size_t i = 0; i < dim(); ++i) o[i] = static_cast<T>(s[i]);
         return out;
     }
 
@@ -253,8 +245,9 @@ public:
                 std::to_string(bound));
         vector_type out(dim(), typename vector_type::nocheck{});
         T* o = out.mutable_data();
+        const double* s = sums_.data();
         for (std::size_t i = 0; i < dim(); ++i)
-            o[i] = static_cast<T>(std::clamp(sums_[i], -bound, bound));
+            o[i] = static_cast<T>(std::clamp(s[i], -bound, bound));
         return out;
     }
 
@@ -276,14 +269,10 @@ public:
 
 private:
     void add_weighted(const vector_type& v, double w) {
-        detail::check_same_dim("real_accumulator::add", dim(), v.dim());
-        simd::real_axpy(w, v.data(), sums_.data(), dim());
-        count_ += w;
+        sums_.add_scaled(v.data(), v.dim(), w, "real_accumulator::add");
     }
 
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    aligned_buffer<double> sums_;
-    double count_ = 0;
+    detail::weighted_sums<D> sums_;
 };
 
 /// Dot product of an accumulator's un-normalised bundle with v.
