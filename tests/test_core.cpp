@@ -144,4 +144,7 @@ TEST_CASE("extent: fixed dimensions reject other sizes, dynamic rejects zero") {
     CHECK(hdc::extent<64>(64).size() == 64);
     CHECK_THROWS_AS(hdc::extent<hdc::dynamic>(0), hdc::invalid_dimension);
     CHECK_THROWS_WITH(hdc::extent<hdc::dynamic>(0), Catch::Contains("dimension"));
+    CHECK_THROWS_AS(hdc::extent<hdc::dynamic>(hdc::dynamic), hdc::invalid_dimension);
+    CHECK_THROWS_WITH(hdc::extent<hdc::dynamic>(hdc::max_dimension + 1), Catch::Contains("max_dimension"));
+    CHECK(hdc::extent<hdc::dynamic>(hdc::max_dimension).size() == hdc::max_dimension);
 }

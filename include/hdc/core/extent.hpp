@@ -16,10 +16,16 @@ namespace hdc {
 /// Marks a dimension chosen at run time: hdc::binary<hdc::dynamic>{10048}.
 inline constexpr std::size_t dynamic = std::numeric_limits<std::size_t>::max();
 
+/// Largest dimension any model accepts (2^32 - 1). Far beyond HDC practice, it lets kernels use
+/// 32-bit indices and keeps every padded buffer size from overflowing; a larger value is almost
+/// always a forgotten dimension argument.
+inline constexpr std::size_t max_dimension = 0xFFFFFFFFu;
+
 /// The dimension of a vector: static for constant D, stored for hdc::dynamic.
 template <std::size_t D>
 class extent {
     static_assert(D > 0, "hdc: a dimension must be positive");
+    static_assert(D <= max_dimension, "hdc: a dimension must not exceed hdc::max_dimension");
 
 public:
     constexpr extent() noexcept = default;
@@ -41,6 +47,9 @@ public:
         if (n == 0) throw invalid_dimension("dimension must be positive, got 0");
         if (n == dynamic)
             throw invalid_dimension("a vector of run-time dimension needs its dimension (got hdc::dynamic)");
+        if (n > max_dimension)
+            throw invalid_dimension("dimension " + std::to_string(n) + " exceeds hdc::max_dimension (" +
+                                    std::to_string(max_dimension) + ")");
     }
     constexpr std::size_t size() const noexcept { return n_; }
     static constexpr bool is_dynamic = true;

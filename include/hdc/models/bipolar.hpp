@@ -46,7 +46,7 @@ public:
     /// All +1 (the identity of binding); for hdc::dynamic, an empty vector.
     bipolar() : bipolar(D == dynamic ? 0 : D, nocheck{}) { fill_ones(); }
     /// All +1 vector of the given dimension (must equal D when D is fixed; must be positive).
-    explicit bipolar(std::size_t dim) : bipolar(checked_dim(dim), nocheck{}) { fill_ones(); }
+    explicit bipolar(std::size_t dim) : bipolar(detail::resolve_dim<D>(dim), nocheck{}) { fill_ones(); }
 
     /// The number of components.
     std::size_t dim() const noexcept { return dim_.get(); }
@@ -75,7 +75,7 @@ public:
     /// A vector with the given components; throws invalid_parameter if the count differs from
     /// dim or a value is not +1 or -1. With hdc::dynamic, dim defaults to values.size().
     static bipolar from_values(std::span<const value_type> values, std::size_t dim = D) {
-        bipolar v(checked_dim(D == dynamic && dim == dynamic ? values.size() : dim), nocheck{});
+        bipolar v(detail::resolve_dim<D>(D == dynamic && dim == dynamic ? values.size() : dim), nocheck{});
         if (values.size() != v.dim())
             throw invalid_parameter("bipolar::from_values: " + std::to_string(values.size()) +
                                     " values given for dimension " + std::to_string(v.dim()));
@@ -92,7 +92,7 @@ public:
     /// i.i.d. fair signs from gen, drawn exactly as binary::random draws its bits (one 64-bit
     /// draw per 64 components): component i is -1 where bit i is 1, +1 where it is 0.
     static bipolar random(rng& gen, std::size_t dim = D) {
-        bipolar v(checked_dim(dim), nocheck{});
+        bipolar v(detail::resolve_dim<D>(dim), nocheck{});
         std::vector<std::uint64_t> bits((v.dim() + 63) / 64);
         gen.fill(bits);
         simd::int8_from_sign_bits(bits.data(), v.values_.data(), v.dim());
@@ -118,16 +118,6 @@ private:
     bipolar(std::size_t dim, nocheck) : dim_(dim), values_(dim) {}
     void fill_ones() noexcept {
         for (auto& x : values_) x = 1;
-    }
-    /// resolve_dim, also refusing sizes no buffer can hold (hdc::dynamic itself among them:
-    /// a forgotten dimension argument).
-    static std::size_t checked_dim(std::size_t dim) {
-        constexpr auto max_dim =
-            static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / 8;
-        if (dim > max_dim)
-            throw invalid_dimension("bipolar: dimension " + std::to_string(dim) +
-                                    " is too large (forgotten dimension of a dynamic vector?)");
-        return detail::resolve_dim<D>(dim);
     }
     value_type* mutable_data() noexcept { return values_.data(); }
 
@@ -204,7 +194,7 @@ public:
     bipolar_accumulator() requires(D != dynamic) : bipolar_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
     explicit bipolar_accumulator(std::size_t dim)
-        : votes_(vector_type::checked_dim(dim)), bits_(votes_.words()) {}
+        : votes_(detail::resolve_dim<D>(dim)), bits_(votes_.words()) {}
 
     std::size_t dim() const noexcept { return votes_.dim(); }
     /// Total weight added so far (adds minus subtracts).

@@ -63,16 +63,6 @@ enum class role_kind {
 
 namespace detail {
 
-/// Dimension check of MBAT vectors and roles: a valid dimension for D that also fits the 32-bit
-/// permutation indices of structured roles.
-template <std::size_t D>
-std::size_t mbat_dim(std::size_t requested) {
-    if (requested > std::numeric_limits<std::uint32_t>::max())
-        throw invalid_dimension("mbat: dimension " + std::to_string(requested) +
-                                " exceeds the supported maximum 4294967295");
-    return resolve_dim<D>(requested);
-}
-
 /// Sum of a[i] * b[i] in double with explicit fma, in a fixed order that does not depend on the
 /// compiler: lane k (k < 8) accumulates the indices i = k mod 8 in increasing order, then the
 /// lanes are added pairwise. Zero padding past n leaves the result unchanged.
@@ -138,7 +128,7 @@ public:
     /// All-zero vector; for hdc::dynamic, an empty vector.
     mbat() : mbat(D == dynamic ? 0 : D, nocheck{}) {}
     /// All-zero vector of the given dimension (must equal D when D is fixed; must be positive).
-    explicit mbat(std::size_t dim) : mbat(detail::mbat_dim<D>(dim), nocheck{}) {}
+    explicit mbat(std::size_t dim) : mbat(detail::resolve_dim<D>(dim), nocheck{}) {}
 
     /// The number of components.
     std::size_t dim() const noexcept { return dim_.get(); }
@@ -205,7 +195,7 @@ public:
     /// values: meant for D up to a few thousand. The QR is Eigen's, so the matrix may differ in
     /// the last bits between builds for different instruction sets.
     static mbat_role haar(rng& gen, std::size_t dim = D) {
-        mbat_role r(role_kind::haar, detail::mbat_dim<D>(dim));
+        mbat_role r(role_kind::haar, detail::resolve_dim<D>(dim));
         const auto n = static_cast<Eigen::Index>(r.dim());
         Eigen::MatrixXd g(n, n);
         for (Eigen::Index j = 0; j < n; ++j)
@@ -226,7 +216,7 @@ public:
     /// orthogonal, hence so is Q. Draws from gen, for S1..S4 in turn: a Fisher-Yates shuffle of
     /// the identity (rng::below(i + 1) for i = D-1 down to 1), then ceil(D/64) words of sign bits.
     static mbat_role structured(rng& gen, std::size_t dim = D) {
-        mbat_role r(role_kind::structured, detail::mbat_dim<D>(dim));
+        mbat_role r(role_kind::structured, detail::resolve_dim<D>(dim));
         const std::size_t n = r.dim();
         r.block_ = std::size_t{1} << (std::bit_width(n) - 1);
         for (auto& s : r.perms_) {
@@ -461,7 +451,7 @@ public:
 
     mbat_accumulator() requires(D != dynamic) : mbat_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
-    explicit mbat_accumulator(std::size_t dim) : sums_(detail::mbat_dim<D>(dim)) {}
+    explicit mbat_accumulator(std::size_t dim) : sums_(detail::resolve_dim<D>(dim)) {}
 
     std::size_t dim() const noexcept { return sums_.dim(); }
     /// Total weight added so far (adds minus subtracts).

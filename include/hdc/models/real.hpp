@@ -49,7 +49,7 @@ public:
     /// All-zero vector (the identity of bundling); for hdc::dynamic, an empty vector.
     real() : real(D == dynamic ? 0 : D, nocheck{}) {}
     /// All-zero vector of the given dimension (must equal D when D is fixed; must be positive).
-    explicit real(std::size_t dim) : real(checked_dim(dim), nocheck{}) {}
+    explicit real(std::size_t dim) : real(detail::resolve_dim<D>(dim), nocheck{}) {}
 
     /// The number of components.
     std::size_t dim() const noexcept { return dim_.get(); }
@@ -80,7 +80,7 @@ public:
     /// dim, non_finite_value for NaN or infinity. With hdc::dynamic, dim defaults to
     /// values.size().
     static real from_values(std::span<const T> values, std::size_t dim = D) {
-        real v(checked_dim(D == dynamic && dim == dynamic ? values.size() : dim), nocheck{});
+        real v(detail::resolve_dim<D>(D == dynamic && dim == dynamic ? values.size() : dim), nocheck{});
         if (values.size() != v.dim())
             throw invalid_parameter("real::from_values: " + std::to_string(values.size()) +
                                     " values given for dimension " + std::to_string(v.dim()));
@@ -96,7 +96,7 @@ public:
     /// i.i.d. components uniform in [-1, 1): one draw of rng::uniform_signed per component,
     /// rounded to T. (For float, draws within 2^-25 of +1 round to exactly 1.0f.)
     static real random(rng& gen, std::size_t dim = D) {
-        real v(checked_dim(dim), nocheck{});
+        real v(detail::resolve_dim<D>(dim), nocheck{});
         for (std::size_t i = 0; i < v.dim(); ++i)
             v.values_[i] = static_cast<T>(gen.uniform_signed());
         return v;
@@ -118,16 +118,6 @@ private:
 
     struct nocheck {};
     real(std::size_t dim, nocheck) : dim_(dim), values_(dim) {}
-    /// resolve_dim, also refusing sizes no buffer can hold (hdc::dynamic itself among them:
-    /// a forgotten dimension argument).
-    static std::size_t checked_dim(std::size_t dim) {
-        constexpr auto max_dim =
-            static_cast<std::size_t>(std::numeric_limits<std::ptrdiff_t>::max()) / 8;
-        if (dim > max_dim)
-            throw invalid_dimension("real: dimension " + std::to_string(dim) +
-                                    " is too large (forgotten dimension of a dynamic vector?)");
-        return detail::resolve_dim<D>(dim);
-    }
     T* mutable_data() noexcept { return values_.data(); }
 
     [[no_unique_address]] detail::dim_store<D> dim_;
@@ -203,7 +193,7 @@ public:
 
     real_accumulator() requires(D != dynamic) : real_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
-    explicit real_accumulator(std::size_t dim) : sums_(vector_type::checked_dim(dim)) {}
+    explicit real_accumulator(std::size_t dim) : sums_(detail::resolve_dim<D>(dim)) {}
 
     std::size_t dim() const noexcept { return sums_.dim(); }
     /// Total weight added so far (adds minus subtracts).
