@@ -21,6 +21,7 @@
 #include "../core/extent.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../core/vector_storage.hpp"
 #include "../simd/modular.hpp"
 #include "common.hpp"
 
@@ -76,7 +77,8 @@ inline void check_same_shape(const char* operation, sparse_shape a, sparse_shape
 
 }  // namespace detail
 
-/// A sparse block code of B blocks of length L (each may be hdc::dynamic).
+/// A sparse block code of B blocks of length L (each may be hdc::dynamic). Invariant: every
+/// index is below the block length.
 template <std::size_t B = dynamic, std::size_t L = dynamic>
 class sparse {
     static_assert(B > 0, "hdc::sparse: the number of blocks must be positive");
@@ -116,8 +118,6 @@ public:
     std::span<const index_type> indices() const noexcept { return idx_.span(); }
     /// Pointer to the indices (64-byte aligned, readable up to padded_size(), padding zero).
     const index_type* data() const noexcept { return idx_.data(); }
-    /// Mutable indices, for kernels; callers keep every index below block_length().
-    index_type* data() noexcept { return idx_.data(); }
     /// Allocated indices: blocks() rounded up to a whole 64-byte line.
     std::size_t padded_size() const noexcept { return idx_.padded_size(); }
 
@@ -171,11 +171,24 @@ public:
         return from_indices(indices, sparse_shape{B, L});
     }
 
+    /// The same vector with other fixed or run-time parts: implicit when every fixed part of
+    /// the source stays fixed or becomes run-time; explicit (and checked: invalid_dimension)
+    /// when a run-time part becomes fixed.
+    template <std::size_t B2, std::size_t L2>
+        requires(B2 != B || L2 != L)
+    explicit((B != dynamic && B2 == dynamic) || (L != dynamic && L2 == dynamic))
+        sparse(const sparse<B2, L2>& other)
+        : sparse(detail::resolve_sparse_shape<B, L>(other.shape()), nocheck{}) {
+        std::copy(other.data(), other.data() + other.blocks(), idx_.data());
+    }
+
     friend bool operator==(const sparse& a, const sparse& b) noexcept {
         return a.shape() == b.shape() && a.idx_ == b.idx_;
     }
 
 private:
+    friend struct detail::storage_access;
+    index_type* mutable_part(std::size_t) noexcept { return idx_.data(); }
     struct nocheck {};
     sparse(sparse_shape s, nocheck) : blocks_(s.blocks), length_(s.length), idx_(s.blocks) {}
 
@@ -189,7 +202,7 @@ template <std::size_t B, std::size_t L>
 sparse<B, L> bind(const sparse<B, L>& a, const sparse<B, L>& b) {
     detail::check_same_shape("bind", a.shape(), b.shape());
     sparse<B, L> out(a.shape());
-    simd::add_mod(a.data(), b.data(), out.data(), a.blocks(),
+    simd::add_mod(a.data(), b.data(), detail::storage_access::data(out), a.blocks(),
                   static_cast<std::uint32_t>(a.block_length()));
     return out;
 }
@@ -199,7 +212,7 @@ template <std::size_t B, std::size_t L>
 sparse<B, L> unbind(const sparse<B, L>& c, const sparse<B, L>& a) {
     detail::check_same_shape("unbind", c.shape(), a.shape());
     sparse<B, L> out(c.shape());
-    simd::sub_mod(c.data(), a.data(), out.data(), c.blocks(),
+    simd::sub_mod(c.data(), a.data(), detail::storage_access::data(out), c.blocks(),
                   static_cast<std::uint32_t>(c.block_length()));
     return out;
 }
@@ -208,7 +221,7 @@ sparse<B, L> unbind(const sparse<B, L>& c, const sparse<B, L>& a) {
 template <std::size_t B, std::size_t L>
 sparse<B, L> permute(const sparse<B, L>& a, std::ptrdiff_t k) {
     sparse<B, L> out(a.shape());
-    detail::rotate_elements(a.data(), out.data(), a.blocks(),
+    detail::rotate_elements(a.data(), detail::storage_access::data(out), a.blocks(),
                             detail::shift_amount(k, a.blocks()));
     return out;
 }
@@ -296,7 +309,7 @@ public:
             // it is a maximum).
             std::size_t j = tie[b];
             while (block[j] != best) j = j + 1 == length ? 0 : j + 1;
-            out.data()[b] = static_cast<typename vector_type::index_type>(j);
+            detail::storage_access::data(out)[b] = static_cast<typename vector_type::index_type>(j);
         }
         return out;
     }
