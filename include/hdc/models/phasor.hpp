@@ -26,6 +26,7 @@
 #include "../core/storage.hpp"
 #include "../core/vector_storage.hpp"
 #include "../simd/complex.hpp"
+#include "accumulator_facade.hpp"
 #include "common.hpp"
 #include "sums.hpp"
 
@@ -244,7 +245,7 @@ double cosine(const phasor<D>& a, const phasor<D>& b) {
 /// component whose sum is exactly zero takes the component of a fixed tie-break vector.
 /// Weights may be any finite number.
 template <std::size_t D>
-class phasor_accumulator {
+class phasor_accumulator : public accumulator_facade<phasor_accumulator<D>, phasor<D>> {
 public:
     using vector_type = phasor<D>;
 
@@ -268,12 +269,6 @@ public:
         return {sums_.data(0)[i], sums_.data(1)[i]};
     }
 
-    /// Adds v.
-    void add(const vector_type& v) { add_weighted(v, 1.0); }
-    /// Adds weight * v; throws non_finite_value for a NaN or infinite weight.
-    void add(const vector_type& v, double weight) { add_weighted(v, weight); }
-    /// Removes v (adds it with weight -1).
-    void subtract(const vector_type& v) { add_weighted(v, -1.0); }
     /// Adds the sums of another accumulator.
     void merge(const phasor_accumulator& other) {
         sums_.merge(other.sums_, "phasor_accumulator::merge");
@@ -322,6 +317,8 @@ public:
     }
 
 private:
+    friend class accumulator_facade<phasor_accumulator, vector_type>;
+
     void add_weighted(const vector_type& v, double w) {
         sums_.add_with("phasor_accumulator::add", v.dim(), w, 1.0, [&] {
             simd::complex_axpy(w, v.re_data(), v.im_data(), sums_.data(0), sums_.data(1), dim());
@@ -330,18 +327,6 @@ private:
 
     detail::weighted_sums<D, 2> sums_;  // real parts, imaginary parts
 };
-
-/// Dot product of an accumulator's un-normalised bundle with v.
-template <std::size_t D>
-std::complex<double> dot(const phasor_accumulator<D>& acc, const phasor<D>& v) {
-    return acc.dot_with(v);
-}
-
-/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
-template <std::size_t D>
-double similarity(const phasor_accumulator<D>& acc, const phasor<D>& v) {
-    return acc.similarity_with(v);
-}
 
 /// Phasor rows hold the real parts, then (from the next 64-byte line) the imaginary parts.
 template <std::size_t D>

@@ -24,6 +24,7 @@
 #include "../core/storage.hpp"
 #include "../core/vector_storage.hpp"
 #include "../simd/floating.hpp"
+#include "accumulator_facade.hpp"
 #include "common.hpp"
 #include "sums.hpp"
 
@@ -183,7 +184,7 @@ double similarity(const real<D, T>& a, const real<D, T>& b) {
 /// The un-normalised bundle of real vectors: per position the weighted sum s_i = sum of w * v_i,
 /// kept in double. Weights may be any finite number.
 template <std::size_t D, class T>
-class real_accumulator {
+class real_accumulator : public accumulator_facade<real_accumulator<D, T>, real<D, T>> {
 public:
     using vector_type = real<D, T>;
 
@@ -197,12 +198,6 @@ public:
     /// The weighted sums, one per position.
     std::span<const double> sums() const noexcept { return sums_.sums(); }
 
-    /// Adds v once.
-    void add(const vector_type& v) { add_weighted(v, 1.0); }
-    /// Adds w * v; throws non_finite_value for a NaN or infinite weight.
-    void add(const vector_type& v, double weight) { add_weighted(v, weight); }
-    /// Removes v once.
-    void subtract(const vector_type& v) { add_weighted(v, -1.0); }
     /// Adds the sums of another accumulator: equal to adding its vectors here.
     void merge(const real_accumulator& other) {
         sums_.merge(other.sums_, "real_accumulator::merge");
@@ -248,6 +243,8 @@ public:
     }
 
 private:
+    friend class accumulator_facade<real_accumulator, vector_type>;
+
     /// The vector of f(sum_i) rounded to T; non_finite_value naming the operation if a value
     /// does not fit T.
     template <class F>
@@ -271,18 +268,6 @@ private:
 
     detail::weighted_sums<D> sums_;
 };
-
-/// Dot product of an accumulator's un-normalised bundle with v.
-template <std::size_t D, class T>
-double dot(const real_accumulator<D, T>& acc, const real<D, T>& v) {
-    return acc.dot_with(v);
-}
-
-/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
-template <std::size_t D, class T>
-double similarity(const real_accumulator<D, T>& acc, const real<D, T>& v) {
-    return acc.similarity_with(v);
-}
 
 /// Real rows hold the components as they are; search computes the same cosine as similarity().
 template <std::size_t D, class T>

@@ -23,6 +23,7 @@
 #include "../core/storage.hpp"
 #include "../core/vector_storage.hpp"
 #include "../simd/modular.hpp"
+#include "accumulator_facade.hpp"
 #include "common.hpp"
 
 namespace hdc {
@@ -245,7 +246,7 @@ double similarity(const sparse<B, L>& a, const sparse<B, L>& b) {
 /// is one of them, otherwise the first maximum found scanning cyclically from it. Weights must be
 /// integers; the total absolute weight is limited so that no count can overflow.
 template <std::size_t B, std::size_t L>
-class sparse_accumulator {
+class sparse_accumulator : public accumulator_facade<sparse_accumulator<B, L>, sparse<B, L>> {
 public:
     using vector_type = sparse<B, L>;
 
@@ -272,14 +273,6 @@ public:
     /// The counts, block after block: count (b, j) at b * block_length() + j.
     std::span<const std::int32_t> counts() const noexcept { return counts_.span(); }
 
-    /// Adds one vote for v.
-    void add(const vector_type& v) { add_weighted(v, 1); }
-    /// Adds an integer weight of votes for v (negative weights vote against it).
-    void add(const vector_type& v, double weight) {
-        add_weighted(v, detail::integer_weight(weight, "sparse"));
-    }
-    /// Removes one vote for v.
-    void subtract(const vector_type& v) { add_weighted(v, -1); }
     /// Adds the counts of another accumulator: equal to adding its vectors here.
     void merge(const sparse_accumulator& other) {
         detail::check_same_shape("sparse_accumulator::merge", shape(), other.shape());
@@ -343,7 +336,11 @@ private:
                                     std::to_string(max_total_weight) + " (int32 counts)");
     }
 
-    void add_weighted(const vector_type& v, std::int32_t w) {
+    friend class accumulator_facade<sparse_accumulator, vector_type>;
+
+    /// Adds an integer weight of votes for v (invalid_parameter for a fractional weight).
+    void add_weighted(const vector_type& v, double weight) {
+        const std::int32_t w = detail::integer_weight(weight, "sparse");
         detail::check_same_shape("sparse_accumulator::add", shape(), v.shape());
         const std::int64_t magnitude = w < 0 ? -std::int64_t{w} : std::int64_t{w};
         reserve_weight(magnitude, "sparse_accumulator::add");
@@ -358,18 +355,6 @@ private:
     std::int64_t count_ = 0;
     std::int64_t magnitude_ = 0;  // sum of |weight| ever added: bounds every |count|
 };
-
-/// Dot product of an accumulator's un-normalised bundle with v.
-template <std::size_t B, std::size_t L>
-std::int64_t dot(const sparse_accumulator<B, L>& acc, const sparse<B, L>& v) {
-    return acc.dot_with(v);
-}
-
-/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
-template <std::size_t B, std::size_t L>
-double similarity(const sparse_accumulator<B, L>& acc, const sparse<B, L>& v) {
-    return acc.similarity_with(v);
-}
 
 /// The dense dimension B * L of a sparse shape.
 constexpr std::size_t dim_of(const sparse_shape& s) noexcept { return s.blocks * s.length; }
