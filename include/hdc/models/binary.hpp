@@ -33,6 +33,8 @@ class binary_accumulator;
 
 /// A binary hypervector of D bits (D may be hdc::dynamic). Invariant: the bits past the
 /// dimension (tail of the last word, padding) are zero.
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic>
 class binary : public vector_storage<D, std::uint64_t> {
     using base = vector_storage<D, std::uint64_t>;

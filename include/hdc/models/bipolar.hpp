@@ -36,6 +36,8 @@ class bipolar_accumulator;
 
 /// A bipolar (MAP-B) hypervector of D components, each +1 or -1 (D may be hdc::dynamic).
 /// Invariant: every component is +1 or -1 (padding zero).
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic>
 class bipolar : public vector_storage<D, std::int8_t> {
     using base = vector_storage<D, std::int8_t>;

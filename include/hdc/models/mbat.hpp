@@ -112,6 +112,8 @@ std::uint64_t mbat_key_hash(const T* x, std::size_t n) noexcept {
 /// A dense real MBAT hypervector of dimension D (D may be hdc::dynamic), components of type T
 /// (float or double). Atoms are isotropic random unit vectors. Invariant: every component is
 /// finite.
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic, class T = float>
 class mbat : public vector_storage<D, T> {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,

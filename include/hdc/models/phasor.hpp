@@ -53,6 +53,8 @@ inline void unit_phase(double x, double y, float& re, float& im) noexcept {
 
 /// An FHRR hypervector of D unit complex components (D may be hdc::dynamic). Invariant: every
 /// component has unit modulus (to float rounding).
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic>
 class phasor : public vector_storage<D, float, 2> {
     using base = vector_storage<D, float, 2>;

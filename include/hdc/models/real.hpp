@@ -35,6 +35,8 @@ class real_accumulator;
 
 /// A real-valued (MAP-C) hypervector of D components of type T (float or double; D may be
 /// hdc::dynamic). Invariant: every component is finite.
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic, class T = float>
 class real : public vector_storage<D, T> {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,

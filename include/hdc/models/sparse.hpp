@@ -80,6 +80,8 @@ inline void check_same_shape(const char* operation, sparse_shape a, sparse_shape
 
 /// A sparse block code of B blocks of length L (each may be hdc::dynamic). Invariant: every
 /// index is below the block length.
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t B = dynamic, std::size_t L = dynamic>
 class sparse {
     static_assert(B > 0, "hdc::sparse: the number of blocks must be positive");
