@@ -244,9 +244,9 @@ double similarity(const sparse<B, L>& a, const sparse<B, L>& b) {
 
 /// The un-normalised bundle of sparse block codes: B x L integer counts, count (b, j) being the
 /// total weight of added vectors whose block b has index j. result() keeps the winner of each
-/// block; among tied maxima it takes the fixed tie-break vector's index for that block if that
-/// is one of them, otherwise the first maximum found scanning cyclically from it. Weights must be
-/// integers; the total absolute weight is limited so that no count can overflow.
+/// block, ties broken fairly (see result()). Weights must be integers; the total absolute weight
+/// is limited so that no count can overflow. Thread safety: const members may be called
+/// concurrently, non-const ones need exclusive access.
 template <std::size_t B, std::size_t L>
 class sparse_accumulator : public accumulator_facade<sparse_accumulator<B, L>, sparse<B, L>> {
 public:
@@ -290,7 +290,13 @@ public:
         magnitude_ = 0;
     }
 
-    /// Per block the index with the largest count (ties broken by the tie-break vector).
+    /// Per block the index with the largest count. Among tied maxima it takes the one that
+    /// follows the longest cyclic gap free of other maxima (for two tied indices x and y: x when
+    /// (x - y) mod L > L / 2). The rule sees only the counts, so it is independent of the order
+    /// of the members, and it commutes with rotating a block, so every index is equally likely
+    /// to win a tie: unrelated even bundles stay unrelated (a fixed preferred index per block
+    /// would make them agree more often than 1/L). Equal gaps, rarer still, go to the first
+    /// candidate at or after the fixed tie-break index.
     vector_type result() const {
         const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed,
                                              shape());
@@ -298,13 +304,31 @@ public:
         const std::size_t length = block_length();
         for (std::size_t b = 0; b < blocks(); ++b) {
             const std::int32_t* block = counts_.data() + b * length;
-            std::int32_t best = block[0];
-            for (std::size_t j = 1; j < length; ++j) best = block[j] > best ? block[j] : best;
-            // The first maximum at or cyclically after the tie-break index (the index itself if
-            // it is a maximum).
-            std::size_t j = tie[b];
-            while (block[j] != best) j = j + 1 == length ? 0 : j + 1;
-            detail::storage_access::data(out)[b] = static_cast<typename vector_type::index_type>(j);
+            const std::size_t start = tie[b];
+            // Pass 1: the maximum and the last position holding it, scanning from start.
+            std::int32_t best = block[start];
+            std::size_t last = 0;  // offset from start
+            for (std::size_t k = 0, j = start; k < length; ++k, j = j + 1 == length ? 0 : j + 1) {
+                if (block[j] > best) {
+                    best = block[j];
+                    last = k;
+                } else if (block[j] == best) {
+                    last = k;
+                }
+            }
+            // Pass 2: the maximum after the longest gap (cyclic distance from the previous one).
+            std::size_t prev = last, winner = start, widest = 0;
+            for (std::size_t k = 0, j = start; k < length; ++k, j = j + 1 == length ? 0 : j + 1) {
+                if (block[j] != best) continue;
+                const std::size_t gap = k > prev ? k - prev : k + length - prev;
+                if (gap > widest) {
+                    widest = gap;
+                    winner = j;
+                }
+                prev = k;
+            }
+            detail::storage_access::data(out)[b] =
+                static_cast<typename vector_type::index_type>(winner);
         }
         return out;
     }
