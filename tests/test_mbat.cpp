@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <thread>
 #include <type_traits>
 #include <vector>
 
@@ -277,6 +278,11 @@ TEMPLATE_TEST_CASE("mbat_role: fixed and dynamic dimensions give bit-identical r
         CHECK(same(hdc::bind(rf, fa), hdc::bind(ry, ya)));
         CHECK(same(hdc::unbind(fa, rf), hdc::unbind(ya, ry)));
     }
+    const F fb = F::random(gf, dim);
+    const Y yb = Y::random(gy, dim);
+    CHECK(F::role_type::for_key(fa).matrix() == Y::role_type::for_key(ya).matrix());
+    CHECK(same(hdc::bind(fa, fb), hdc::bind(ya, yb)));
+    CHECK(same(hdc::unbind(fb, fa), hdc::unbind(yb, ya)));
 }
 
 TEMPLATE_TEST_CASE("mbat_accumulator: result is the unit-norm sum, dot that of the sums; zero sums give "
@@ -498,4 +504,26 @@ TEST_CASE("mbat_role: structured operators spread every column, also when D is n
     }
     std::printf("structured role D = %zu: max |Q_ij| over 271 columns = %.4f (bound %.4f)\n", n, worst, bound);
     CHECK(worst <= bound);
+}
+
+TEST_CASE("mbat: vector-vector binding from several threads at once equals the sequential result") {
+    // The keyed operator's fixed permutations are made once per dimension in a shared table:
+    // first uses from concurrent threads, for new dimensions, must agree.
+    using V = hdc::mbat<hdc::dynamic, float>;
+    const std::size_t dims[] = {301, 302, 303, 304};
+    std::vector<V> keys, xs, expected(8), got(8);
+    for (std::size_t t = 0; t < 8; ++t) {
+        hdc::rng gen{200 + t};
+        keys.push_back(V::random(gen, dims[t % 4]));
+        xs.push_back(V::random(gen, dims[t % 4]));
+    }
+    std::vector<std::thread> workers;
+    for (std::size_t t = 0; t < 8; ++t)
+        workers.emplace_back([&, t] { got[t] = hdc::bind(keys[t], xs[t]); });
+    for (auto& w : workers) w.join();
+    for (std::size_t t = 0; t < 8; ++t) {
+        expected[t] = hdc::bind(keys[t], xs[t]);
+        CHECK(got[t] == expected[t]);
+        CHECK(hdc::cosine(hdc::unbind(got[t], keys[t]), xs[t]) > 0.9999);
+    }
 }

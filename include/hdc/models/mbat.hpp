@@ -4,7 +4,7 @@
 // multiplies by a random orthogonal D x D operator (a "role"), so it is linear (binding a sum binds
 // every term), exactly invertible by the transpose, norm- and similarity-preserving through any
 // depth of nesting, and non-commutative (Q_a Q_b != Q_b Q_a), which nested structures such as JSON
-// documents need. Roles come in two kinds:
+// documents need. Roles come in three kinds:
 //   haar        a Haar-random dense matrix (QR of a Gaussian matrix with the sign fix): O(D^2)
 //               storage and time per product, O(D^3) to create; reference quality.
 //   structured  three rounds of random signed permutation + normalised Walsh-Hadamard transforms
