@@ -335,6 +335,11 @@ TEST_CASE("mbat: bad input to roles and the mbat-only API throws the documented 
     CHECK_THROWS_AS(V::from_values(good, 4), hdc::dimension_mismatch);
     CHECK_THROWS_AS(hdc::mbat<4>::from_values(good), hdc::dimension_mismatch);
 
+    CHECK_THROWS_AS(Role::from_symbol("r", 1, 100, hdc::role_kind::keyed), hdc::invalid_parameter);
+    CHECK_THROWS_WITH(Role::from_symbol("r", 1, 100, hdc::role_kind::keyed), Catch::Contains("for_key"));
+    CHECK_THROWS_AS(hdc::bind(a, b), hdc::dimension_mismatch);
+    CHECK_THROWS_WITH(hdc::unbind(a, b), Catch::Contains("unbind"));
+    CHECK_THROWS_AS(hdc::bind(Role::for_key(a), b), hdc::dimension_mismatch);
     CHECK_THROWS_AS(hdc::mbat_role<64>::structured(gen, 65), hdc::invalid_dimension);
     CHECK_THROWS_AS(Role::structured(gen, 0), hdc::invalid_dimension);
     CHECK_THROWS_AS(V::random(gen, hdc::dynamic), hdc::invalid_dimension);
