@@ -1,4 +1,4 @@
-// bench_dense - Google Benchmark of the dense kernels (bipolar, real, phasor, sparse) at
+// bench_dense - Google Benchmark of the dense kernels (bipolar, real, phasor, sparse, MBAT) at
 // D = 1,024 and 10,000 (sparse codes: B = 1,024 and 128 blocks of length L = 64).
 //
 // bytes_per_second counts the bytes of vector data each operation reads: both operands of a
@@ -231,6 +231,25 @@ void BM_bipolar_random_1000(benchmark::State& state) {
     state.SetBytesProcessed(state.iterations() * as_bytes(1000 * dim));
 }
 
+/// MBAT vector-vector bind (builds the keyed operator of the key, then applies it) and the same
+/// with the operator computed once (mbat_role::for_key) and applied.
+void BM_mbat_bind(benchmark::State& state) {
+    const auto dim = static_cast<std::size_t>(state.range(0));
+    hdc::rng gen{16};
+    const auto key = hdc::mbat<>::random(gen, dim), x = hdc::mbat<>::random(gen, dim);
+    for (auto _ : state) benchmark::DoNotOptimize(hdc::bind(key, x));
+    state.SetBytesProcessed(state.iterations() * as_bytes(2 * dim * sizeof(float)));
+}
+
+void BM_mbat_bind_role(benchmark::State& state) {
+    const auto dim = static_cast<std::size_t>(state.range(0));
+    hdc::rng gen{17};
+    const auto key = hdc::mbat<>::random(gen, dim), x = hdc::mbat<>::random(gen, dim);
+    const auto role = hdc::mbat_role<>::for_key(key);
+    for (auto _ : state) benchmark::DoNotOptimize(hdc::bind(role, x));
+    state.SetBytesProcessed(state.iterations() * as_bytes(dim * sizeof(float)));
+}
+
 void dims(benchmark::internal::Benchmark* b) { b->Arg(1024)->Arg(10000); }
 void sparse_shapes(benchmark::internal::Benchmark* b) {
     b->Args({1024, 64})->Args({128, 64})->ArgNames({"B", "L"});
@@ -255,6 +274,8 @@ BENCHMARK_TEMPLATE(BM_sparse_bind, best)->Apply(sparse_shapes);
 BENCHMARK_TEMPLATE(BM_sparse_bind, scalar)->Apply(sparse_shapes);
 BENCHMARK_TEMPLATE(BM_sparse_overlap, best)->Apply(sparse_shapes);
 BENCHMARK_TEMPLATE(BM_sparse_overlap, scalar)->Apply(sparse_shapes);
+BENCHMARK(BM_mbat_bind)->Apply(dims)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_mbat_bind_role)->Apply(dims)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_bipolar_bundle_1000)->Apply(dims)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_real_random_1000)->Apply(dims)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_bipolar_random_1000)->Apply(dims)->Unit(benchmark::kMicrosecond);
