@@ -582,81 +582,31 @@ double similarity(const mbat<D, T>& a, const mbat<D, T>& b) {
 /// The un-normalised bundle of MBAT vectors: a weighted sum in double. result() is the sum
 /// scaled to unit L2 norm; an all-zero sum gives the fixed tie-break vector.
 template <std::size_t D = dynamic, class T = float>
-class mbat_accumulator {
+class mbat_accumulator : public dense_sums_accumulator<mbat_accumulator<D, T>, mbat<D, T>> {
+    using base = dense_sums_accumulator<mbat_accumulator<D, T>, mbat<D, T>>;
+
 public:
     using vector_type = mbat<D, T>;
+    /// The operations named in error messages.
+    static constexpr const char* add_operation = "mbat_accumulator::add";
+    static constexpr const char* merge_operation = "mbat_accumulator::merge";
 
     mbat_accumulator() requires(D != dynamic) : mbat_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
-    explicit mbat_accumulator(std::size_t dim) : sums_(detail::resolve_dim<D>(dim)) {}
-
-    std::size_t dim() const noexcept { return sums_.dim(); }
-    /// Total weight added so far (adds minus subtracts).
-    double count() const noexcept { return sums_.count(); }
-    /// The weighted sums, one per component.
-    std::span<const double> sums() const noexcept { return sums_.sums(); }
-
-    /// Adds v.
-    void add(const vector_type& v) { add_weighted("mbat_accumulator::add", v, 1.0); }
-    /// Adds weight * v; any finite weight (throws non_finite_value for NaN or infinity).
-    void add(const vector_type& v, double weight) {
-        add_weighted("mbat_accumulator::add", v, weight);
-    }
-    /// Removes v (adds it with weight -1).
-    void subtract(const vector_type& v) { add_weighted("mbat_accumulator::subtract", v, -1.0); }
-    /// Adds the sums of another accumulator: equal to adding its vectors here (up to rounding).
-    void merge(const mbat_accumulator& other) {
-        sums_.merge(other.sums_, "mbat_accumulator::merge");
-    }
-    /// Forgets everything added.
-    void clear() noexcept { sums_.clear(); }
+    explicit mbat_accumulator(std::size_t dim) : base(dim) {}
 
     /// The sum scaled to unit L2 norm (the tie-break vector if the sum is zero).
     vector_type result() const {
-        const double n = std::sqrt(simd::real_dot(sums_.data(), sums_.data(), dim()));
-        if (n == 0) return symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
-        vector_type out(dim());
-        const double* s = sums_.data();
-        for (std::size_t i = 0; i < dim(); ++i) detail::storage_access::data(out)[i] = static_cast<T>(s[i] / n);
+        const double n = this->norm_of_sums();
+        if (n == 0)
+            return symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, this->dim());
+        vector_type out(this->dim());
+        T* o = detail::storage_access::data(out);
+        const double* s = this->sum_data();
+        for (std::size_t i = 0; i < this->dim(); ++i) o[i] = static_cast<T>(s[i] / n);
         return out;
     }
-
-    /// Dot product of the sums with v.
-    double dot_with(const vector_type& v) const {
-        const mbat_accumulator& acc = *this;
-        detail::check_same_dim("dot", acc.dim(), v.dim());
-        return simd::real_dot(acc.sums_.data(), v.data(), acc.dim());
-    }
-    /// Cosine between the sums and v (0 if either is zero).
-    double similarity_with(const vector_type& v) const {
-        const mbat_accumulator& acc = *this;
-        const double d = dot(acc, v);
-        const double ns = std::sqrt(simd::real_dot(acc.sums_.data(), acc.sums_.data(), acc.dim()));
-        const double nv = norm(v);
-        if (ns == 0 || nv == 0) return 0.0;
-        return d / (ns * nv);
-    }
-
-private:
-    /// sums[i] = fma(w, v[i], sums[i]) (simd::real_axpy: one rounding per component).
-    void add_weighted(const char* operation, const vector_type& v, double w) {
-        sums_.add_scaled(v.data(), v.dim(), w, operation);
-    }
-
-    detail::weighted_sums<D> sums_;
 };
-
-/// Dot product of an accumulator's un-normalised bundle with v.
-template <std::size_t D, class T>
-double dot(const mbat_accumulator<D, T>& acc, const mbat<D, T>& v) {
-    return acc.dot_with(v);
-}
-
-/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
-template <std::size_t D, class T>
-double similarity(const mbat_accumulator<D, T>& acc, const mbat<D, T>& v) {
-    return acc.similarity_with(v);
-}
 
 /// MBAT rows hold the components; search computes the same cosine as similarity().
 template <std::size_t D, class T>

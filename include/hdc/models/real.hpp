@@ -24,7 +24,6 @@
 #include "../core/storage.hpp"
 #include "../core/vector_storage.hpp"
 #include "../simd/floating.hpp"
-#include "accumulator_facade.hpp"
 #include "common.hpp"
 #include "sums.hpp"
 
@@ -184,28 +183,20 @@ double similarity(const real<D, T>& a, const real<D, T>& b) {
 }
 
 /// The un-normalised bundle of real vectors: per position the weighted sum s_i = sum of w * v_i,
-/// kept in double. Weights may be any finite number.
+/// kept in double (dense_sums_accumulator). Weights may be any finite number.
 template <std::size_t D, class T>
-class real_accumulator : public accumulator_facade<real_accumulator<D, T>, real<D, T>> {
+class real_accumulator : public dense_sums_accumulator<real_accumulator<D, T>, real<D, T>> {
+    using base = dense_sums_accumulator<real_accumulator<D, T>, real<D, T>>;
+
 public:
     using vector_type = real<D, T>;
+    /// The operations named in error messages.
+    static constexpr const char* add_operation = "real_accumulator::add";
+    static constexpr const char* merge_operation = "real_accumulator::merge";
 
     real_accumulator() requires(D != dynamic) : real_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
-    explicit real_accumulator(std::size_t dim) : sums_(detail::resolve_dim<D>(dim)) {}
-
-    std::size_t dim() const noexcept { return sums_.dim(); }
-    /// Total weight added so far (adds minus subtracts).
-    double count() const noexcept { return sums_.count(); }
-    /// The weighted sums, one per position.
-    std::span<const double> sums() const noexcept { return sums_.sums(); }
-
-    /// Adds the sums of another accumulator: equal to adding its vectors here.
-    void merge(const real_accumulator& other) {
-        sums_.merge(other.sums_, "real_accumulator::merge");
-    }
-    /// Forgets everything added.
-    void clear() noexcept { sums_.clear(); }
+    explicit real_accumulator(std::size_t dim) : base(dim) {}
 
     /// The sums rounded to T, unclipped: a bundle of M atoms has cosine ~ 1/sqrt(M) with each.
     /// Throws non_finite_value if a sum is too large for T (only possible for float, with huge
@@ -228,33 +219,15 @@ public:
                        [bound](double x) { return std::clamp(x, -bound, bound); });
     }
 
-    /// Dot product of the sums with v, in double.
-    double dot_with(const vector_type& v) const {
-        const real_accumulator& acc = *this;
-        detail::check_same_dim("dot", acc.dim(), v.dim());
-        return simd::real_dot(acc.sums_.data(), v.data(), acc.dim());
-    }
-    /// Cosine between the sums and v (0 if either is zero).
-    double similarity_with(const vector_type& v) const {
-        const real_accumulator& acc = *this;
-        const double d = dot(acc, v);
-        const double na = std::sqrt(simd::real_sum_squares(acc.sums_.data(), acc.dim()));
-        const double nv = norm(v);
-        if (na == 0 || nv == 0) return 0.0;
-        return d / (na * nv);
-    }
-
 private:
-    friend class accumulator_facade<real_accumulator, vector_type>;
-
     /// The vector of f(sum_i) rounded to T; non_finite_value naming the operation if a value
     /// does not fit T.
     template <class F>
     vector_type rounded(const char* operation, F f) const {
-        vector_type out(dim(), typename vector_type::nocheck{});
+        vector_type out(this->dim(), typename vector_type::nocheck{});
         T* o = out.mutable_data();
-        const double* s = sums_.data();
-        for (std::size_t i = 0; i < dim(); ++i) {
+        const double* s = this->sum_data();
+        for (std::size_t i = 0; i < this->dim(); ++i) {
             o[i] = static_cast<T>(f(s[i]));
             if (!std::isfinite(o[i]))
                 throw non_finite_value(std::string(operation) + ": component " +
@@ -263,12 +236,6 @@ private:
         }
         return out;
     }
-
-    void add_weighted(const vector_type& v, double w) {
-        sums_.add_scaled(v.data(), v.dim(), w, "real_accumulator::add");
-    }
-
-    detail::weighted_sums<D> sums_;
 };
 
 /// Real rows hold the components as they are; search computes the same cosine as similarity().

@@ -24,6 +24,7 @@
 #include "../core/extent.hpp"
 #include "../core/storage.hpp"
 #include "../simd/floating.hpp"
+#include "accumulator_facade.hpp"
 
 namespace hdc::detail {
 
@@ -130,3 +131,70 @@ private:
 };
 
 }  // namespace hdc::detail
+
+namespace hdc {
+
+/// The accumulator of a dense real-valued family (real, MBAT; the families to come that bundle
+/// by plain summation): per component the weighted sum in double, merge, clear, and the dot
+/// product and cosine of the sums with a vector. Derived adds only result() (what the family
+/// makes of its sums) and names the operations in its error messages (static constexpr const
+/// char* add_operation and merge_operation, e.g. "real_accumulator::add").
+/// Any finite weight is accepted. Thread safety: const members may be called concurrently,
+/// non-const ones need exclusive access.
+template <class Derived, class V>
+class dense_sums_accumulator : public accumulator_facade<Derived, V> {
+public:
+    /// An empty accumulator for vectors of dimension dim.
+    explicit dense_sums_accumulator(std::size_t dim)
+        : sums_(detail::resolve_dim<V::extent>(dim)) {}
+
+    /// The dimension of the vectors it takes.
+    std::size_t dim() const noexcept { return sums_.dim(); }
+    /// Total weight added so far (adds minus subtracts).
+    double count() const noexcept { return sums_.count(); }
+    /// The weighted sums, one per component.
+    std::span<const double> sums() const noexcept { return sums_.sums(); }
+
+    /// Adds the sums of another accumulator: equal to adding its vectors here (up to rounding).
+    void merge(const Derived& other) {
+        sums_.merge(other.sums_, Derived::merge_operation);
+    }
+    /// Forgets everything added.
+    void clear() noexcept { sums_.clear(); }
+
+    /// Dot product of the sums with v, in double.
+    double dot_with(const V& v) const {
+        detail::check_same_dim("dot", dim(), v.dim());
+        return simd::real_dot(sums_.data(), v.data(), dim());
+    }
+    /// Cosine between the sums and v (0 if either is zero).
+    double similarity_with(const V& v) const {
+        const double d = dot_with(v);
+        const double ns = norm_of_sums();
+        const double nv = std::sqrt(simd::real_sum_squares(v.data(), v.dim()));
+        if (ns == 0 || nv == 0) return 0.0;
+        return d / (ns * nv);
+    }
+
+protected:
+    /// The sums (dim() of them, 64-byte aligned).
+    const double* sum_data() const noexcept { return sums_.data(); }
+    /// L2 norm of the sums.
+    double norm_of_sums() const noexcept {
+        return std::sqrt(simd::real_sum_squares(sums_.data(), dim()));
+    }
+
+private:
+    friend class accumulator_facade<Derived, V>;
+    template <class, class>
+    friend class dense_sums_accumulator;
+
+    /// sums[i] = fma(w, v[i], sums[i]) (simd::real_axpy: one rounding per component).
+    void add_weighted(const V& v, double w) {
+        sums_.add_scaled(v.data(), v.dim(), w, Derived::add_operation);
+    }
+
+    detail::weighted_sums<V::extent> sums_;
+};
+
+}  // namespace hdc
