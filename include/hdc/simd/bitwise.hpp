@@ -48,12 +48,6 @@ inline void xor_words(const std::uint64_t* a, const std::uint64_t* b, std::uint6
     for (std::size_t i = 0; i < words; ++i) out[i] = a[i] ^ b[i];
 }
 
-inline void xor_rows(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-                     std::size_t rows, std::size_t words, std::size_t stride, scalar) noexcept {
-    for (std::size_t r = 0; r < rows; ++r)
-        xor_words(a + r * stride, b + r * stride, out + r * stride, words, scalar{});
-}
-
 inline std::uint64_t popcount_words(const std::uint64_t* a, std::size_t words, scalar) noexcept {
     std::uint64_t n = 0;
     for (std::size_t i = 0; i < words; ++i) n += popcount64(a[i]);
@@ -181,17 +175,6 @@ void xor_words(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* ou
 }
 
 template <vector_arch Arch>
-void xor_rows(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-              std::size_t rows, std::size_t words, std::size_t stride, Arch arch) noexcept {
-    if (line_words(words) == stride) {  // rows are back to back: one pass
-        xor_words(a, b, out, rows * stride, arch);
-        return;
-    }
-    for (std::size_t r = 0; r < rows; ++r)
-        xor_words(a + r * stride, b + r * stride, out + r * stride, words, arch);
-}
-
-template <vector_arch Arch>
 std::uint64_t popcount_words(const std::uint64_t* a, std::size_t words, Arch) noexcept {
     using B = u64_batch<Arch>;
     return swar_popcount_sum<B>(line_words(words) / B::size,
@@ -297,13 +280,8 @@ void rotate_bits_split(const std::uint64_t* a, std::uint64_t* out, std::size_t b
     if (bits % 64) out[words - 1] &= (std::uint64_t{1} << (bits % 64)) - 1;
 }
 
-inline void rotate_bits(const std::uint64_t* a, std::uint64_t* out, std::size_t bits,
-                        std::size_t k, scalar) noexcept {
-    rotate_bits_split(a, out, bits, k, scalar{});
-}
-
-
-template <vector_arch Arch>
+/// The rotation for every tag (the reference with scalar funnel shifts, vector ones otherwise).
+template <class Arch>
 void rotate_bits(const std::uint64_t* a, std::uint64_t* out, std::size_t bits, std::size_t k,
                  Arch arch) noexcept {
     rotate_bits_split(a, out, bits, k, arch);
@@ -425,91 +403,8 @@ inline void hamming_many_to_many(const std::uint64_t* queries, std::size_t n_que
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
-// Public kernels: the best architecture of this translation unit, or the table chosen at run
-// time when HDC_RUNTIME_DISPATCH is 1 (see dispatch.hpp).
+// Public kernels and their dispatchers, generated from kernel_list.hpp.
 
-/// out[i] = a[i] ^ b[i] for i < words (vector paths also write the padding of the last line).
-inline void xor_words(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-                      std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().xor_words(a, b, out, words);
-#else
-    detail::xor_words(a, b, out, words, default_arch{});
-#endif
-}
-
-/// Row-wise xor of `rows` pairs: out_r = a_r ^ b_r, row r at offset r * stride words.
-inline void xor_rows(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-                     std::size_t rows, std::size_t words, std::size_t stride) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().xor_rows(a, b, out, rows, words, stride);
-#else
-    detail::xor_rows(a, b, out, rows, words, stride, default_arch{});
-#endif
-}
-
-/// Number of set bits in words a[0..words).
-inline std::uint64_t popcount_words(const std::uint64_t* a, std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().popcount_words(a, words);
-#else
-    return detail::popcount_words(a, words, default_arch{});
-#endif
-}
-
-/// Number of positions set in both a and b (popcount of a & b).
-inline std::uint64_t and_popcount_words(const std::uint64_t* a, const std::uint64_t* b,
-                                        std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().and_popcount_words(a, b, words);
-#else
-    return detail::and_popcount_words(a, b, words, default_arch{});
-#endif
-}
-
-/// Number of differing bits between a[0..words) and b[0..words).
-inline std::uint64_t hamming_words(const std::uint64_t* a, const std::uint64_t* b,
-                                   std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().hamming_words(a, b, words);
-#else
-    return detail::hamming_words(a, b, words, default_arch{});
-#endif
-}
-
-/// out[r] = hamming(query, row r) for the n_rows rows stored at rows + r * stride.
-inline void hamming_one_to_many(const std::uint64_t* query, const std::uint64_t* rows,
-                                std::size_t n_rows, std::size_t words, std::size_t stride,
-                                std::uint32_t* out) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().hamming_one_to_many(query, rows, n_rows, words, stride, out);
-#else
-    detail::hamming_one_to_many(query, rows, n_rows, words, stride, out, default_arch{});
-#endif
-}
-
-/// out[q * n_rows + r] = hamming(query q, row r): queries and rows both stored with the same
-/// stride; cache-blocked so that a block of rows is reused from L2 by every query.
-inline void hamming_many_to_many(const std::uint64_t* queries, std::size_t n_queries,
-                                 const std::uint64_t* rows, std::size_t n_rows, std::size_t words,
-                                 std::size_t stride, std::uint32_t* out) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().hamming_many_to_many(queries, n_queries, rows, n_rows, words, stride, out);
-#else
-    detail::hamming_many_to_many(queries, n_queries, rows, n_rows, words, stride, out,
-                                 default_arch{});
-#endif
-}
-
-/// Cyclic rotation of a `bits`-bit string by k (0 <= k < bits) toward higher indices: out bit
-/// (i + k) % bits = a bit i. Reads and writes (bits + 63) / 64 words; a and out must not overlap.
-inline void rotate_bits(const std::uint64_t* a, std::uint64_t* out, std::size_t bits,
-                        std::size_t k) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().rotate_bits(a, out, bits, k);
-#else
-    detail::rotate_bits(a, out, bits, k, default_arch{});
-#endif
-}
+HDC_SIMD_BITWISE_KERNELS(HDC_SIMD_EXPORT, HDC_SIMD_EXPORT_V)
 
 }  // namespace hdc::simd

@@ -116,37 +116,8 @@ std::uint64_t count_equal(const std::uint16_t* a, const std::uint16_t* b, std::s
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
-// Public kernels: the best architecture of this translation unit, or the table chosen at run
-// time when HDC_RUNTIME_DISPATCH is 1 (see dispatch.hpp).
+// Public kernels and their dispatchers, generated from kernel_list.hpp.
 
-/// out[i] = (a[i] + b[i]) mod modulus, for indices already below modulus (out may alias).
-inline void add_mod(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
-                    std::size_t n, std::uint32_t modulus) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().add_mod(a, b, out, n, modulus);
-#else
-    detail::add_mod(a, b, out, n, modulus, default_arch{});
-#endif
-}
-
-/// out[i] = (a[i] - b[i]) mod modulus, for indices already below modulus (out may alias).
-inline void sub_mod(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
-                    std::size_t n, std::uint32_t modulus) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().sub_mod(a, b, out, n, modulus);
-#else
-    detail::sub_mod(a, b, out, n, modulus, default_arch{});
-#endif
-}
-
-/// Number of positions i < n where a[i] == b[i].
-inline std::uint64_t count_equal(const std::uint16_t* a, const std::uint16_t* b,
-                                 std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().count_equal(a, b, n);
-#else
-    return detail::count_equal(a, b, n, default_arch{});
-#endif
-}
+HDC_SIMD_MODULAR_KERNELS(HDC_SIMD_EXPORT, HDC_SIMD_EXPORT_V)
 
 }  // namespace hdc::simd

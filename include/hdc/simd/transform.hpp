@@ -58,7 +58,7 @@ void signed_permute_transpose(const T* in, T* out, const std::uint32_t* index,
 /// orthogonal and its own inverse.
 template <class T>
 void walsh_hadamard(T* x, std::size_t n, T scale) noexcept {
-    detail::walsh_hadamard(x, n, scale, default_arch{});
+    detail::walsh_hadamard(x, n, scale, scalar{});
 }
 
 /// Signed permutation (gather form): out[i] = (negate bit i ? -1 : 1) * in[index[i]] for i < n.
@@ -66,14 +66,14 @@ void walsh_hadamard(T* x, std::size_t n, T scale) noexcept {
 template <class T>
 void signed_permute(const T* in, T* out, const std::uint32_t* index, const std::uint64_t* negate,
                     std::size_t n) noexcept {
-    detail::signed_permute(in, out, index, negate, n, default_arch{});
+    detail::signed_permute(in, out, index, negate, n, scalar{});
 }
 
 /// Transpose (= inverse) of signed_permute: out[index[i]] = (negate bit i ? -1 : 1) * in[i].
 template <class T>
 void signed_permute_transpose(const T* in, T* out, const std::uint32_t* index,
                               const std::uint64_t* negate, std::size_t n) noexcept {
-    detail::signed_permute_transpose(in, out, index, negate, n, default_arch{});
+    detail::signed_permute_transpose(in, out, index, negate, n, scalar{});
 }
 
 }  // namespace hdc::simd
