@@ -11,6 +11,7 @@
 #include <hdc/simd/floating.hpp>
 #include <hdc/simd/integer.hpp>
 #include <hdc/simd/modular.hpp>
+#include <hdc/simd/transform.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -22,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #if !defined(HDC_RUNTIME_DISPATCH) || !HDC_RUNTIME_DISPATCH
@@ -169,6 +171,29 @@ void check_dense_kernels_against_scalar() {
         hdc::simd::sub_mod(ua.data(), ub.data(), m2.data(), n, 65536);
         CHECK(m1 == m2);
         CHECK(hdc::simd::count_equal(ua.data(), ub.data(), n) == ref::count_equal(ua.data(), ub.data(), n, scalar{}));
+
+        // transform.hpp: a signed permutation of the floats, then Walsh-Hadamard on the largest
+        // power of two within n (double components as well).
+        std::vector<std::uint32_t> index(n);
+        for (std::size_t i = 0; i < n; ++i) index[i] = static_cast<std::uint32_t>(i);
+        for (std::size_t i = n; i > 1; --i) std::swap(index[i - 1], index[gen.below(i)]);
+        std::vector<std::uint64_t> negate((n + 63) / 64);
+        gen.fill(negate);
+        ref::signed_permute(fa.data(), f1.data(), index.data(), negate.data(), n, scalar{});
+        hdc::simd::signed_permute(fa.data(), f2.data(), index.data(), negate.data(), n);
+        CHECK(same_bytes(f1, f2));
+        ref::signed_permute_transpose(fa.data(), f1.data(), index.data(), negate.data(), n, scalar{});
+        hdc::simd::signed_permute_transpose(fa.data(), f2.data(), index.data(), negate.data(), n);
+        CHECK(same_bytes(f1, f2));
+        const std::size_t p = std::bit_floor(n);
+        ref::walsh_hadamard(f1.data(), p, 0.125f, scalar{});
+        hdc::simd::walsh_hadamard(f2.data(), p, 0.125f);
+        CHECK(same_bytes(f1, f2));
+        d1 = da;
+        d2 = da;
+        ref::walsh_hadamard(d1.data(), p, 0.5, scalar{});
+        hdc::simd::walsh_hadamard(d2.data(), p, 0.5);
+        CHECK(same_bytes(d1, d2));
     }
 
     // The bipolar model end to end: its bundle packs sign bits into bit-sliced counters.

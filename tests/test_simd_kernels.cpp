@@ -53,8 +53,13 @@ std::set<std::string> reference_only() {
         "real_dot_f64",     "real_dot_f64_f32", "real_sum_squares_f64", "real_axpy_f32",
         "real_axpy_f64",    "complex_dot_real_f64", "complex_dot_f64",  "complex_norm2",
         "complex_axpy"};
+    // Registered with their references only (MBAT's structured operators): no vector version yet.
+    const std::set<std::string> transforms = {
+        "walsh_hadamard_f32", "walsh_hadamard_f64",           "signed_permute_f32",
+        "signed_permute_f64", "signed_permute_transpose_f32", "signed_permute_transpose_f64"};
     std::set<std::string> out;
     if constexpr (std::is_same_v<Arch, scalar>) return out;
+    out.insert(transforms.begin(), transforms.end());
     if constexpr (!std::is_base_of_v<xsimd::avx512bw, Arch>) out.insert(int32_votes.begin(), int32_votes.end());
     if constexpr (!hdc::simd::fma_arch<Arch>) out.insert(needs_fma.begin(), needs_fma.end());
     return out;

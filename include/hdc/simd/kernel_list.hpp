@@ -195,6 +195,28 @@
     X(count_equal, std::uint64_t,                                                                \
       (const std::uint16_t* a, const std::uint16_t* b, std::size_t n), (a, b, n))
 
+// ---------------------------------------------------------------------------------------------
+// transform.hpp: factors of MBAT's structured role operators (exact or singly rounded steps).
+
+#define HDC_SIMD_TRANSFORM_KERNELS(X, XV)                                                        \
+    /* In-place Walsh-Hadamard transform of x[0..n), n a power of two, then x *= scale. */      \
+    XV(walsh_hadamard, _f32, void, (float* x, std::size_t n, float scale), (x, n, scale))       \
+    XV(walsh_hadamard, _f64, void, (double* x, std::size_t n, double scale), (x, n, scale))     \
+    /* out[i] = (negate bit i ? -1 : 1) * in[index[i]] for i < n (no overlap). */               \
+    XV(signed_permute, _f32, void,                                                               \
+       (const float* in, float* out, const std::uint32_t* index, const std::uint64_t* negate,   \
+        std::size_t n), (in, out, index, negate, n))                                             \
+    XV(signed_permute, _f64, void,                                                               \
+       (const double* in, double* out, const std::uint32_t* index, const std::uint64_t* negate, \
+        std::size_t n), (in, out, index, negate, n))                                             \
+    /* The transpose (inverse): out[index[i]] = (negate bit i ? -1 : 1) * in[i]. */              \
+    XV(signed_permute_transpose, _f32, void,                                                     \
+       (const float* in, float* out, const std::uint32_t* index, const std::uint64_t* negate,   \
+        std::size_t n), (in, out, index, negate, n))                                             \
+    XV(signed_permute_transpose, _f64, void,                                                     \
+       (const double* in, double* out, const std::uint32_t* index, const std::uint64_t* negate, \
+        std::size_t n), (in, out, index, negate, n))
+
 /// Every kernel, in table order.
 #define HDC_SIMD_KERNELS(X, XV)            \
     HDC_SIMD_BITWISE_KERNELS(X, XV)        \
@@ -202,7 +224,8 @@
     HDC_SIMD_INTEGER_KERNELS(X, XV)        \
     HDC_SIMD_FLOATING_KERNELS(X, XV)       \
     HDC_SIMD_COMPLEX_KERNELS(X, XV)        \
-    HDC_SIMD_MODULAR_KERNELS(X, XV)
+    HDC_SIMD_MODULAR_KERNELS(X, XV)        \
+    HDC_SIMD_TRANSFORM_KERNELS(X, XV)
 
 // ---------------------------------------------------------------------------------------------
 // Generators (used by dispatch.hpp, the kernel headers and kernel_table.hpp).
