@@ -244,7 +244,7 @@ struct model_info<hdc::sparse<B, L>> : model_defaults {
     }
     static constexpr std::uint64_t golden_symbol = 0x97A2FD3F844F1799ull;
     static constexpr std::uint64_t golden_bind = 0x10540D72140577B9ull;
-    static constexpr std::uint64_t golden_bundle = 0x6580246FF591D58Aull;
+    static constexpr std::uint64_t golden_bundle = 0x60C979D8305BC257ull;
 };
 
 }  // namespace hdc_test

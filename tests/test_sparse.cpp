@@ -100,9 +100,10 @@ TEST_CASE("sparse accumulator: winner-take-all with the documented tie-break") {
     auto at = [&](std::size_t b, std::size_t offset) {
         return static_cast<std::uint16_t>((tie[b] + offset) % 8);
     };
-    // Block 0: unique maximum at tie + 3.   Block 1: tie among {tie, tie + 5} -> tie.
-    // Block 2: tie among {tie + 2, tie + 6} -> tie + 2.   Block 3: tie among {tie + 7, tie + 4}
-    // -> tie + 4 (the first maximum at or after the tie-break index, cyclically).
+    // Block 0: unique maximum at tie + 3.
+    // Block 1: tie among {tie, tie + 5}: the gap before tie + 5 (5) beats the one before tie (3).
+    // Block 2: tie among {tie + 2, tie + 6}: equal gaps (4), the first from the tie-break index.
+    // Block 3: tie among {tie + 7, tie + 4}: the gap before tie + 4 is 5, before tie + 7 it is 3.
     const std::vector<std::uint16_t> v1 = {at(0, 3), at(1, 0), at(2, 2), at(3, 7)};
     const std::vector<std::uint16_t> v2 = {at(0, 3), at(1, 5), at(2, 6), at(3, 4)};
     const std::vector<std::uint16_t> v3 = {at(0, 1), at(1, 1), at(2, 1), at(3, 1)};
@@ -112,17 +113,50 @@ TEST_CASE("sparse accumulator: winner-take-all with the documented tie-break") {
     acc.add(V::from_indices(v3, shape), 1);
     const auto r = acc.result();
     CHECK(r[0] == at(0, 3));
-    CHECK(r[1] == at(1, 0));
+    CHECK(r[1] == at(1, 5));
     CHECK(r[2] == at(2, 2));
     CHECK(r[3] == at(3, 4));
+    // The order of the members does not matter.
+    hdc::sparse_accumulator<hdc::dynamic, hdc::dynamic> reversed(shape);
+    reversed.add(V::from_indices(v3, shape), 1);
+    reversed.add(V::from_indices(v2, shape), 2);
+    reversed.add(V::from_indices(v1, shape), 2);
+    CHECK(reversed.result() == r);
     // dot(acc, v) sums the counts at v's indices: v1 gets 4 + 2 + 2 + 2 votes.
     CHECK(dot(acc, V::from_indices(v1, shape)) == 10);
-    // An empty accumulator (all counts tied at 0) gives the tie-break vector.
+    // An empty accumulator (all counts tied at 0, all gaps 1) gives the tie-break vector.
     CHECK(hdc::sparse_accumulator<hdc::dynamic, hdc::dynamic>(shape).result() == tie);
-    // Negative weights vote against an index.
+    // Negative weights vote against an index: the maxima are the 7 others, and tie + 1 follows
+    // the only gap of 2.
     hdc::sparse_accumulator<hdc::dynamic, hdc::dynamic> neg(shape);
     neg.add(tie, -1);
     for (std::size_t b = 0; b < 4; ++b) CHECK(neg.result()[b] == at(b, 1));
+}
+
+TEST_CASE("sparse: unrelated even bundles stay unrelated; members get their fair share",
+          "[sparse][statistics]") {
+    // With a fixed preferred index per block, the winners of two unrelated pair bundles agree
+    // with probability 4 / (3 L) instead of 1 / L. The gap rule is rotation invariant, so each
+    // index wins a tie equally often. A member of a pair bundle keeps its block with probability
+    // 1/2 + 1/(2L).
+    using V = hdc::sparse<1024, 64>;
+    const double length = 64, blocks = 1024;
+    hdc::rng gen{2024};
+    const int trials = 200;
+    double unrelated = 0, member = 0;
+    for (int t = 0; t < trials; ++t) {
+        const V a = hdc::random<V>(gen), b = hdc::random<V>(gen), c = hdc::random<V>(gen),
+                d = hdc::random<V>(gen);
+        const V ab = hdc::bundle({a, b}), cd = hdc::bundle({c, d});
+        unrelated += hdc::similarity(ab, cd);
+        member += hdc::similarity(ab, a);
+    }
+    unrelated /= trials;
+    member /= trials;
+    const double p = 1 / length, sigma_p = std::sqrt(p * (1 - p) / (blocks * trials));
+    CHECK(std::abs(unrelated - p) < 4 * sigma_p);
+    const double q = 0.5 + 0.5 / length, sigma_q = std::sqrt(q * (1 - q) / (blocks * trials));
+    CHECK(std::abs(member - q) < 4 * sigma_q);
 }
 
 TEMPLATE_TEST_CASE("sparse: half-fixed shapes give the vectors of the fixed shape", "[sparse]",

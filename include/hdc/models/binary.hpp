@@ -20,6 +20,7 @@
 #include "../core/extent.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../core/vector_storage.hpp"
 #include "../simd/bitslice.hpp"
 #include "../simd/bitwise.hpp"
 #include "common.hpp"
@@ -30,14 +31,15 @@ namespace hdc {
 template <std::size_t D>
 class binary_accumulator;
 
-/// A binary hypervector of D bits (D may be hdc::dynamic).
+/// A binary hypervector of D bits (D may be hdc::dynamic). Invariant: the bits past the
+/// dimension (tail of the last word, padding) are zero.
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic>
-class binary {
+class binary : public vector_storage<D, std::uint64_t> {
+    using base = vector_storage<D, std::uint64_t>;
+
 public:
-    /// The compile-time dimension, or hdc::dynamic.
-    static constexpr std::size_t extent = D;
-    /// A binary vector's layout is fixed by its dimension alone.
-    using shape_type = std::size_t;
     using word_type = std::uint64_t;
     using accumulator_type = binary_accumulator<D>;
 
@@ -45,30 +47,33 @@ public:
     binary() : binary(D == dynamic ? 0 : D, nocheck{}) {}
     /// All-zero vector of the given dimension (must equal D when D is fixed; must be positive).
     explicit binary(std::size_t dim) : binary(detail::resolve_dim<D>(dim), nocheck{}) {}
+    /// The same vector with another extent: implicit from a fixed to a run-time dimension,
+    /// explicit (and checked: invalid_dimension) from a run-time to a fixed one.
+    template <std::size_t E>
+        requires(E != D)
+    explicit(D != dynamic) binary(const binary<E>& other) : base(other) {}
 
-    /// The dimension in bits.
-    std::size_t dim() const noexcept { return dim_.get(); }
-    /// Same as dim(): what random() and the accumulator are constructed from.
-    std::size_t shape() const noexcept { return dim(); }
+    /// The dimension (number of components; bits for binary).
+    std::size_t dim() const noexcept { return base::dim(); }
     /// Number of 64-bit words that hold the bits (the last may be partly used).
     std::size_t word_count() const noexcept { return (dim() + 63) / 64; }
     /// The packed words, tail bits zero.
-    std::span<const word_type> words() const noexcept { return {words_.data(), word_count()}; }
-    /// Pointer to the words (64-byte aligned, readable up to padded_word_count()).
-    const word_type* data() const noexcept { return words_.data(); }
-    word_type* data() noexcept { return words_.data(); }
+    std::span<const word_type> words() const noexcept { return {data(), word_count()}; }
+    /// Pointer to the words (64-byte aligned, readable up to padded_word_count(), padding zero).
+    const word_type* data() const noexcept { return base::part(); }
     /// Allocated words: word_count() rounded up to a whole 64-byte line, padding zero.
-    std::size_t padded_word_count() const noexcept { return words_.padded_size(); }
+    std::size_t padded_word_count() const noexcept { return base::padded_size(); }
 
     /// Bit i (0 or 1). No bounds check.
-    bool operator[](std::size_t i) const noexcept { return (words_[i / 64] >> (i % 64)) & 1u; }
+    bool operator[](std::size_t i) const noexcept { return (data()[i / 64] >> (i % 64)) & 1u; }
     /// Sets bit i. Throws invalid_parameter if i is out of range.
     void set(std::size_t i, bool value) {
         if (i >= dim())
             throw invalid_parameter("binary::set: bit " + std::to_string(i) +
                                     " out of range for dimension " + std::to_string(dim()));
         const word_type mask = word_type{1} << (i % 64);
-        words_[i / 64] = value ? (words_[i / 64] | mask) : (words_[i / 64] & ~mask);
+        word_type& w = base::mutable_part()[i / 64];
+        w = value ? (w | mask) : (w & ~mask);
     }
 
     /// A vector built from packed words; throws if the count is wrong or tail bits are set.
@@ -78,36 +83,33 @@ public:
             throw invalid_parameter("binary::from_words: " + std::to_string(w.size()) +
                                     " words given for dimension " + std::to_string(dim) +
                                     " (expected " + std::to_string(v.word_count()) + ")");
-        for (std::size_t i = 0; i < w.size(); ++i) v.words_[i] = w[i];
-        if (v.tail_mask() & v.words_[v.word_count() - 1])
+        if (v.tail_mask() & w[w.size() - 1])
             throw invalid_parameter("binary::from_words: bits set beyond dimension " +
                                     std::to_string(dim));
+        std::copy(w.begin(), w.end(), v.mutable_part());
         return v;
     }
 
     /// i.i.d. fair bits from gen: one 64-bit draw per word, the last word masked.
     static binary random(rng& gen, std::size_t dim = D) {
         binary v(dim);
-        gen.fill({v.words_.data(), v.word_count()});
-        v.words_[v.word_count() - 1] &= ~v.tail_mask();
+        word_type* w = v.mutable_part();
+        gen.fill({w, v.word_count()});
+        w[v.word_count() - 1] &= ~v.tail_mask();
         return v;
     }
 
-    friend bool operator==(const binary& a, const binary& b) noexcept {
-        return a.words_ == b.words_ && a.dim() == b.dim();
-    }
+    friend bool operator==(const binary& a, const binary& b) noexcept { return a.same_as(b); }
 
 private:
+    friend struct detail::storage_access;
     struct nocheck {};
-    binary(std::size_t dim, nocheck) : dim_(dim), words_((dim + 63) / 64) {}
+    binary(std::size_t dim, nocheck) : base(dim, (dim + 63) / 64) {}
 
     /// Mask of the unused high bits of the last word (0 when D is a multiple of 64).
     word_type tail_mask() const noexcept {
         return dim() % 64 ? ~((word_type{1} << (dim() % 64)) - 1) : 0;
     }
-
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    aligned_buffer<word_type> words_;
 };
 
 /// XOR binding; self-inverse and commutative.
@@ -115,7 +117,7 @@ template <std::size_t D>
 binary<D> bind(const binary<D>& a, const binary<D>& b) {
     detail::check_same_dim("bind", a.dim(), b.dim());
     binary<D> out(a.dim());
-    simd::xor_words(a.data(), b.data(), out.data(), a.word_count());
+    simd::xor_words(a.data(), b.data(), detail::storage_access::data(out), a.word_count());
     return out;
 }
 
@@ -124,7 +126,7 @@ template <std::size_t D>
 binary<D> unbind(const binary<D>& c, const binary<D>& a) {
     detail::check_same_dim("unbind", c.dim(), a.dim());
     binary<D> out(c.dim());
-    simd::xor_words(c.data(), a.data(), out.data(), c.word_count());
+    simd::xor_words(c.data(), a.data(), detail::storage_access::data(out), c.word_count());
     return out;
 }
 
@@ -132,7 +134,8 @@ binary<D> unbind(const binary<D>& c, const binary<D>& a) {
 template <std::size_t D>
 binary<D> permute(const binary<D>& a, std::ptrdiff_t k) {
     binary<D> out(a.dim());
-    simd::rotate_bits(a.data(), out.data(), a.dim(), detail::shift_amount(k, a.dim()));
+    simd::rotate_bits(a.data(), detail::storage_access::data(out), a.dim(),
+                      detail::shift_amount(k, a.dim()));
     return out;
 }
 
@@ -218,7 +221,7 @@ public:
     vector_type result() const {
         const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
         vector_type out(dim());
-        votes_.majority(tie.data(), out.data());
+        votes_.majority(tie.data(), detail::storage_access::data(out));
         return out;
     }
 
@@ -249,7 +252,7 @@ struct row_traits<binary<D>> {
     }
     static binary<D> load(const std::uint64_t* row, std::size_t dim) {
         binary<D> v(dim);
-        std::memcpy(v.data(), row, v.word_count() * sizeof(std::uint64_t));
+        std::memcpy(detail::storage_access::data(v), row, v.word_count() * sizeof(std::uint64_t));
         return v;
     }
     static void similarities(const std::uint64_t* query, const std::uint64_t* rows, std::size_t stride,

@@ -23,7 +23,9 @@
 #include "../core/extent.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../core/vector_storage.hpp"
 #include "../simd/integer.hpp"
+#include "binary.hpp"
 #include "common.hpp"
 #include "votes.hpp"
 
@@ -33,13 +35,14 @@ template <std::size_t D>
 class bipolar_accumulator;
 
 /// A bipolar (MAP-B) hypervector of D components, each +1 or -1 (D may be hdc::dynamic).
+/// Invariant: every component is +1 or -1 (padding zero).
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic>
-class bipolar {
+class bipolar : public vector_storage<D, std::int8_t> {
+    using base = vector_storage<D, std::int8_t>;
+
 public:
-    /// The compile-time dimension, or hdc::dynamic.
-    static constexpr std::size_t extent = D;
-    /// A bipolar vector's layout is fixed by its dimension alone.
-    using shape_type = std::size_t;
     using value_type = std::int8_t;
     using accumulator_type = bipolar_accumulator<D>;
 
@@ -47,20 +50,21 @@ public:
     bipolar() : bipolar(D == dynamic ? 0 : D, nocheck{}) { fill_ones(); }
     /// All +1 vector of the given dimension (must equal D when D is fixed; must be positive).
     explicit bipolar(std::size_t dim) : bipolar(detail::resolve_dim<D>(dim), nocheck{}) { fill_ones(); }
+    /// The same vector with another extent: implicit from a fixed to a run-time dimension,
+    /// explicit (and checked: invalid_dimension) from a run-time to a fixed one.
+    template <std::size_t E>
+        requires(E != D)
+    explicit(D != dynamic) bipolar(const bipolar<E>& other) : base(other) {}
 
-    /// The number of components.
-    std::size_t dim() const noexcept { return dim_.get(); }
-    /// Same as dim(): what random() and the accumulator are constructed from.
-    std::size_t shape() const noexcept { return dim(); }
+    /// The dimension (number of components; bits for binary).
+    std::size_t dim() const noexcept { return base::dim(); }
     /// The components, each +1 or -1.
-    std::span<const value_type> values() const noexcept { return values_.span(); }
+    std::span<const value_type> values() const noexcept { return base::part_span(); }
     /// Pointer to the components (64-byte aligned, readable up to padded_size(), padding zero).
-    const value_type* data() const noexcept { return values_.data(); }
-    /// Allocated components: dim() rounded up to a whole 64-byte line.
-    std::size_t padded_size() const noexcept { return values_.padded_size(); }
+    const value_type* data() const noexcept { return base::part(); }
 
     /// Component i (+1 or -1). No bounds check.
-    value_type operator[](std::size_t i) const noexcept { return values_[i]; }
+    value_type operator[](std::size_t i) const noexcept { return data()[i]; }
     /// Sets component i; throws invalid_parameter if i is out of range or value is not +-1.
     void set(std::size_t i, value_type value) {
         if (i >= dim())
@@ -69,7 +73,7 @@ public:
         if (value != 1 && value != -1)
             throw invalid_parameter("bipolar::set: component must be +1 or -1, got " +
                                     std::to_string(value));
-        values_[i] = value;
+        base::mutable_part()[i] = value;
     }
 
     /// A vector with the given components; throws invalid_parameter if the count differs from
@@ -84,7 +88,7 @@ public:
                 throw invalid_parameter("bipolar::from_values: component " + std::to_string(i) +
                                         " is " + std::to_string(values[i]) +
                                         ", must be +1 or -1");
-            v.values_[i] = values[i];
+            v.mutable_part()[i] = values[i];
         }
         return v;
     }
@@ -95,15 +99,14 @@ public:
         bipolar v(detail::resolve_dim<D>(dim), nocheck{});
         std::vector<std::uint64_t> bits((v.dim() + 63) / 64);
         gen.fill(bits);
-        simd::int8_from_sign_bits(bits.data(), v.values_.data(), v.dim());
+        simd::int8_from_sign_bits(bits.data(), v.mutable_part(), v.dim());
         return v;
     }
 
-    friend bool operator==(const bipolar& a, const bipolar& b) noexcept {
-        return a.values_ == b.values_ && a.dim() == b.dim();
-    }
+    friend bool operator==(const bipolar& a, const bipolar& b) noexcept { return a.same_as(b); }
 
 private:
+    friend struct detail::storage_access;
     template <std::size_t>
     friend class bipolar_accumulator;
     template <std::size_t E>
@@ -112,18 +115,35 @@ private:
     friend bipolar<E> unbind(const bipolar<E>&, const bipolar<E>&);
     template <std::size_t E>
     friend bipolar<E> permute(const bipolar<E>&, std::ptrdiff_t);
+    template <std::size_t E>
+    friend bipolar<E> to_bipolar(const binary<E>&);
 
     /// Storage for dim components, all zero: the caller writes every component.
     struct nocheck {};
-    bipolar(std::size_t dim, nocheck) : dim_(dim), values_(dim) {}
+    bipolar(std::size_t dim, nocheck) : base(dim, dim) {}
     void fill_ones() noexcept {
-        for (auto& x : values_) x = 1;
+        value_type* x = base::mutable_part();
+        for (std::size_t i = 0; i < dim(); ++i) x[i] = 1;
     }
-    value_type* mutable_data() noexcept { return values_.data(); }
-
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    aligned_buffer<value_type> values_;
+    value_type* mutable_data() noexcept { return base::mutable_part(); }
 };
+
+/// The bipolar image of a binary vector (bit 0 -> +1, bit 1 -> -1): BSC and MAP-B are
+/// isomorphic, and bind, bundle, permute and similarity commute with this map.
+template <std::size_t D>
+bipolar<D> to_bipolar(const binary<D>& b) {
+    bipolar<D> out(b.dim(), typename bipolar<D>::nocheck{});
+    simd::int8_from_sign_bits(b.data(), out.mutable_data(), b.dim());
+    return out;
+}
+
+/// The binary preimage of a bipolar vector (+1 -> bit 0, -1 -> bit 1); inverse of to_bipolar.
+template <std::size_t D>
+binary<D> to_binary(const bipolar<D>& v) {
+    binary<D> out(v.dim());
+    simd::int8_sign_bits(v.data(), detail::storage_access::data(out), v.dim());
+    return out;
+}
 
 /// Elementwise product; self-inverse (x * x = 1) and commutative.
 template <std::size_t D>

@@ -44,6 +44,7 @@
 #include "../core/extent.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../core/vector_storage.hpp"
 #include "../simd/transform.hpp"
 #include "common.hpp"
 #include "sums.hpp"
@@ -109,17 +110,17 @@ std::uint64_t mbat_key_hash(const T* x, std::size_t n) noexcept {
 }  // namespace detail
 
 /// A dense real MBAT hypervector of dimension D (D may be hdc::dynamic), components of type T
-/// (float or double). Atoms are isotropic random unit vectors.
+/// (float or double). Atoms are isotropic random unit vectors. Invariant: every component is
+/// finite.
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic, class T = float>
-class mbat {
+class mbat : public vector_storage<D, T> {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "hdc::mbat: the component type must be float or double");
+    using base = vector_storage<D, T>;
 
 public:
-    /// The compile-time dimension, or hdc::dynamic.
-    static constexpr std::size_t extent = D;
-    /// An MBAT vector's layout is fixed by its dimension alone.
-    using shape_type = std::size_t;
     using value_type = T;
     using accumulator_type = mbat_accumulator<D, T>;
     /// The orthogonal operators that bind vectors of this type.
@@ -129,20 +130,20 @@ public:
     mbat() : mbat(D == dynamic ? 0 : D, nocheck{}) {}
     /// All-zero vector of the given dimension (must equal D when D is fixed; must be positive).
     explicit mbat(std::size_t dim) : mbat(detail::resolve_dim<D>(dim), nocheck{}) {}
+    /// The same vector with another extent: implicit from a fixed to a run-time dimension,
+    /// explicit (and checked: invalid_dimension) from a run-time to a fixed one.
+    template <std::size_t E>
+        requires(E != D)
+    explicit(D != dynamic) mbat(const mbat<E, T>& other) : base(other) {}
 
-    /// The number of components.
-    std::size_t dim() const noexcept { return dim_.get(); }
-    /// Same as dim(): what random() and the accumulator are constructed from.
-    std::size_t shape() const noexcept { return dim(); }
+    /// The dimension (number of components; bits for binary).
+    std::size_t dim() const noexcept { return base::dim(); }
     /// The components.
-    std::span<const T> values() const noexcept { return values_.span(); }
+    std::span<const T> values() const noexcept { return base::part_span(); }
     /// Pointer to the components (64-byte aligned, readable up to padded_size(), padding zero).
-    const T* data() const noexcept { return values_.data(); }
-    T* data() noexcept { return values_.data(); }
-    /// Allocated components: dim() rounded up to a whole 64-byte line.
-    std::size_t padded_size() const noexcept { return values_.padded_size(); }
+    const T* data() const noexcept { return base::part(); }
     /// Component i. No bounds check.
-    T operator[](std::size_t i) const noexcept { return values_[i]; }
+    T operator[](std::size_t i) const noexcept { return data()[i]; }
 
     /// A vector with the given components (not normalised). dim defaults to D, or to
     /// values.size() when D is hdc::dynamic. Throws dimension_mismatch if the count differs from
@@ -152,7 +153,7 @@ public:
         mbat v(dim);
         detail::check_same_dim("mbat::from_values", values.size(), v.dim());
         detail::mbat_check_finite("mbat::from_values", values);
-        std::memcpy(v.data(), values.data(), values.size() * sizeof(T));
+        std::memcpy(v.mutable_part(), values.data(), values.size() * sizeof(T));
         return v;
     }
 
@@ -165,20 +166,17 @@ public:
         std::vector<double> x(v.dim());
         for (auto& xi : x) xi = gen.normal();
         const double norm = std::sqrt(detail::mbat_dot(x.data(), x.data(), x.size()));
-        for (std::size_t i = 0; i < x.size(); ++i) v.values_[i] = static_cast<T>(x[i] / norm);
+        T* out = v.mutable_part();
+        for (std::size_t i = 0; i < x.size(); ++i) out[i] = static_cast<T>(x[i] / norm);
         return v;
     }
 
-    friend bool operator==(const mbat& a, const mbat& b) noexcept {
-        return a.dim() == b.dim() && a.values_ == b.values_;
-    }
+    friend bool operator==(const mbat& a, const mbat& b) noexcept { return a.same_as(b); }
 
 private:
+    friend struct detail::storage_access;
     struct nocheck {};
-    mbat(std::size_t dim, nocheck) : dim_(dim), values_(dim) {}
-
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    aligned_buffer<T> values_;
+    mbat(std::size_t dim, nocheck) : base(dim, dim) {}
 };
 
 /// A random orthogonal D x D operator Q that binds MBAT vectors: bind(role, v) = Q v,
@@ -258,9 +256,9 @@ public:
         detail::check_same_dim("mbat_role::apply", dim(), v.dim());
         vector_type out(v.dim());
         if (kind_ == role_kind::haar)
-            haar_apply(v.data(), out.data());
+            haar_apply(v.data(), detail::storage_access::data(out));
         else
-            structured_apply(v.data(), out.data());
+            structured_apply(v.data(), detail::storage_access::data(out));
         return out;
     }
 
@@ -270,9 +268,9 @@ public:
         detail::check_same_dim("mbat_role::apply_transpose", dim(), v.dim());
         vector_type out(v.dim());
         if (kind_ == role_kind::haar)
-            haar_apply_transpose(v.data(), out.data());
+            haar_apply_transpose(v.data(), detail::storage_access::data(out));
         else
-            structured_apply_transpose(v.data(), out.data());
+            structured_apply_transpose(v.data(), detail::storage_access::data(out));
         return out;
     }
 
@@ -410,7 +408,7 @@ mbat<D, T> unbind(const mbat<D, T>& c, const mbat<D, T>& a) {
 template <std::size_t D, class T>
 mbat<D, T> permute(const mbat<D, T>& a, std::ptrdiff_t k) {
     mbat<D, T> out(a.dim());
-    detail::rotate_elements(a.data(), out.data(), a.dim(), detail::shift_amount(k, a.dim()));
+    detail::rotate_elements(a.data(), detail::storage_access::data(out), a.dim(), detail::shift_amount(k, a.dim()));
     return out;
 }
 
@@ -480,7 +478,7 @@ public:
         if (n == 0) return symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
         vector_type out(dim());
         const double* s = sums_.data();
-        for (std::size_t i = 0; i < dim(); ++i) out.data()[i] = static_cast<T>(s[i] / n);
+        for (std::size_t i = 0; i < dim(); ++i) detail::storage_access::data(out)[i] = static_cast<T>(s[i] / n);
         return out;
     }
 

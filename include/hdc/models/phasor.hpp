@@ -24,7 +24,9 @@
 #include "../core/extent.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../core/vector_storage.hpp"
 #include "../simd/complex.hpp"
+#include "accumulator_facade.hpp"
 #include "common.hpp"
 #include "sums.hpp"
 
@@ -49,14 +51,15 @@ inline void unit_phase(double x, double y, float& re, float& im) noexcept {
 
 }  // namespace detail
 
-/// An FHRR hypervector of D unit complex components (D may be hdc::dynamic).
+/// An FHRR hypervector of D unit complex components (D may be hdc::dynamic). Invariant: every
+/// component has unit modulus (to float rounding).
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic>
-class phasor {
+class phasor : public vector_storage<D, float, 2> {
+    using base = vector_storage<D, float, 2>;
+
 public:
-    /// The compile-time dimension, or hdc::dynamic.
-    static constexpr std::size_t extent = D;
-    /// A phasor vector's layout is fixed by its dimension alone.
-    using shape_type = std::size_t;
     /// The type of one component.
     using value_type = std::complex<float>;
     using accumulator_type = phasor_accumulator<D>;
@@ -65,29 +68,25 @@ public:
     phasor() : phasor(D == dynamic ? 0 : D, nocheck{}) {}
     /// All components 1 in the given dimension (must equal D when D is fixed; must be positive).
     explicit phasor(std::size_t dim) : phasor(detail::resolve_dim<D>(dim), nocheck{}) {}
+    /// The same vector with another extent: implicit from a fixed to a run-time dimension,
+    /// explicit (and checked: invalid_dimension) from a run-time to a fixed one.
+    template <std::size_t E>
+        requires(E != D)
+    explicit(D != dynamic) phasor(const phasor<E>& other) : base(other) {}
 
-    /// The dimension (number of complex components).
-    std::size_t dim() const noexcept { return dim_.get(); }
-    /// Same as dim(): what random() and the accumulator are constructed from.
-    std::size_t shape() const noexcept { return dim(); }
-
+    /// The dimension (number of components; bits for binary).
+    std::size_t dim() const noexcept { return base::dim(); }
     /// The real parts.
-    std::span<const float> re() const noexcept { return re_.span(); }
+    std::span<const float> re() const noexcept { return base::part_span(0); }
     /// The imaginary parts.
-    std::span<const float> im() const noexcept { return im_.span(); }
+    std::span<const float> im() const noexcept { return base::part_span(1); }
     /// Pointer to the real parts (64-byte aligned, readable up to padded_size(), padding zero).
-    const float* re_data() const noexcept { return re_.data(); }
-    /// Mutable real parts, for kernels; callers keep every component of unit magnitude.
-    float* re_data() noexcept { return re_.data(); }
+    const float* re_data() const noexcept { return base::part(0); }
     /// Pointer to the imaginary parts (64-byte aligned, readable up to padded_size()).
-    const float* im_data() const noexcept { return im_.data(); }
-    /// Mutable imaginary parts, for kernels; callers keep every component of unit magnitude.
-    float* im_data() noexcept { return im_.data(); }
-    /// Allocated floats per array: dim() rounded up to a whole 64-byte line.
-    std::size_t padded_size() const noexcept { return re_.padded_size(); }
+    const float* im_data() const noexcept { return base::part(1); }
 
     /// Component i. No bounds check.
-    value_type operator[](std::size_t i) const noexcept { return {re_[i], im_[i]}; }
+    value_type operator[](std::size_t i) const noexcept { return {re_data()[i], im_data()[i]}; }
     /// Component i; throws invalid_parameter if i is out of range.
     value_type at(std::size_t i) const {
         if (i >= dim())
@@ -100,7 +99,7 @@ public:
     std::vector<double> angles() const {
         std::vector<double> out(dim());
         for (std::size_t i = 0; i < dim(); ++i)
-            out[i] = std::atan2(static_cast<double>(im_[i]), static_cast<double>(re_[i]));
+            out[i] = std::atan2(static_cast<double>(im_data()[i]), static_cast<double>(re_data()[i]));
         return out;
     }
 
@@ -109,6 +108,8 @@ public:
     /// disc), then take (x, y) / sqrt(x^2 + y^2) in double and round to float.
     static phasor random(rng& gen, std::size_t dim = D) {
         phasor v(dim);
+        float* re = v.mutable_part(0);
+        float* im = v.mutable_part(1);
         for (std::size_t i = 0; i < v.dim(); ++i) {
             for (;;) {
                 const std::int64_t x = static_cast<std::int64_t>(gen() >> 38) - (1ll << 25);
@@ -116,8 +117,8 @@ public:
                 const std::int64_t r2 = x * x + y * y;  // exact: < 2^51
                 if (r2 == 0 || r2 >= (1ll << 50)) continue;
                 const double r = std::sqrt(static_cast<double>(r2));  // r2 exact in double
-                v.re_[i] = static_cast<float>(static_cast<double>(x) / r);
-                v.im_[i] = static_cast<float>(static_cast<double>(y) / r);
+                re[i] = static_cast<float>(static_cast<double>(x) / r);
+                im[i] = static_cast<float>(static_cast<double>(y) / r);
                 break;
             }
         }
@@ -136,8 +137,8 @@ public:
             if (!std::isfinite(angles[i]))
                 throw non_finite_value("phasor::from_angles: angle " + std::to_string(i) +
                                        " is not finite (" + std::to_string(angles[i]) + ")");
-            v.re_[i] = static_cast<float>(std::cos(angles[i]));
-            v.im_[i] = static_cast<float>(std::sin(angles[i]));
+            v.mutable_part(0)[i] = static_cast<float>(std::cos(angles[i]));
+            v.mutable_part(1)[i] = static_cast<float>(std::sin(angles[i]));
         }
         return v;
     }
@@ -155,14 +156,14 @@ public:
         return from_values_impl(re, im, dim);
     }
 
-    friend bool operator==(const phasor& a, const phasor& b) noexcept {
-        return a.dim() == b.dim() && a.re_ == b.re_ && a.im_ == b.im_;
-    }
+    friend bool operator==(const phasor& a, const phasor& b) noexcept { return a.same_as(b); }
 
 private:
+    friend struct detail::storage_access;
     struct nocheck {};
-    phasor(std::size_t dim, nocheck) : dim_(dim), re_(dim), im_(dim) {
-        for (auto& x : re_) x = 1.0f;
+    phasor(std::size_t dim, nocheck) : base(dim, dim) {
+        float* re = base::mutable_part(0);
+        for (std::size_t i = 0; i < dim; ++i) re[i] = 1.0f;
     }
 
     template <class T>
@@ -182,14 +183,11 @@ private:
             if (x == 0 && y == 0)
                 throw invalid_parameter("phasor::from_values: component " + std::to_string(i) +
                                         " is zero and has no phase");
-            detail::unit_phase(x, y, v.re_[i], v.im_[i]);
+            detail::unit_phase(x, y, v.mutable_part(0)[i], v.mutable_part(1)[i]);
         }
         return v;
     }
 
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    aligned_buffer<float> re_;
-    aligned_buffer<float> im_;
 };
 
 /// Elementwise complex product (angles add); commutative, associative, identity all ones.
@@ -197,8 +195,8 @@ template <std::size_t D>
 phasor<D> bind(const phasor<D>& a, const phasor<D>& b) {
     detail::check_same_dim("bind", a.dim(), b.dim());
     phasor<D> out(a.dim());
-    simd::complex_multiply(a.re_data(), a.im_data(), b.re_data(), b.im_data(), out.re_data(),
-                           out.im_data(), a.dim());
+    simd::complex_multiply(a.re_data(), a.im_data(), b.re_data(), b.im_data(), detail::storage_access::data(out, 0),
+                           detail::storage_access::data(out, 1), a.dim());
     return out;
 }
 
@@ -208,7 +206,8 @@ phasor<D> unbind(const phasor<D>& c, const phasor<D>& a) {
     detail::check_same_dim("unbind", c.dim(), a.dim());
     phasor<D> out(c.dim());
     simd::complex_multiply_conj(c.re_data(), c.im_data(), a.re_data(), a.im_data(),
-                                out.re_data(), out.im_data(), c.dim());
+                                detail::storage_access::data(out, 0),
+                                detail::storage_access::data(out, 1), c.dim());
     return out;
 }
 
@@ -217,8 +216,8 @@ template <std::size_t D>
 phasor<D> permute(const phasor<D>& a, std::ptrdiff_t k) {
     phasor<D> out(a.dim());
     const std::size_t s = detail::shift_amount(k, a.dim());
-    detail::rotate_elements(a.re_data(), out.re_data(), a.dim(), s);
-    detail::rotate_elements(a.im_data(), out.im_data(), a.dim(), s);
+    detail::rotate_elements(a.re_data(), detail::storage_access::data(out, 0), a.dim(), s);
+    detail::rotate_elements(a.im_data(), detail::storage_access::data(out, 1), a.dim(), s);
     return out;
 }
 
@@ -248,7 +247,7 @@ double cosine(const phasor<D>& a, const phasor<D>& b) {
 /// component whose sum is exactly zero takes the component of a fixed tie-break vector.
 /// Weights may be any finite number.
 template <std::size_t D>
-class phasor_accumulator {
+class phasor_accumulator : public accumulator_facade<phasor_accumulator<D>, phasor<D>> {
 public:
     using vector_type = phasor<D>;
 
@@ -272,12 +271,6 @@ public:
         return {sums_.data(0)[i], sums_.data(1)[i]};
     }
 
-    /// Adds v.
-    void add(const vector_type& v) { add_weighted(v, 1.0); }
-    /// Adds weight * v; throws non_finite_value for a NaN or infinite weight.
-    void add(const vector_type& v, double weight) { add_weighted(v, weight); }
-    /// Removes v (adds it with weight -1).
-    void subtract(const vector_type& v) { add_weighted(v, -1.0); }
     /// Adds the sums of another accumulator.
     void merge(const phasor_accumulator& other) {
         sums_.merge(other.sums_, "phasor_accumulator::merge");
@@ -289,8 +282,8 @@ public:
     vector_type result() const {
         vector_type out(dim());
         std::optional<vector_type> tie;  // built only if some sum is exactly zero
-        float* out_re = out.re_data();
-        float* out_im = out.im_data();
+        float* out_re = detail::storage_access::data(out, 0);
+        float* out_im = detail::storage_access::data(out, 1);
         const double* sum_re = sums_.data(0);
         const double* sum_im = sums_.data(1);
         for (std::size_t i = 0; i < dim(); ++i) {
@@ -326,26 +319,16 @@ public:
     }
 
 private:
+    friend class accumulator_facade<phasor_accumulator, vector_type>;
+
     void add_weighted(const vector_type& v, double w) {
-        sums_.add_with("phasor_accumulator::add", v.dim(), w, [&] {
+        sums_.add_with("phasor_accumulator::add", v.dim(), w, 1.0, [&] {
             simd::complex_axpy(w, v.re_data(), v.im_data(), sums_.data(0), sums_.data(1), dim());
         });
     }
 
     detail::weighted_sums<D, 2> sums_;  // real parts, imaginary parts
 };
-
-/// Dot product of an accumulator's un-normalised bundle with v.
-template <std::size_t D>
-std::complex<double> dot(const phasor_accumulator<D>& acc, const phasor<D>& v) {
-    return acc.dot_with(v);
-}
-
-/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
-template <std::size_t D>
-double similarity(const phasor_accumulator<D>& acc, const phasor<D>& v) {
-    return acc.similarity_with(v);
-}
 
 /// Phasor rows hold the real parts, then (from the next 64-byte line) the imaginary parts.
 template <std::size_t D>
@@ -359,8 +342,8 @@ struct row_traits<phasor<D>> {
     }
     static phasor<D> load(const float* row, std::size_t dim) {
         phasor<D> v(dim);
-        std::copy(row, row + dim, v.re_data());
-        std::copy(row + im_offset(dim), row + im_offset(dim) + dim, v.im_data());
+        std::copy(row, row + dim, detail::storage_access::data(v, 0));
+        std::copy(row + im_offset(dim), row + im_offset(dim) + dim, detail::storage_access::data(v, 1));
         return v;
     }
     static void similarities(const float* query, const float* rows, std::size_t stride, std::size_t n,

@@ -22,7 +22,9 @@
 #include "../core/extent.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../core/vector_storage.hpp"
 #include "../simd/floating.hpp"
+#include "accumulator_facade.hpp"
 #include "common.hpp"
 #include "sums.hpp"
 
@@ -32,17 +34,16 @@ template <std::size_t D, class T>
 class real_accumulator;
 
 /// A real-valued (MAP-C) hypervector of D components of type T (float or double; D may be
-/// hdc::dynamic).
+/// hdc::dynamic). Invariant: every component is finite.
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t D = dynamic, class T = float>
-class real {
+class real : public vector_storage<D, T> {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "hdc::real: the component type must be float or double");
+    using base = vector_storage<D, T>;
 
 public:
-    /// The compile-time dimension, or hdc::dynamic.
-    static constexpr std::size_t extent = D;
-    /// A real vector's layout is fixed by its dimension alone.
-    using shape_type = std::size_t;
     using value_type = T;
     using accumulator_type = real_accumulator<D, T>;
 
@@ -50,20 +51,21 @@ public:
     real() : real(D == dynamic ? 0 : D, nocheck{}) {}
     /// All-zero vector of the given dimension (must equal D when D is fixed; must be positive).
     explicit real(std::size_t dim) : real(detail::resolve_dim<D>(dim), nocheck{}) {}
+    /// The same vector with another extent: implicit from a fixed to a run-time dimension,
+    /// explicit (and checked: invalid_dimension) from a run-time to a fixed one.
+    template <std::size_t E>
+        requires(E != D)
+    explicit(D != dynamic) real(const real<E, T>& other) : base(other) {}
 
-    /// The number of components.
-    std::size_t dim() const noexcept { return dim_.get(); }
-    /// Same as dim(): what random() and the accumulator are constructed from.
-    std::size_t shape() const noexcept { return dim(); }
+    /// The dimension (number of components; bits for binary).
+    std::size_t dim() const noexcept { return base::dim(); }
     /// The components.
-    std::span<const T> values() const noexcept { return values_.span(); }
+    std::span<const T> values() const noexcept { return base::part_span(); }
     /// Pointer to the components (64-byte aligned, readable up to padded_size(), padding zero).
-    const T* data() const noexcept { return values_.data(); }
-    /// Allocated components: dim() rounded up to a whole 64-byte line.
-    std::size_t padded_size() const noexcept { return values_.padded_size(); }
+    const T* data() const noexcept { return base::part(); }
 
     /// Component i. No bounds check.
-    T operator[](std::size_t i) const noexcept { return values_[i]; }
+    T operator[](std::size_t i) const noexcept { return data()[i]; }
     /// Sets component i; throws invalid_parameter if i is out of range, non_finite_value for
     /// NaN or infinity.
     void set(std::size_t i, T value) {
@@ -73,7 +75,7 @@ public:
         if (!std::isfinite(value))
             throw non_finite_value("real::set: component " + std::to_string(i) + " is " +
                                    std::to_string(value) + ", must be finite");
-        values_[i] = value;
+        base::mutable_part()[i] = value;
     }
 
     /// A vector with the given components; throws invalid_parameter if the count differs from
@@ -84,11 +86,12 @@ public:
         if (values.size() != v.dim())
             throw invalid_parameter("real::from_values: " + std::to_string(values.size()) +
                                     " values given for dimension " + std::to_string(v.dim()));
+        T* out = v.mutable_part();
         for (std::size_t i = 0; i < values.size(); ++i) {
             if (!std::isfinite(values[i]))
                 throw non_finite_value("real::from_values: component " + std::to_string(i) +
                                        " is " + std::to_string(values[i]) + ", must be finite");
-            v.values_[i] = values[i];
+            out[i] = values[i];
         }
         return v;
     }
@@ -97,16 +100,15 @@ public:
     /// rounded to T. (For float, draws within 2^-25 of +1 round to exactly 1.0f.)
     static real random(rng& gen, std::size_t dim = D) {
         real v(detail::resolve_dim<D>(dim), nocheck{});
-        for (std::size_t i = 0; i < v.dim(); ++i)
-            v.values_[i] = static_cast<T>(gen.uniform_signed());
+        T* out = v.mutable_part();
+        for (std::size_t i = 0; i < v.dim(); ++i) out[i] = static_cast<T>(gen.uniform_signed());
         return v;
     }
 
-    friend bool operator==(const real& a, const real& b) noexcept {
-        return a.values_ == b.values_ && a.dim() == b.dim();
-    }
+    friend bool operator==(const real& a, const real& b) noexcept { return a.same_as(b); }
 
 private:
+    friend struct detail::storage_access;
     template <std::size_t, class>
     friend class real_accumulator;
     template <std::size_t E, class U>
@@ -117,11 +119,8 @@ private:
     friend real<E, U> permute(const real<E, U>&, std::ptrdiff_t);
 
     struct nocheck {};
-    real(std::size_t dim, nocheck) : dim_(dim), values_(dim) {}
-    T* mutable_data() noexcept { return values_.data(); }
-
-    [[no_unique_address]] detail::dim_store<D> dim_;
-    aligned_buffer<T> values_;
+    real(std::size_t dim, nocheck) : base(dim, dim) {}
+    T* mutable_data() noexcept { return base::mutable_part(); }
 };
 
 /// Elementwise product; commutative.
@@ -187,7 +186,7 @@ double similarity(const real<D, T>& a, const real<D, T>& b) {
 /// The un-normalised bundle of real vectors: per position the weighted sum s_i = sum of w * v_i,
 /// kept in double. Weights may be any finite number.
 template <std::size_t D, class T>
-class real_accumulator {
+class real_accumulator : public accumulator_facade<real_accumulator<D, T>, real<D, T>> {
 public:
     using vector_type = real<D, T>;
 
@@ -201,12 +200,6 @@ public:
     /// The weighted sums, one per position.
     std::span<const double> sums() const noexcept { return sums_.sums(); }
 
-    /// Adds v once.
-    void add(const vector_type& v) { add_weighted(v, 1.0); }
-    /// Adds w * v; throws non_finite_value for a NaN or infinite weight.
-    void add(const vector_type& v, double weight) { add_weighted(v, weight); }
-    /// Removes v once.
-    void subtract(const vector_type& v) { add_weighted(v, -1.0); }
     /// Adds the sums of another accumulator: equal to adding its vectors here.
     void merge(const real_accumulator& other) {
         sums_.merge(other.sums_, "real_accumulator::merge");
@@ -215,12 +208,10 @@ public:
     void clear() noexcept { sums_.clear(); }
 
     /// The sums rounded to T, unclipped: a bundle of M atoms has cosine ~ 1/sqrt(M) with each.
+    /// Throws non_finite_value if a sum is too large for T (only possible for float, with huge
+    /// weights).
     vector_type result() const {
-        vector_type out(dim(), typename vector_type::nocheck{});
-        T* o = out.mutable_data();
-        const double* s = sums_.data();
-        for (std::size_t i = 0; i < dim(); ++i) o[i] = static_cast<T>(s[i]);
-        return out;
+        return rounded("real_accumulator::result", [](double x) { return x; });
     }
 
     /// The MAP-C bundle: each sum clipped to [-bound, bound], then rounded to T. Throws
@@ -233,12 +224,8 @@ public:
             throw invalid_parameter(
                 "real_accumulator::result_clipped: bound must be positive, got " +
                 std::to_string(bound));
-        vector_type out(dim(), typename vector_type::nocheck{});
-        T* o = out.mutable_data();
-        const double* s = sums_.data();
-        for (std::size_t i = 0; i < dim(); ++i)
-            o[i] = static_cast<T>(std::clamp(s[i], -bound, bound));
-        return out;
+        return rounded("real_accumulator::result_clipped",
+                       [bound](double x) { return std::clamp(x, -bound, bound); });
     }
 
     /// Dot product of the sums with v, in double.
@@ -258,24 +245,31 @@ public:
     }
 
 private:
+    friend class accumulator_facade<real_accumulator, vector_type>;
+
+    /// The vector of f(sum_i) rounded to T; non_finite_value naming the operation if a value
+    /// does not fit T.
+    template <class F>
+    vector_type rounded(const char* operation, F f) const {
+        vector_type out(dim(), typename vector_type::nocheck{});
+        T* o = out.mutable_data();
+        const double* s = sums_.data();
+        for (std::size_t i = 0; i < dim(); ++i) {
+            o[i] = static_cast<T>(f(s[i]));
+            if (!std::isfinite(o[i]))
+                throw non_finite_value(std::string(operation) + ": component " +
+                                       std::to_string(i) + " (" + std::to_string(f(s[i])) +
+                                       ") does not fit the component type");
+        }
+        return out;
+    }
+
     void add_weighted(const vector_type& v, double w) {
         sums_.add_scaled(v.data(), v.dim(), w, "real_accumulator::add");
     }
 
     detail::weighted_sums<D> sums_;
 };
-
-/// Dot product of an accumulator's un-normalised bundle with v.
-template <std::size_t D, class T>
-double dot(const real_accumulator<D, T>& acc, const real<D, T>& v) {
-    return acc.dot_with(v);
-}
-
-/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
-template <std::size_t D, class T>
-double similarity(const real_accumulator<D, T>& acc, const real<D, T>& v) {
-    return acc.similarity_with(v);
-}
 
 /// Real rows hold the components as they are; search computes the same cosine as similarity().
 template <std::size_t D, class T>

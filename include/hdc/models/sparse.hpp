@@ -21,7 +21,9 @@
 #include "../core/extent.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../core/vector_storage.hpp"
 #include "../simd/modular.hpp"
+#include "accumulator_facade.hpp"
 #include "common.hpp"
 
 namespace hdc {
@@ -76,7 +78,10 @@ inline void check_same_shape(const char* operation, sparse_shape a, sparse_shape
 
 }  // namespace detail
 
-/// A sparse block code of B blocks of length L (each may be hdc::dynamic).
+/// A sparse block code of B blocks of length L (each may be hdc::dynamic). Invariant: every
+/// index is below the block length.
+/// Thread safety: a value type; const members may be called concurrently, non-const ones need
+/// exclusive access.
 template <std::size_t B = dynamic, std::size_t L = dynamic>
 class sparse {
     static_assert(B > 0, "hdc::sparse: the number of blocks must be positive");
@@ -116,8 +121,6 @@ public:
     std::span<const index_type> indices() const noexcept { return idx_.span(); }
     /// Pointer to the indices (64-byte aligned, readable up to padded_size(), padding zero).
     const index_type* data() const noexcept { return idx_.data(); }
-    /// Mutable indices, for kernels; callers keep every index below block_length().
-    index_type* data() noexcept { return idx_.data(); }
     /// Allocated indices: blocks() rounded up to a whole 64-byte line.
     std::size_t padded_size() const noexcept { return idx_.padded_size(); }
 
@@ -171,11 +174,24 @@ public:
         return from_indices(indices, sparse_shape{B, L});
     }
 
+    /// The same vector with other fixed or run-time parts: implicit when every fixed part of
+    /// the source stays fixed or becomes run-time; explicit (and checked: invalid_dimension)
+    /// when a run-time part becomes fixed.
+    template <std::size_t B2, std::size_t L2>
+        requires(B2 != B || L2 != L)
+    explicit((B != dynamic && B2 == dynamic) || (L != dynamic && L2 == dynamic))
+        sparse(const sparse<B2, L2>& other)
+        : sparse(detail::resolve_sparse_shape<B, L>(other.shape()), nocheck{}) {
+        std::copy(other.data(), other.data() + other.blocks(), idx_.data());
+    }
+
     friend bool operator==(const sparse& a, const sparse& b) noexcept {
         return a.shape() == b.shape() && a.idx_ == b.idx_;
     }
 
 private:
+    friend struct detail::storage_access;
+    index_type* mutable_part(std::size_t) noexcept { return idx_.data(); }
     struct nocheck {};
     sparse(sparse_shape s, nocheck) : blocks_(s.blocks), length_(s.length), idx_(s.blocks) {}
 
@@ -189,7 +205,7 @@ template <std::size_t B, std::size_t L>
 sparse<B, L> bind(const sparse<B, L>& a, const sparse<B, L>& b) {
     detail::check_same_shape("bind", a.shape(), b.shape());
     sparse<B, L> out(a.shape());
-    simd::add_mod(a.data(), b.data(), out.data(), a.blocks(),
+    simd::add_mod(a.data(), b.data(), detail::storage_access::data(out), a.blocks(),
                   static_cast<std::uint32_t>(a.block_length()));
     return out;
 }
@@ -199,7 +215,7 @@ template <std::size_t B, std::size_t L>
 sparse<B, L> unbind(const sparse<B, L>& c, const sparse<B, L>& a) {
     detail::check_same_shape("unbind", c.shape(), a.shape());
     sparse<B, L> out(c.shape());
-    simd::sub_mod(c.data(), a.data(), out.data(), c.blocks(),
+    simd::sub_mod(c.data(), a.data(), detail::storage_access::data(out), c.blocks(),
                   static_cast<std::uint32_t>(c.block_length()));
     return out;
 }
@@ -208,7 +224,7 @@ sparse<B, L> unbind(const sparse<B, L>& c, const sparse<B, L>& a) {
 template <std::size_t B, std::size_t L>
 sparse<B, L> permute(const sparse<B, L>& a, std::ptrdiff_t k) {
     sparse<B, L> out(a.shape());
-    detail::rotate_elements(a.data(), out.data(), a.blocks(),
+    detail::rotate_elements(a.data(), detail::storage_access::data(out), a.blocks(),
                             detail::shift_amount(k, a.blocks()));
     return out;
 }
@@ -228,11 +244,11 @@ double similarity(const sparse<B, L>& a, const sparse<B, L>& b) {
 
 /// The un-normalised bundle of sparse block codes: B x L integer counts, count (b, j) being the
 /// total weight of added vectors whose block b has index j. result() keeps the winner of each
-/// block; among tied maxima it takes the fixed tie-break vector's index for that block if that
-/// is one of them, otherwise the first maximum found scanning cyclically from it. Weights must be
-/// integers; the total absolute weight is limited so that no count can overflow.
+/// block, ties broken fairly (see result()). Weights must be integers; the total absolute weight
+/// is limited so that no count can overflow. Thread safety: const members may be called
+/// concurrently, non-const ones need exclusive access.
 template <std::size_t B, std::size_t L>
-class sparse_accumulator {
+class sparse_accumulator : public accumulator_facade<sparse_accumulator<B, L>, sparse<B, L>> {
 public:
     using vector_type = sparse<B, L>;
 
@@ -259,14 +275,6 @@ public:
     /// The counts, block after block: count (b, j) at b * block_length() + j.
     std::span<const std::int32_t> counts() const noexcept { return counts_.span(); }
 
-    /// Adds one vote for v.
-    void add(const vector_type& v) { add_weighted(v, 1); }
-    /// Adds an integer weight of votes for v (negative weights vote against it).
-    void add(const vector_type& v, double weight) {
-        add_weighted(v, detail::integer_weight(weight, "sparse"));
-    }
-    /// Removes one vote for v.
-    void subtract(const vector_type& v) { add_weighted(v, -1); }
     /// Adds the counts of another accumulator: equal to adding its vectors here.
     void merge(const sparse_accumulator& other) {
         detail::check_same_shape("sparse_accumulator::merge", shape(), other.shape());
@@ -282,7 +290,13 @@ public:
         magnitude_ = 0;
     }
 
-    /// Per block the index with the largest count (ties broken by the tie-break vector).
+    /// Per block the index with the largest count. Among tied maxima it takes the one that
+    /// follows the longest cyclic gap free of other maxima (for two tied indices x and y: x when
+    /// (x - y) mod L > L / 2). The rule sees only the counts, so it is independent of the order
+    /// of the members, and it commutes with rotating a block, so every index is equally likely
+    /// to win a tie: unrelated even bundles stay unrelated (a fixed preferred index per block
+    /// would make them agree more often than 1/L). Equal gaps, rarer still, go to the first
+    /// candidate at or after the fixed tie-break index.
     vector_type result() const {
         const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed,
                                              shape());
@@ -290,13 +304,31 @@ public:
         const std::size_t length = block_length();
         for (std::size_t b = 0; b < blocks(); ++b) {
             const std::int32_t* block = counts_.data() + b * length;
-            std::int32_t best = block[0];
-            for (std::size_t j = 1; j < length; ++j) best = block[j] > best ? block[j] : best;
-            // The first maximum at or cyclically after the tie-break index (the index itself if
-            // it is a maximum).
-            std::size_t j = tie[b];
-            while (block[j] != best) j = j + 1 == length ? 0 : j + 1;
-            out.data()[b] = static_cast<typename vector_type::index_type>(j);
+            const std::size_t start = tie[b];
+            // Pass 1: the maximum and the last position holding it, scanning from start.
+            std::int32_t best = block[start];
+            std::size_t last = 0;  // offset from start
+            for (std::size_t k = 0, j = start; k < length; ++k, j = j + 1 == length ? 0 : j + 1) {
+                if (block[j] > best) {
+                    best = block[j];
+                    last = k;
+                } else if (block[j] == best) {
+                    last = k;
+                }
+            }
+            // Pass 2: the maximum after the longest gap (cyclic distance from the previous one).
+            std::size_t prev = last, winner = start, widest = 0;
+            for (std::size_t k = 0, j = start; k < length; ++k, j = j + 1 == length ? 0 : j + 1) {
+                if (block[j] != best) continue;
+                const std::size_t gap = k > prev ? k - prev : k + length - prev;
+                if (gap > widest) {
+                    widest = gap;
+                    winner = j;
+                }
+                prev = k;
+            }
+            detail::storage_access::data(out)[b] =
+                static_cast<typename vector_type::index_type>(winner);
         }
         return out;
     }
@@ -330,7 +362,11 @@ private:
                                     std::to_string(max_total_weight) + " (int32 counts)");
     }
 
-    void add_weighted(const vector_type& v, std::int32_t w) {
+    friend class accumulator_facade<sparse_accumulator, vector_type>;
+
+    /// Adds an integer weight of votes for v (invalid_parameter for a fractional weight).
+    void add_weighted(const vector_type& v, double weight) {
+        const std::int32_t w = detail::integer_weight(weight, "sparse");
         detail::check_same_shape("sparse_accumulator::add", shape(), v.shape());
         const std::int64_t magnitude = w < 0 ? -std::int64_t{w} : std::int64_t{w};
         reserve_weight(magnitude, "sparse_accumulator::add");
@@ -345,18 +381,6 @@ private:
     std::int64_t count_ = 0;
     std::int64_t magnitude_ = 0;  // sum of |weight| ever added: bounds every |count|
 };
-
-/// Dot product of an accumulator's un-normalised bundle with v.
-template <std::size_t B, std::size_t L>
-std::int64_t dot(const sparse_accumulator<B, L>& acc, const sparse<B, L>& v) {
-    return acc.dot_with(v);
-}
-
-/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
-template <std::size_t B, std::size_t L>
-double similarity(const sparse_accumulator<B, L>& acc, const sparse<B, L>& v) {
-    return acc.similarity_with(v);
-}
 
 /// The dense dimension B * L of a sparse shape.
 constexpr std::size_t dim_of(const sparse_shape& s) noexcept { return s.blocks * s.length; }
