@@ -171,6 +171,12 @@ void check_dense_kernels_against_scalar() {
         hdc::simd::sub_mod(ua.data(), ub.data(), m2.data(), n, 65536);
         CHECK(m1 == m2);
         CHECK(hdc::simd::count_equal(ua.data(), ub.data(), n) == ref::count_equal(ua.data(), ub.data(), n, scalar{}));
+        if (n <= 65) {  // block votes, at the largest block length
+            std::vector<std::int32_t> c1(n * 65536, 0), c2(n * 65536, 0);
+            ref::add_block_votes(c1.data(), ua.data(), n, 65536, -7, scalar{});
+            hdc::simd::add_block_votes(c2.data(), ua.data(), n, 65536, -7);
+            CHECK(c1 == c2);
+        }
 
         // transform.hpp: a signed permutation of the floats, then Walsh-Hadamard on the largest
         // power of two within n (double components as well).

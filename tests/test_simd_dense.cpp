@@ -315,6 +315,18 @@ TEMPLATE_LIST_TEST_CASE("simd dense: modular kernels equal the scalar reference"
             for (std::size_t i = 0; i < n; ++i)
                 REQUIRE(o1[i] == (std::uint32_t{a[i]} + modulus - b[i]) % modulus);
             CHECK(k.count_equal(a.data(), b.data(), n) == ref.count_equal(a.data(), b.data(), n));
+
+            // Block votes: n blocks of L counts, one count per block, wrapping like int32 adds.
+            if (n > 0 && n * modulus <= (std::size_t{1} << 22)) {
+                std::vector<std::int32_t> c1(n * modulus, 5), c2(n * modulus, 5);
+                for (const std::int32_t w : {1, -3, std::numeric_limits<std::int32_t>::max()}) {
+                    ref.add_block_votes(c1.data(), a.data(), n, modulus, w);
+                    k.add_block_votes(c2.data(), a.data(), n, modulus, w);
+                }
+                CHECK(c1 == c2);
+                CHECK(c1[a[0]] == static_cast<std::int32_t>(5u + 1u - 3u + 0x7FFFFFFFu));
+                if (modulus > 1) CHECK(c1[(a[0] + 1) % modulus] == 5);
+            }
         }
     }
 }

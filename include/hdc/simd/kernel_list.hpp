@@ -193,7 +193,11 @@
                       std::size_t n, std::uint32_t modulus), (a, b, out, n, modulus))            \
     /* Number of positions i < n where a[i] == b[i]. */                                          \
     X(count_equal, std::uint64_t,                                                                \
-      (const std::uint16_t* a, const std::uint16_t* b, std::size_t n), (a, b, n))
+      (const std::uint16_t* a, const std::uint16_t* b, std::size_t n), (a, b, n))                \
+    /* counts[b * length + index[b]] += weight for b < blocks (wrapping): block vote counts. */  \
+    X(add_block_votes, void,                                                                     \
+      (std::int32_t* counts, const std::uint16_t* index, std::size_t blocks,                    \
+       std::size_t length, std::int32_t weight), (counts, index, blocks, length, weight))
 
 // ---------------------------------------------------------------------------------------------
 // transform.hpp: factors of MBAT's structured role operators (exact or singly rounded steps).
