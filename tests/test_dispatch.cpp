@@ -255,6 +255,13 @@ void check_active_table_against_scalar() {
         hdc::simd::hamming_many_to_many(b.data(), 3, a.data(), rows, words, stride, h2.data());
         CHECK(h1 == h2);
 
+        {
+            hdc::rng g{bits, 3};
+            std::vector<u64> r1(words), r2(words);
+            ref::random_words(g.key(), g.counter(), r1.data(), words, scalar{});
+            hdc::simd::random_words(g.key(), g.counter(), r2.data(), words);
+            CHECK(r1 == r2);
+        }
         for (std::size_t k : {std::size_t{0}, std::size_t{1}, bits / 3, bits - 1}) {
             hdc::aligned_buffer<u64> r1(words), r2(words);
             ref::rotate_bits(a.data(), r1.data(), bits, k, scalar{});

@@ -62,6 +62,8 @@ std::set<std::string> reference_only() {
     out.insert(transforms.begin(), transforms.end());
     // One scattered count per block: AVX-512 gather + scatter measured slower than scalar.
     out.insert("add_block_votes");
+    // 64-bit multiplies: AVX-512DQ only (AVX2 would need three 32-bit multiplies each).
+    if constexpr (!std::is_base_of_v<xsimd::avx512bw, Arch>) out.insert("random_words");
     if constexpr (!std::is_base_of_v<xsimd::avx512bw, Arch>) out.insert(int32_votes.begin(), int32_votes.end());
     if constexpr (!hdc::simd::fma_arch<Arch>) out.insert(needs_fma.begin(), needs_fma.end());
     return out;

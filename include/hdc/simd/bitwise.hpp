@@ -288,6 +288,53 @@ void rotate_bits(const std::uint64_t* a, std::uint64_t* out, std::size_t bits, s
 }
 
 // ---------------------------------------------------------------------------------------------
+// Random words: hdc::rng's counter-based block function (core/rng.hpp), restated here because
+// kernel headers include no library header; tests compare it with rng::at bit for bit.
+
+/// SplitMix64's finaliser (core/rng.hpp's detail::mix64).
+constexpr std::uint64_t random_mix64(std::uint64_t z) noexcept {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/// Weyl increment of the counter (core/rng.hpp's detail::golden_gamma).
+inline constexpr std::uint64_t random_gamma = 0x9E3779B97F4A7C15ull;
+
+inline void random_words(std::uint64_t key, std::uint64_t first, std::uint64_t* out,
+                         std::size_t n, scalar) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = random_mix64(random_mix64(key + (first + i + 1) * random_gamma) ^ key);
+}
+
+#if XSIMD_WITH_AVX512BW
+/// mix64 on 8 lanes: AVX-512DQ has the 64-bit multiply (AVX2 would need three 32-bit ones).
+inline __m512i random_mix64_lanes(__m512i z) noexcept {
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)),
+                           _mm512_set1_epi64(static_cast<long long>(0xBF58476D1CE4E5B9ull)));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)),
+                           _mm512_set1_epi64(static_cast<long long>(0x94D049BB133111EBull)));
+    return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+}
+
+inline void random_words(std::uint64_t key, std::uint64_t first, std::uint64_t* out,
+                         std::size_t n, xsimd::avx512bw) noexcept {
+    const __m512i k = _mm512_set1_epi64(static_cast<long long>(key));
+    const __m512i gamma = _mm512_set1_epi64(static_cast<long long>(random_gamma));
+    const __m512i eight = _mm512_set1_epi64(8);
+    __m512i counter = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first + 1)),
+                                       _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m512i x = _mm512_add_epi64(k, _mm512_mullo_epi64(counter, gamma));
+        _mm512_storeu_si512(out + i, random_mix64_lanes(_mm512_xor_si512(random_mix64_lanes(x), k)));
+        counter = _mm512_add_epi64(counter, eight);
+    }
+    random_words(key, first + i, out + i, n - i, scalar{});
+}
+#endif  // XSIMD_WITH_AVX512BW
+
+// ---------------------------------------------------------------------------------------------
 // AVX-512 VPOPCNTDQ kernels (intrinsics).
 
 #if defined(__AVX512VPOPCNTDQ__) && defined(__AVX512BW__)

@@ -58,7 +58,11 @@
     /* Cyclic rotation of a bits-bit string by k < bits toward higher indices (no overlap). */  \
     X(rotate_bits, void,                                                                         \
       (const std::uint64_t* a, std::uint64_t* out, std::size_t bits, std::size_t k),            \
-      (a, out, bits, k))
+      (a, out, bits, k))                                                                         \
+    /* out[i] = draw first + i of the hdc::rng stream keyed by key (rng::at), for i < n. */     \
+    X(random_words, void,                                                                        \
+      (std::uint64_t key, std::uint64_t first, std::uint64_t* out, std::size_t n),              \
+      (key, first, out, n))
 
 // ---------------------------------------------------------------------------------------------
 // bitslice.hpp: bit-sliced counters (planes `stride` words apart) and int32 vote sums.
