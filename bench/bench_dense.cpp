@@ -61,20 +61,6 @@ void BM_bipolar_bind(benchmark::State& state) {
 }
 
 /// The general int8 product (wrapping), for comparison with the +-1 kernel.
-template <class Arch>
-void BM_int8_multiply(benchmark::State& state) {
-    const auto dim = static_cast<std::size_t>(state.range(0));
-    const auto in = bipolar_rows(2, dim, 1);
-    hdc::aligned_buffer<std::int8_t> out(dim);
-    for (auto _ : state) {
-        hdc::simd::detail::int8_multiply(in.data(), in.data() + stride_of(dim), out.data(), dim,
-                                         Arch{});
-        benchmark::DoNotOptimize(out.data());
-        benchmark::ClobberMemory();
-    }
-    state.SetBytesProcessed(state.iterations() * 2 * as_bytes(dim));
-}
-
 void BM_bipolar_bind_1000_pairs(benchmark::State& state) {
     const auto dim = static_cast<std::size_t>(state.range(0));
     const std::size_t n = 1000;
@@ -258,8 +244,6 @@ void sparse_shapes(benchmark::internal::Benchmark* b) {
 BENCHMARK_TEMPLATE(BM_bipolar_bind, best)->Apply(dims);
 BENCHMARK_TEMPLATE(BM_bipolar_bind, scalar)->Apply(dims);
 BENCHMARK(BM_bipolar_bind_1000_pairs)->Apply(dims);
-BENCHMARK_TEMPLATE(BM_int8_multiply, best)->Apply(dims);
-BENCHMARK_TEMPLATE(BM_int8_multiply, scalar)->Apply(dims);
 BENCHMARK_TEMPLATE(BM_bipolar_dot, best)->Apply(dims);
 BENCHMARK_TEMPLATE(BM_bipolar_dot, scalar)->Apply(dims);
 BENCHMARK_TEMPLATE(BM_real_bind, best)->Apply(dims);

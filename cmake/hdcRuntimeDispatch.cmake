@@ -43,13 +43,14 @@ function(_hdc_add_runtime_dispatch_library)
 
   if(HDC_DISPATCH_X86)
     set(flags_sse2 -msse2)
-    # FMA with AVX2 (every AVX2 processor has it; the selection checks it): the floating-point
-    # kernels need a fused multiply-add in registers to match the reference without rounding twice.
+    # FMA with AVX2 (every AVX2 processor has it; the selection checks it), as xsimd's
+    # fma3<avx2> tag: the floating-point kernels with double products need a fused multiply-add
+    # in registers to match the reference without rounding twice.
     set(flags_avx2 -mavx2 -mfma -mpopcnt)
     set(flags_avx512bw -mavx512f -mavx512cd -mavx512dq -mavx512bw -mavx2 -mfma -mpopcnt)
     set(flags_avx512_vpopcnt ${flags_avx512bw} -mavx512vpopcntdq)
     set(tag_sse2 "xsimd::sse2")
-    set(tag_avx2 "xsimd::avx2")
+    set(tag_avx2 "xsimd::fma3<xsimd::avx2>")
     set(tag_avx512bw "xsimd::avx512bw")
     set(tag_avx512_vpopcnt "hdc_dispatch_avx512_vpopcnt::hdc::simd::avx512_vpopcnt")
     foreach(arch sse2 avx2 avx512bw avx512_vpopcnt)

@@ -11,6 +11,7 @@
 #include <hdc/simd/floating.hpp>
 #include <hdc/simd/integer.hpp>
 #include <hdc/simd/modular.hpp>
+#include <hdc/simd/transform.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -22,6 +23,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #if !defined(HDC_RUNTIME_DISPATCH) || !HDC_RUNTIME_DISPATCH
@@ -68,7 +70,7 @@ void check_dense_kernels_against_scalar() {
     hdc::rng gen{23};
     for (std::size_t n : {1, 7, 8, 15, 16, 31, 33, 63, 64, 65, 127, 129, 1000, 1001, 10000}) {
         INFO("n " << n);
-        std::vector<std::int8_t> a(n), b(n), tie(n);
+        std::vector<std::int8_t> a(n), b(n);
         std::vector<std::int32_t> s(n);
         std::vector<float> fa(n), fb(n), fc(n), fd(n);
         std::vector<double> da(n), db(n);
@@ -76,7 +78,6 @@ void check_dense_kernels_against_scalar() {
         for (std::size_t i = 0; i < n; ++i) {
             a[i] = static_cast<std::int8_t>(static_cast<std::uint8_t>(gen()));
             b[i] = gen.below(3) == 0 ? a[i] : static_cast<std::int8_t>(static_cast<std::uint8_t>(gen()));
-            tie[i] = gen.below(2) ? std::int8_t{1} : std::int8_t{-1};
             s[i] = gen.below(3) == 0 ? 0 : static_cast<std::int32_t>(static_cast<std::uint32_t>(gen())) / 4;
             fa[i] = static_cast<float>(random_real(gen));
             fb[i] = static_cast<float>(random_real(gen));
@@ -90,27 +91,15 @@ void check_dense_kernels_against_scalar() {
 
         // integer.hpp
         std::vector<std::int8_t> o1(n), o2(n);
-        ref::int8_multiply(a.data(), b.data(), o1.data(), n, scalar{});
-        hdc::simd::int8_multiply(a.data(), b.data(), o2.data(), n);
-        CHECK(o1 == o2);
         ref::int8_multiply_signs(a.data(), b.data(), o1.data(), n, scalar{});
         hdc::simd::int8_multiply_signs(a.data(), b.data(), o2.data(), n);
         CHECK(o1 == o2);
         CHECK(hdc::simd::int8_dot(a.data(), b.data(), n) == ref::int8_dot(a.data(), b.data(), n, scalar{}));
-        CHECK(hdc::simd::int32_int8_dot(s.data(), a.data(), n) ==
-              ref::int32_int8_dot(s.data(), a.data(), n, scalar{}));
         CHECK(hdc::simd::int8_count_differing(a.data(), b.data(), n) ==
               ref::int8_count_differing(a.data(), b.data(), n, scalar{}));
         CHECK(same_bits(hdc::simd::int32_sum_squares(s.data(), n),
                         ref::int32_sum_squares(s.data(), n, scalar{})));
-        ref::int32_sign_with_tie_break(s.data(), tie.data(), o1.data(), n, scalar{});
-        hdc::simd::int32_sign_with_tie_break(s.data(), tie.data(), o2.data(), n);
-        CHECK(o1 == o2);
         std::vector<std::int32_t> s1(s), s2(s);
-        for (const std::int32_t w : {1, -1, 5}) {
-            ref::int8_accumulate(w, a.data(), s1.data(), n, scalar{});
-            hdc::simd::int8_accumulate(w, a.data(), s2.data(), n);
-        }
         ref::int32_add(s.data(), s1.data(), n, scalar{});
         hdc::simd::int32_add(s.data(), s2.data(), n);
         CHECK(s1 == s2);
@@ -182,6 +171,35 @@ void check_dense_kernels_against_scalar() {
         hdc::simd::sub_mod(ua.data(), ub.data(), m2.data(), n, 65536);
         CHECK(m1 == m2);
         CHECK(hdc::simd::count_equal(ua.data(), ub.data(), n) == ref::count_equal(ua.data(), ub.data(), n, scalar{}));
+        if (n <= 65) {  // block votes, at the largest block length
+            std::vector<std::int32_t> c1(n * 65536, 0), c2(n * 65536, 0);
+            ref::add_block_votes(c1.data(), ua.data(), n, 65536, -7, scalar{});
+            hdc::simd::add_block_votes(c2.data(), ua.data(), n, 65536, -7);
+            CHECK(c1 == c2);
+        }
+
+        // transform.hpp: a signed permutation of the floats, then Walsh-Hadamard on the largest
+        // power of two within n (double components as well).
+        std::vector<std::uint32_t> index(n);
+        for (std::size_t i = 0; i < n; ++i) index[i] = static_cast<std::uint32_t>(i);
+        for (std::size_t i = n; i > 1; --i) std::swap(index[i - 1], index[gen.below(i)]);
+        std::vector<std::uint64_t> negate((n + 63) / 64);
+        gen.fill(negate);
+        ref::signed_permute(fa.data(), f1.data(), index.data(), negate.data(), n, scalar{});
+        hdc::simd::signed_permute(fa.data(), f2.data(), index.data(), negate.data(), n);
+        CHECK(same_bytes(f1, f2));
+        ref::signed_permute_transpose(fa.data(), f1.data(), index.data(), negate.data(), n, scalar{});
+        hdc::simd::signed_permute_transpose(fa.data(), f2.data(), index.data(), negate.data(), n);
+        CHECK(same_bytes(f1, f2));
+        const std::size_t p = std::bit_floor(n);
+        ref::walsh_hadamard(f1.data(), p, 0.125f, scalar{});
+        hdc::simd::walsh_hadamard(f2.data(), p, 0.125f);
+        CHECK(same_bytes(f1, f2));
+        d1 = da;
+        d2 = da;
+        ref::walsh_hadamard(d1.data(), p, 0.5, scalar{});
+        hdc::simd::walsh_hadamard(d2.data(), p, 0.5);
+        CHECK(same_bytes(d1, d2));
     }
 
     // The bipolar model end to end: its bundle packs sign bits into bit-sliced counters.
@@ -218,10 +236,8 @@ void check_active_table_against_scalar() {
         const std::size_t words = (bits + 63) / 64, stride = (words + 7) / 8 * 8, rows = 11;
         const auto a = random_rows(gen, rows, bits, stride), b = random_rows(gen, rows, bits, stride);
 
-        hdc::aligned_buffer<u64> x1(rows * stride), x2(rows * stride);
-        ref::xor_rows(a.data(), b.data(), x1.data(), rows, words, stride, scalar{});
-        hdc::simd::xor_rows(a.data(), b.data(), x2.data(), rows, words, stride);
-        CHECK(x1 == x2);
+        hdc::aligned_buffer<u64> x1(stride), x2(stride);
+        ref::xor_words(a.data(), b.data(), x1.data(), words, scalar{});
         hdc::simd::xor_words(b.data(), a.data(), x2.data(), words);
         CHECK(x1 == x2);
 
@@ -239,6 +255,13 @@ void check_active_table_against_scalar() {
         hdc::simd::hamming_many_to_many(b.data(), 3, a.data(), rows, words, stride, h2.data());
         CHECK(h1 == h2);
 
+        {
+            hdc::rng g{bits, 3};
+            std::vector<u64> r1(words), r2(words);
+            ref::random_words(g.key(), g.counter(), r1.data(), words, scalar{});
+            hdc::simd::random_words(g.key(), g.counter(), r2.data(), words);
+            CHECK(r1 == r2);
+        }
         for (std::size_t k : {std::size_t{0}, std::size_t{1}, bits / 3, bits - 1}) {
             hdc::aligned_buffer<u64> r1(words), r2(words);
             ref::rotate_bits(a.data(), r1.data(), bits, k, scalar{});

@@ -94,7 +94,8 @@ public:
     static binary random(rng& gen, std::size_t dim = D) {
         binary v(dim);
         word_type* w = v.mutable_part();
-        gen.fill({w, v.word_count()});
+        simd::random_words(gen.key(), gen.counter(), w, v.word_count());  // = gen.fill
+        gen.discard(v.word_count());
         w[v.word_count() - 1] &= ~v.tail_mask();
         return v;
     }

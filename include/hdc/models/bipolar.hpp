@@ -24,6 +24,7 @@
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
 #include "../core/vector_storage.hpp"
+#include "../simd/bitwise.hpp"
 #include "../simd/integer.hpp"
 #include "binary.hpp"
 #include "common.hpp"
@@ -98,7 +99,8 @@ public:
     static bipolar random(rng& gen, std::size_t dim = D) {
         bipolar v(detail::resolve_dim<D>(dim), nocheck{});
         std::vector<std::uint64_t> bits((v.dim() + 63) / 64);
-        gen.fill(bits);
+        simd::random_words(gen.key(), gen.counter(), bits.data(), bits.size());  // = gen.fill
+        gen.discard(bits.size());
         simd::int8_from_sign_bits(bits.data(), v.mutable_part(), v.dim());
         return v;
     }

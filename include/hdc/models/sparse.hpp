@@ -371,7 +371,7 @@ private:
         const std::int64_t magnitude = w < 0 ? -std::int64_t{w} : std::int64_t{w};
         reserve_weight(magnitude, "sparse_accumulator::add");
         const std::size_t length = block_length();
-        for (std::size_t b = 0; b < blocks(); ++b) counts_[b * length + v[b]] += w;
+        simd::add_block_votes(counts_.data(), v.data(), blocks(), length, w);
         count_ += w;
         magnitude_ += magnitude;
     }

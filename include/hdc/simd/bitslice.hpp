@@ -292,83 +292,8 @@ inline std::int64_t signed_sum(const std::int32_t* sums, const std::uint64_t* v,
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
-// Public kernels.
+// Public kernels and their dispatchers, generated from kernel_list.hpp.
 
-/// Adds bit vector v (words words) to the bit-sliced counters in planes [0, n_planes): a
-/// ripple carry; a carry out of the last plane is dropped (the caller keeps counts in range).
-inline void bitslice_increment(std::uint64_t* planes, std::size_t n_planes, std::size_t stride,
-                               const std::uint64_t* v, std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().bitslice_increment(planes, n_planes, stride, v, words);
-#else
-    detail::bitslice_increment(planes, n_planes, stride, v, words, default_arch{});
-#endif
-}
-
-/// dst += src for bit-sliced counters (n_src <= n_dst planes, same stride); a carry out of
-/// the last dst plane is dropped.
-inline void bitslice_add(std::uint64_t* dst, std::size_t n_dst, const std::uint64_t* src,
-                         std::size_t n_src, std::size_t stride, std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().bitslice_add(dst, n_dst, src, n_src, stride, words);
-#else
-    detail::bitslice_add(dst, n_dst, src, n_src, stride, words, default_arch{});
-#endif
-}
-
-/// With c = a + b per position (two bit-sliced counters of n_a and n_b planes): out bit =
-/// c > threshold, or c == threshold and the tie bit, when tie is not null.
-inline void bitslice_majority(const std::uint64_t* a, std::size_t n_a, const std::uint64_t* b,
-                              std::size_t n_b, std::size_t stride, std::uint64_t threshold,
-                              const std::uint64_t* tie, std::uint64_t* out,
-                              std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().bitslice_majority(a, n_a, b, n_b, stride, threshold, tie, out, words);
-#else
-    detail::bitslice_majority(a, n_a, b, n_b, stride, threshold, tie, out, words, default_arch{});
-#endif
-}
-
-/// sums[i] += bit i of v ? -weight : weight, for i < dim (wrapping on overflow).
-inline void add_signed_bits(std::int32_t* sums, const std::uint64_t* v, std::size_t dim,
-                            std::int32_t weight) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().add_signed_bits(sums, v, dim, weight);
-#else
-    detail::add_signed_bits(sums, v, dim, weight, default_arch{});
-#endif
-}
-
-/// sums[i] += n_votes - 2 c_i, where c_i is the count in the bit-sliced counter `planes`: the
-/// vote sums of n_votes unit votes, c_i of them for a 1 bit.
-inline void add_unit_votes(std::int32_t* sums, const std::uint64_t* planes, std::size_t n_planes,
-                           std::size_t stride, std::uint32_t n_votes, std::size_t dim) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().add_unit_votes(sums, planes, n_planes, stride, n_votes, dim);
-#else
-    detail::add_unit_votes(sums, planes, n_planes, stride, n_votes, dim, default_arch{});
-#endif
-}
-
-/// out bit i = sums[i] < 0, or sums[i] == 0 and tie bit i; writes (dim + 63) / 64 words.
-inline void majority_from_sums(const std::int32_t* sums, const std::uint64_t* tie,
-                               std::uint64_t* out, std::size_t dim) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().majority_from_sums(sums, tie, out, dim);
-#else
-    detail::majority_from_sums(sums, tie, out, dim, default_arch{});
-#endif
-}
-
-/// Sum over i < dim of (bit i of v ? -sums[i] : sums[i]).
-inline std::int64_t signed_sum(const std::int32_t* sums, const std::uint64_t* v,
-                               std::size_t dim) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().signed_sum(sums, v, dim);
-#else
-    return detail::signed_sum(sums, v, dim, default_arch{});
-#endif
-}
-
+HDC_SIMD_BITSLICE_KERNELS(HDC_SIMD_EXPORT, HDC_SIMD_EXPORT_V)
 
 }  // namespace hdc::simd

@@ -48,12 +48,6 @@ inline void xor_words(const std::uint64_t* a, const std::uint64_t* b, std::uint6
     for (std::size_t i = 0; i < words; ++i) out[i] = a[i] ^ b[i];
 }
 
-inline void xor_rows(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-                     std::size_t rows, std::size_t words, std::size_t stride, scalar) noexcept {
-    for (std::size_t r = 0; r < rows; ++r)
-        xor_words(a + r * stride, b + r * stride, out + r * stride, words, scalar{});
-}
-
 inline std::uint64_t popcount_words(const std::uint64_t* a, std::size_t words, scalar) noexcept {
     std::uint64_t n = 0;
     for (std::size_t i = 0; i < words; ++i) n += popcount64(a[i]);
@@ -181,17 +175,6 @@ void xor_words(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* ou
 }
 
 template <vector_arch Arch>
-void xor_rows(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-              std::size_t rows, std::size_t words, std::size_t stride, Arch arch) noexcept {
-    if (line_words(words) == stride) {  // rows are back to back: one pass
-        xor_words(a, b, out, rows * stride, arch);
-        return;
-    }
-    for (std::size_t r = 0; r < rows; ++r)
-        xor_words(a + r * stride, b + r * stride, out + r * stride, words, arch);
-}
-
-template <vector_arch Arch>
 std::uint64_t popcount_words(const std::uint64_t* a, std::size_t words, Arch) noexcept {
     using B = u64_batch<Arch>;
     return swar_popcount_sum<B>(line_words(words) / B::size,
@@ -297,17 +280,59 @@ void rotate_bits_split(const std::uint64_t* a, std::uint64_t* out, std::size_t b
     if (bits % 64) out[words - 1] &= (std::uint64_t{1} << (bits % 64)) - 1;
 }
 
-inline void rotate_bits(const std::uint64_t* a, std::uint64_t* out, std::size_t bits,
-                        std::size_t k, scalar) noexcept {
-    rotate_bits_split(a, out, bits, k, scalar{});
-}
-
-
-template <vector_arch Arch>
+/// The rotation for every tag (the reference with scalar funnel shifts, vector ones otherwise).
+template <class Arch>
 void rotate_bits(const std::uint64_t* a, std::uint64_t* out, std::size_t bits, std::size_t k,
                  Arch arch) noexcept {
     rotate_bits_split(a, out, bits, k, arch);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Random words: hdc::rng's counter-based block function (core/rng.hpp), restated here because
+// kernel headers include no library header; tests compare it with rng::at bit for bit.
+
+/// SplitMix64's finaliser (core/rng.hpp's detail::mix64).
+constexpr std::uint64_t random_mix64(std::uint64_t z) noexcept {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+/// Weyl increment of the counter (core/rng.hpp's detail::golden_gamma).
+inline constexpr std::uint64_t random_gamma = 0x9E3779B97F4A7C15ull;
+
+inline void random_words(std::uint64_t key, std::uint64_t first, std::uint64_t* out,
+                         std::size_t n, scalar) noexcept {
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = random_mix64(random_mix64(key + (first + i + 1) * random_gamma) ^ key);
+}
+
+#if XSIMD_WITH_AVX512BW
+/// mix64 on 8 lanes: AVX-512DQ has the 64-bit multiply (AVX2 would need three 32-bit ones).
+inline __m512i random_mix64_lanes(__m512i z) noexcept {
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)),
+                           _mm512_set1_epi64(static_cast<long long>(0xBF58476D1CE4E5B9ull)));
+    z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 27)),
+                           _mm512_set1_epi64(static_cast<long long>(0x94D049BB133111EBull)));
+    return _mm512_xor_si512(z, _mm512_srli_epi64(z, 31));
+}
+
+inline void random_words(std::uint64_t key, std::uint64_t first, std::uint64_t* out,
+                         std::size_t n, xsimd::avx512bw) noexcept {
+    const __m512i k = _mm512_set1_epi64(static_cast<long long>(key));
+    const __m512i gamma = _mm512_set1_epi64(static_cast<long long>(random_gamma));
+    const __m512i eight = _mm512_set1_epi64(8);
+    __m512i counter = _mm512_add_epi64(_mm512_set1_epi64(static_cast<long long>(first + 1)),
+                                       _mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7));
+    std::size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const __m512i x = _mm512_add_epi64(k, _mm512_mullo_epi64(counter, gamma));
+        _mm512_storeu_si512(out + i, random_mix64_lanes(_mm512_xor_si512(random_mix64_lanes(x), k)));
+        counter = _mm512_add_epi64(counter, eight);
+    }
+    random_words(key, first + i, out + i, n - i, scalar{});
+}
+#endif  // XSIMD_WITH_AVX512BW
 
 // ---------------------------------------------------------------------------------------------
 // AVX-512 VPOPCNTDQ kernels (intrinsics).
@@ -425,91 +450,8 @@ inline void hamming_many_to_many(const std::uint64_t* queries, std::size_t n_que
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
-// Public kernels: the best architecture of this translation unit, or the table chosen at run
-// time when HDC_RUNTIME_DISPATCH is 1 (see dispatch.hpp).
+// Public kernels and their dispatchers, generated from kernel_list.hpp.
 
-/// out[i] = a[i] ^ b[i] for i < words (vector paths also write the padding of the last line).
-inline void xor_words(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-                      std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().xor_words(a, b, out, words);
-#else
-    detail::xor_words(a, b, out, words, default_arch{});
-#endif
-}
-
-/// Row-wise xor of `rows` pairs: out_r = a_r ^ b_r, row r at offset r * stride words.
-inline void xor_rows(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-                     std::size_t rows, std::size_t words, std::size_t stride) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().xor_rows(a, b, out, rows, words, stride);
-#else
-    detail::xor_rows(a, b, out, rows, words, stride, default_arch{});
-#endif
-}
-
-/// Number of set bits in words a[0..words).
-inline std::uint64_t popcount_words(const std::uint64_t* a, std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().popcount_words(a, words);
-#else
-    return detail::popcount_words(a, words, default_arch{});
-#endif
-}
-
-/// Number of positions set in both a and b (popcount of a & b).
-inline std::uint64_t and_popcount_words(const std::uint64_t* a, const std::uint64_t* b,
-                                        std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().and_popcount_words(a, b, words);
-#else
-    return detail::and_popcount_words(a, b, words, default_arch{});
-#endif
-}
-
-/// Number of differing bits between a[0..words) and b[0..words).
-inline std::uint64_t hamming_words(const std::uint64_t* a, const std::uint64_t* b,
-                                   std::size_t words) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().hamming_words(a, b, words);
-#else
-    return detail::hamming_words(a, b, words, default_arch{});
-#endif
-}
-
-/// out[r] = hamming(query, row r) for the n_rows rows stored at rows + r * stride.
-inline void hamming_one_to_many(const std::uint64_t* query, const std::uint64_t* rows,
-                                std::size_t n_rows, std::size_t words, std::size_t stride,
-                                std::uint32_t* out) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().hamming_one_to_many(query, rows, n_rows, words, stride, out);
-#else
-    detail::hamming_one_to_many(query, rows, n_rows, words, stride, out, default_arch{});
-#endif
-}
-
-/// out[q * n_rows + r] = hamming(query q, row r): queries and rows both stored with the same
-/// stride; cache-blocked so that a block of rows is reused from L2 by every query.
-inline void hamming_many_to_many(const std::uint64_t* queries, std::size_t n_queries,
-                                 const std::uint64_t* rows, std::size_t n_rows, std::size_t words,
-                                 std::size_t stride, std::uint32_t* out) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().hamming_many_to_many(queries, n_queries, rows, n_rows, words, stride, out);
-#else
-    detail::hamming_many_to_many(queries, n_queries, rows, n_rows, words, stride, out,
-                                 default_arch{});
-#endif
-}
-
-/// Cyclic rotation of a `bits`-bit string by k (0 <= k < bits) toward higher indices: out bit
-/// (i + k) % bits = a bit i. Reads and writes (bits + 63) / 64 words; a and out must not overlap.
-inline void rotate_bits(const std::uint64_t* a, std::uint64_t* out, std::size_t bits,
-                        std::size_t k) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().rotate_bits(a, out, bits, k);
-#else
-    detail::rotate_bits(a, out, bits, k, default_arch{});
-#endif
-}
+HDC_SIMD_BITWISE_KERNELS(HDC_SIMD_EXPORT, HDC_SIMD_EXPORT_V)
 
 }  // namespace hdc::simd

@@ -11,7 +11,7 @@
 // Overloads: scalar (the reference); a template on the xsimd tags that keeps the eight lanes in
 // registers (lanes.hpp) and gives the last n % 8 elements to the reference's per-element step.
 // Kernels with double x double or double x float products need a fused multiply-add in
-// registers and use the reference where there is none. Lengths are exact (no access at or past
+// registers: their fast paths are for fma_arch tags only (elsewhere the reference runs). Lengths are exact (no access at or past
 // n). Only standard and xsimd headers may be included here (see arch.hpp).
 #pragma once
 
@@ -236,190 +236,90 @@ std::complex<double> complex_dot(const float* a_re, const float* a_im, const flo
     return {reduce_double_lanes(lane_re), reduce_double_lanes(lane_im)};
 }
 
-template <vector_arch Arch>
+template <fma_arch Arch>
 double complex_dot_real(const double* s_re, const double* s_im, const float* v_re,
                         const float* v_im, std::size_t n, Arch) noexcept {
-    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
-        return complex_dot_real(s_re, s_im, v_re, v_im, n, scalar{});
-    } else {
-        using L = lane_block<Arch>;
-        L acc = zero_lanes<Arch>();
-        const std::size_t whole = n - n % complex_lanes;
-        for (std::size_t i = 0; i < whole; i += complex_lanes) {
-            const L sr = lanes_at<Arch>(s_re + i), si = lanes_at<Arch>(s_im + i),
-                    vr = lanes_at<Arch>(v_re + i), vi = lanes_at<Arch>(v_im + i);
-            for (std::size_t k = 0; k < L::count; ++k)
-                acc.r[k] = fused_multiply_add(si.r[k], vi.r[k],
-                                              fused_multiply_add(sr.r[k], vr.r[k], acc.r[k]));
-        }
-        double lane[complex_lanes];
-        store_lanes(lane, acc);
-        complex_dot_real_lanes(s_re, s_im, v_re, v_im, whole, n, lane);
-        return reduce_double_lanes(lane);
+    using L = lane_block<Arch>;
+    L acc = zero_lanes<Arch>();
+    const std::size_t whole = n - n % complex_lanes;
+    for (std::size_t i = 0; i < whole; i += complex_lanes) {
+        const L sr = lanes_at<Arch>(s_re + i), si = lanes_at<Arch>(s_im + i),
+                vr = lanes_at<Arch>(v_re + i), vi = lanes_at<Arch>(v_im + i);
+        for (std::size_t k = 0; k < L::count; ++k)
+            acc.r[k] = fused_multiply_add(si.r[k], vi.r[k],
+                                          fused_multiply_add(sr.r[k], vr.r[k], acc.r[k]));
     }
+    double lane[complex_lanes];
+    store_lanes(lane, acc);
+    complex_dot_real_lanes(s_re, s_im, v_re, v_im, whole, n, lane);
+    return reduce_double_lanes(lane);
 }
 
-template <vector_arch Arch>
+template <fma_arch Arch>
 std::complex<double> complex_dot(const double* s_re, const double* s_im, const float* v_re,
                                  const float* v_im, std::size_t n, Arch) noexcept {
-    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
-        return complex_dot(s_re, s_im, v_re, v_im, n, scalar{});
-    } else {
-        using L = lane_block<Arch>;
-        L acc_re = zero_lanes<Arch>(), acc_im = zero_lanes<Arch>();
-        const std::size_t whole = n - n % complex_lanes;
-        for (std::size_t i = 0; i < whole; i += complex_lanes) {
-            const L sr = lanes_at<Arch>(s_re + i), si = lanes_at<Arch>(s_im + i),
-                    vr = lanes_at<Arch>(v_re + i), vi = lanes_at<Arch>(v_im + i);
-            for (std::size_t k = 0; k < L::count; ++k) {
-                acc_re.r[k] = fused_multiply_add(si.r[k], vi.r[k],
-                                                 fused_multiply_add(sr.r[k], vr.r[k], acc_re.r[k]));
-                acc_im.r[k] = fused_multiply_add(-sr.r[k], vi.r[k],
-                                                 fused_multiply_add(si.r[k], vr.r[k], acc_im.r[k]));
-            }
+    using L = lane_block<Arch>;
+    L acc_re = zero_lanes<Arch>(), acc_im = zero_lanes<Arch>();
+    const std::size_t whole = n - n % complex_lanes;
+    for (std::size_t i = 0; i < whole; i += complex_lanes) {
+        const L sr = lanes_at<Arch>(s_re + i), si = lanes_at<Arch>(s_im + i),
+                vr = lanes_at<Arch>(v_re + i), vi = lanes_at<Arch>(v_im + i);
+        for (std::size_t k = 0; k < L::count; ++k) {
+            acc_re.r[k] = fused_multiply_add(si.r[k], vi.r[k],
+                                             fused_multiply_add(sr.r[k], vr.r[k], acc_re.r[k]));
+            acc_im.r[k] = fused_multiply_add(-sr.r[k], vi.r[k],
+                                             fused_multiply_add(si.r[k], vr.r[k], acc_im.r[k]));
         }
-        double lane_re[complex_lanes], lane_im[complex_lanes];
-        store_lanes(lane_re, acc_re);
-        store_lanes(lane_im, acc_im);
-        complex_dot_lanes(s_re, s_im, v_re, v_im, whole, n, lane_re, lane_im);
-        return {reduce_double_lanes(lane_re), reduce_double_lanes(lane_im)};
     }
+    double lane_re[complex_lanes], lane_im[complex_lanes];
+    store_lanes(lane_re, acc_re);
+    store_lanes(lane_im, acc_im);
+    complex_dot_lanes(s_re, s_im, v_re, v_im, whole, n, lane_re, lane_im);
+    return {reduce_double_lanes(lane_re), reduce_double_lanes(lane_im)};
 }
 
-template <vector_arch Arch>
+template <fma_arch Arch>
 double complex_norm2(const double* re, const double* im, std::size_t n, Arch) noexcept {
-    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
-        return complex_norm2(re, im, n, scalar{});
-    } else {
-        using L = lane_block<Arch>;
-        L acc = zero_lanes<Arch>();
-        const std::size_t whole = n - n % complex_lanes;
-        for (std::size_t i = 0; i < whole; i += complex_lanes) {
-            const L r = lanes_at<Arch>(re + i), m = lanes_at<Arch>(im + i);
-            for (std::size_t k = 0; k < L::count; ++k)
-                acc.r[k] = fused_multiply_add(m.r[k], m.r[k],
-                                              fused_multiply_add(r.r[k], r.r[k], acc.r[k]));
-        }
-        double lane[complex_lanes];
-        store_lanes(lane, acc);
-        complex_norm2_lanes(re, im, whole, n, lane);
-        return reduce_double_lanes(lane);
+    using L = lane_block<Arch>;
+    L acc = zero_lanes<Arch>();
+    const std::size_t whole = n - n % complex_lanes;
+    for (std::size_t i = 0; i < whole; i += complex_lanes) {
+        const L r = lanes_at<Arch>(re + i), m = lanes_at<Arch>(im + i);
+        for (std::size_t k = 0; k < L::count; ++k)
+            acc.r[k] = fused_multiply_add(m.r[k], m.r[k],
+                                          fused_multiply_add(r.r[k], r.r[k], acc.r[k]));
     }
+    double lane[complex_lanes];
+    store_lanes(lane, acc);
+    complex_norm2_lanes(re, im, whole, n, lane);
+    return reduce_double_lanes(lane);
 }
 
-template <vector_arch Arch>
+template <fma_arch Arch>
 void complex_axpy(double w, const float* v_re, const float* v_im, double* s_re, double* s_im,
                   std::size_t n, Arch) noexcept {
-    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
-        complex_axpy(w, v_re, v_im, s_re, s_im, n, scalar{});
-    } else {
-        using L = lane_block<Arch>;
-        const typename L::reg wv(w);
-        const std::size_t whole = n - n % complex_lanes;
-        for (std::size_t i = 0; i < whole; i += complex_lanes) {
-            const L vr = lanes_at<Arch>(v_re + i), vi = lanes_at<Arch>(v_im + i);
-            L sr = lanes_at<Arch>(s_re + i), si = lanes_at<Arch>(s_im + i);
-            for (std::size_t k = 0; k < L::count; ++k) {
-                sr.r[k] = fused_multiply_add(wv, vr.r[k], sr.r[k]);
-                si.r[k] = fused_multiply_add(wv, vi.r[k], si.r[k]);
-            }
-            store_lanes(s_re + i, sr);
-            store_lanes(s_im + i, si);
+    using L = lane_block<Arch>;
+    const typename L::reg wv(w);
+    const std::size_t whole = n - n % complex_lanes;
+    for (std::size_t i = 0; i < whole; i += complex_lanes) {
+        const L vr = lanes_at<Arch>(v_re + i), vi = lanes_at<Arch>(v_im + i);
+        L sr = lanes_at<Arch>(s_re + i), si = lanes_at<Arch>(s_im + i);
+        for (std::size_t k = 0; k < L::count; ++k) {
+            sr.r[k] = fused_multiply_add(wv, vr.r[k], sr.r[k]);
+            si.r[k] = fused_multiply_add(wv, vi.r[k], si.r[k]);
         }
-        complex_axpy(w, v_re + whole, v_im + whole, s_re + whole, s_im + whole, n - whole,
-                     scalar{});
+        store_lanes(s_re + i, sr);
+        store_lanes(s_im + i, si);
     }
+    complex_axpy(w, v_re + whole, v_im + whole, s_re + whole, s_im + whole, n - whole,
+                 scalar{});
 }
 
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
-// Public kernels: the best architecture of this translation unit, or the table chosen at run
-// time when HDC_RUNTIME_DISPATCH is 1 (see dispatch.hpp).
+// Public kernels and their dispatchers, generated from kernel_list.hpp.
 
-/// out = a * b element-wise (complex product; out may alias a or b).
-inline void complex_multiply(const float* a_re, const float* a_im, const float* b_re,
-                             const float* b_im, float* out_re, float* out_im,
-                             std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().complex_multiply(a_re, a_im, b_re, b_im, out_re, out_im, n);
-#else
-    detail::complex_multiply(a_re, a_im, b_re, b_im, out_re, out_im, n, default_arch{});
-#endif
-}
-
-/// out = a * conj(b) element-wise (out may alias a or b).
-inline void complex_multiply_conj(const float* a_re, const float* a_im, const float* b_re,
-                                  const float* b_im, float* out_re, float* out_im,
-                                  std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().complex_multiply_conj(a_re, a_im, b_re, b_im, out_re, out_im, n);
-#else
-    detail::complex_multiply_conj(a_re, a_im, b_re, b_im, out_re, out_im, n, default_arch{});
-#endif
-}
-
-/// Re(sum_i a_i * conj(b_i)) in double.
-inline double complex_dot_real(const float* a_re, const float* a_im, const float* b_re,
-                               const float* b_im, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().complex_dot_real_f32(a_re, a_im, b_re, b_im, n);
-#else
-    return detail::complex_dot_real(a_re, a_im, b_re, b_im, n, default_arch{});
-#endif
-}
-
-/// sum_i a_i * conj(b_i) in double.
-inline std::complex<double> complex_dot(const float* a_re, const float* a_im, const float* b_re,
-                                        const float* b_im, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    double re = 0, im = 0;
-    active_kernels().complex_dot_f32(a_re, a_im, b_re, b_im, n, &re, &im);
-    return {re, im};
-#else
-    return detail::complex_dot(a_re, a_im, b_re, b_im, n, default_arch{});
-#endif
-}
-
-/// Re(sum_i s_i * conj(v_i)) of double sums s against a float vector v.
-inline double complex_dot_real(const double* s_re, const double* s_im, const float* v_re,
-                               const float* v_im, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().complex_dot_real_f64(s_re, s_im, v_re, v_im, n);
-#else
-    return detail::complex_dot_real(s_re, s_im, v_re, v_im, n, default_arch{});
-#endif
-}
-
-/// sum_i s_i * conj(v_i) of double sums s against a float vector v.
-inline std::complex<double> complex_dot(const double* s_re, const double* s_im, const float* v_re,
-                                        const float* v_im, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    double re = 0, im = 0;
-    active_kernels().complex_dot_f64(s_re, s_im, v_re, v_im, n, &re, &im);
-    return {re, im};
-#else
-    return detail::complex_dot(s_re, s_im, v_re, v_im, n, default_arch{});
-#endif
-}
-
-/// sum_i |z_i|^2 of double components.
-inline double complex_norm2(const double* re, const double* im, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().complex_norm2(re, im, n);
-#else
-    return detail::complex_norm2(re, im, n, default_arch{});
-#endif
-}
-
-/// s += w * v element-wise (double sums, float vector), each update one fma.
-inline void complex_axpy(double w, const float* v_re, const float* v_im, double* s_re,
-                         double* s_im, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().complex_axpy(w, v_re, v_im, s_re, s_im, n);
-#else
-    detail::complex_axpy(w, v_re, v_im, s_re, s_im, n, default_arch{});
-#endif
-}
+HDC_SIMD_COMPLEX_KERNELS(HDC_SIMD_EXPORT, HDC_SIMD_EXPORT_V)
 
 }  // namespace hdc::simd

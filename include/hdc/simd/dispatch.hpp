@@ -11,112 +11,22 @@
 // a message on stderr rather than run other kernels than asked for.
 //
 // Without the helper, nothing here is used: kernels are chosen at compile time (default_arch).
-// This header includes only standard headers (the generated units include it unwrapped).
+// This header includes only standard headers and kernel_list.hpp (the generated units include
+// it unwrapped).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 
+#include "kernel_list.hpp"
+
 namespace hdc::simd {
 
-/// One architecture's kernels as plain function pointers (builtin types only); see the kernel
-/// headers (bitwise, bitslice, integer, floating, complex, modular) for what each computes and
-/// its length contract.
+/// One architecture's kernels as plain function pointers, one field per line of
+/// kernel_list.hpp (named after the kernel, plus its variant suffix for typed overloads).
 struct kernel_table {
     const char* name;
-    void (*xor_words)(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-                      std::size_t words) noexcept;
-    void (*xor_rows)(const std::uint64_t* a, const std::uint64_t* b, std::uint64_t* out,
-                     std::size_t rows, std::size_t words, std::size_t stride) noexcept;
-    std::uint64_t (*popcount_words)(const std::uint64_t* a, std::size_t words) noexcept;
-    std::uint64_t (*and_popcount_words)(const std::uint64_t* a, const std::uint64_t* b,
-                                        std::size_t words) noexcept;
-    std::uint64_t (*hamming_words)(const std::uint64_t* a, const std::uint64_t* b,
-                                   std::size_t words) noexcept;
-    void (*hamming_one_to_many)(const std::uint64_t* query, const std::uint64_t* rows,
-                                std::size_t n_rows, std::size_t words, std::size_t stride,
-                                std::uint32_t* out) noexcept;
-    void (*hamming_many_to_many)(const std::uint64_t* queries, std::size_t n_queries,
-                                 const std::uint64_t* rows, std::size_t n_rows,
-                                 std::size_t words, std::size_t stride,
-                                 std::uint32_t* out) noexcept;
-    void (*rotate_bits)(const std::uint64_t* a, std::uint64_t* out, std::size_t bits,
-                        std::size_t k) noexcept;
-    void (*bitslice_increment)(std::uint64_t* planes, std::size_t n_planes, std::size_t stride,
-                               const std::uint64_t* v, std::size_t words) noexcept;
-    void (*bitslice_add)(std::uint64_t* dst, std::size_t n_dst, const std::uint64_t* src,
-                         std::size_t n_src, std::size_t stride, std::size_t words) noexcept;
-    void (*bitslice_majority)(const std::uint64_t* a, std::size_t n_a, const std::uint64_t* b,
-                              std::size_t n_b, std::size_t stride, std::uint64_t threshold,
-                              const std::uint64_t* tie, std::uint64_t* out,
-                              std::size_t words) noexcept;
-    void (*add_signed_bits)(std::int32_t* sums, const std::uint64_t* v, std::size_t dim,
-                            std::int32_t weight) noexcept;
-    void (*add_unit_votes)(std::int32_t* sums, const std::uint64_t* planes, std::size_t n_planes,
-                           std::size_t stride, std::uint32_t n_votes, std::size_t dim) noexcept;
-    void (*majority_from_sums)(const std::int32_t* sums, const std::uint64_t* tie,
-                               std::uint64_t* out, std::size_t dim) noexcept;
-    std::int64_t (*signed_sum)(const std::int32_t* sums, const std::uint64_t* v,
-                               std::size_t dim) noexcept;
-
-    // integer.hpp
-    void (*int8_multiply)(const std::int8_t* a, const std::int8_t* b, std::int8_t* out,
-                          std::size_t n) noexcept;
-    void (*int8_multiply_signs)(const std::int8_t* a, const std::int8_t* b, std::int8_t* out,
-                                std::size_t n) noexcept;
-    std::int64_t (*int8_dot)(const std::int8_t* a, const std::int8_t* b, std::size_t n) noexcept;
-    std::int64_t (*int32_int8_dot)(const std::int32_t* a, const std::int8_t* b,
-                                   std::size_t n) noexcept;
-    std::uint64_t (*int8_count_differing)(const std::int8_t* a, const std::int8_t* b,
-                                          std::size_t n) noexcept;
-    void (*int8_accumulate)(std::int32_t w, const std::int8_t* x, std::int32_t* sums,
-                            std::size_t n) noexcept;
-    void (*int32_add)(const std::int32_t* x, std::int32_t* y, std::size_t n) noexcept;
-    double (*int32_sum_squares)(const std::int32_t* a, std::size_t n) noexcept;
-    void (*int32_sign_with_tie_break)(const std::int32_t* sums, const std::int8_t* tie,
-                                      std::int8_t* out, std::size_t n) noexcept;
-    void (*int8_sign_bits)(const std::int8_t* x, std::uint64_t* bits, std::size_t n) noexcept;
-    void (*int8_from_sign_bits)(const std::uint64_t* bits, std::int8_t* out,
-                                std::size_t n) noexcept;
-
-    // floating.hpp (f32, f64: the component types; f64_f32: double sums against floats)
-    void (*real_multiply_f32)(const float* a, const float* b, float* out, std::size_t n) noexcept;
-    void (*real_multiply_f64)(const double* a, const double* b, double* out,
-                              std::size_t n) noexcept;
-    double (*real_dot_f32)(const float* a, const float* b, std::size_t n) noexcept;
-    double (*real_dot_f64)(const double* a, const double* b, std::size_t n) noexcept;
-    double (*real_dot_f64_f32)(const double* a, const float* b, std::size_t n) noexcept;
-    double (*real_sum_squares_f32)(const float* a, std::size_t n) noexcept;
-    double (*real_sum_squares_f64)(const double* a, std::size_t n) noexcept;
-    void (*real_axpy_f32)(double w, const float* x, double* y, std::size_t n) noexcept;
-    void (*real_axpy_f64)(double w, const double* x, double* y, std::size_t n) noexcept;
-
-    // complex.hpp (complex results as real and imaginary parts written through pointers)
-    void (*complex_multiply)(const float* a_re, const float* a_im, const float* b_re,
-                             const float* b_im, float* out_re, float* out_im,
-                             std::size_t n) noexcept;
-    void (*complex_multiply_conj)(const float* a_re, const float* a_im, const float* b_re,
-                                  const float* b_im, float* out_re, float* out_im,
-                                  std::size_t n) noexcept;
-    double (*complex_dot_real_f32)(const float* a_re, const float* a_im, const float* b_re,
-                                   const float* b_im, std::size_t n) noexcept;
-    void (*complex_dot_f32)(const float* a_re, const float* a_im, const float* b_re,
-                            const float* b_im, std::size_t n, double* re, double* im) noexcept;
-    double (*complex_dot_real_f64)(const double* s_re, const double* s_im, const float* v_re,
-                                   const float* v_im, std::size_t n) noexcept;
-    void (*complex_dot_f64)(const double* s_re, const double* s_im, const float* v_re,
-                            const float* v_im, std::size_t n, double* re, double* im) noexcept;
-    double (*complex_norm2)(const double* re, const double* im, std::size_t n) noexcept;
-    void (*complex_axpy)(double w, const float* v_re, const float* v_im, double* s_re,
-                         double* s_im, std::size_t n) noexcept;
-
-    // modular.hpp
-    void (*add_mod)(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
-                    std::size_t n, std::uint32_t modulus) noexcept;
-    void (*sub_mod)(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
-                    std::size_t n, std::uint32_t modulus) noexcept;
-    std::uint64_t (*count_equal)(const std::uint16_t* a, const std::uint16_t* b,
-                                 std::size_t n) noexcept;
+    HDC_SIMD_KERNELS(HDC_SIMD_TABLE_FIELD, HDC_SIMD_TABLE_FIELD_V)
 };
 
 // Defined by the units that hdc_enable_runtime_dispatch generates (link errors otherwise).

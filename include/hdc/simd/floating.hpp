@@ -9,8 +9,9 @@
 // Overloads: scalar (the reference); a template on the xsimd tags for float and double arrays,
 // keeping the eight lanes in registers (lanes.hpp) and handing the last n % 8 elements to the
 // reference's per-element step, so every architecture returns the reference's bits. Kernels
-// that need a fused multiply-add on doubles use the reference where the registers have none
-// (SSE2 or AVX2 without FMA). Lengths are exact: no kernel touches an element at or past n.
+// that need a fused multiply-add on doubles have fast paths only for fma_arch tags (xsimd's
+// fma3<avx2>, AVX-512): elsewhere their dispatchers run the reference. Lengths are exact: no
+// kernel touches an element at or past n.
 // Only standard and xsimd headers may be included here (see arch.hpp).
 #pragma once
 
@@ -82,7 +83,7 @@ inline void real_axpy(double w, const T* x, double* y, std::size_t n, scalar) no
 }
 
 // ---------------------------------------------------------------------------------------------
-// xsimd kernels (sse2, avx2, avx512bw; avx512_vpopcnt uses avx512bw's).
+// xsimd kernels (sse2, avx2, fma3<avx2>, avx512bw; avx512_vpopcnt uses avx512bw's).
 
 template <vector_arch Arch, vector_real T>
 void real_multiply(const T* a, const T* b, T* out, std::size_t n, Arch) noexcept {
@@ -93,39 +94,40 @@ void real_multiply(const T* a, const T* b, T* out, std::size_t n, Arch) noexcept
     real_multiply(a + i, b + i, out + i, n - i, scalar{});
 }
 
+/// Products of two floats are exact in double: no fused multiply-add is needed to round once.
+template <class A, class B>
+concept exact_products = std::same_as<A, float> && std::same_as<B, float>;
+
 template <vector_arch Arch, vector_real A, vector_real B>
+    requires exact_products<A, B> || fma_arch<Arch>
 double real_dot(const A* a, const B* b, std::size_t n, Arch) noexcept {
-    constexpr bool exact_products = std::same_as<A, float> && std::same_as<B, float>;
-    constexpr bool fused = fused_multiply_add_in_registers<Arch>();
-    if constexpr (!exact_products && !fused) {
-        return real_dot(a, b, n, scalar{});
-    } else {
-        using L = lane_block<Arch>;
-        L acc = zero_lanes<Arch>();
-        const std::size_t whole = n - n % real_lanes;
-        for (std::size_t i = 0; i < whole; i += real_lanes) {
-            const L x = lanes_at<Arch>(a + i), y = lanes_at<Arch>(b + i);
-            for (std::size_t k = 0; k < L::count; ++k) {
-                // Exact float products: fused or not, one rounding (of the sum).
-                if constexpr (fused)
-                    acc.r[k] = fused_multiply_add(x.r[k], y.r[k], acc.r[k]);
-                else
-                    acc.r[k] = acc.r[k] + x.r[k] * y.r[k];
-            }
+    constexpr bool fused = fma_arch<Arch>;
+    using L = lane_block<Arch>;
+    L acc = zero_lanes<Arch>();
+    const std::size_t whole = n - n % real_lanes;
+    for (std::size_t i = 0; i < whole; i += real_lanes) {
+        const L x = lanes_at<Arch>(a + i), y = lanes_at<Arch>(b + i);
+        for (std::size_t k = 0; k < L::count; ++k) {
+            // Exact float products: fused or not, one rounding (of the sum).
+            if constexpr (fused)
+                acc.r[k] = fused_multiply_add(x.r[k], y.r[k], acc.r[k]);
+            else
+                acc.r[k] = acc.r[k] + x.r[k] * y.r[k];
         }
-        double lane[real_lanes];
-        store_lanes(lane, acc);
-        real_dot_lanes(a, b, whole, n, lane);
-        return reduce_double_lanes(lane);
     }
+    double lane[real_lanes];
+    store_lanes(lane, acc);
+    real_dot_lanes(a, b, whole, n, lane);
+    return reduce_double_lanes(lane);
 }
 
 template <vector_arch Arch, vector_real T>
+    requires exact_products<T, T> || fma_arch<Arch>
 double real_sum_squares(const T* a, std::size_t n, Arch arch) noexcept {
     return real_dot(a, a, n, arch);
 }
 
-template <vector_arch Arch, vector_real T>
+template <fma_arch Arch, vector_real T>
 void real_axpy(double w, const T* x, double* y, std::size_t n, Arch) noexcept {
     using L = lane_block<Arch>;
     const std::size_t whole = n - n % real_lanes;
@@ -144,17 +146,12 @@ void real_axpy(double w, const T* x, double* y, std::size_t n, Arch) noexcept {
             store_lanes(y + i, s);
         }
     } else {
-        if constexpr (!fused_multiply_add_in_registers<Arch>()) {
-            real_axpy(w, x, y, n, scalar{});
-            return;
-        } else {
-            const typename L::reg wv(w);
-            for (std::size_t i = 0; i < whole; i += real_lanes) {
-                const L a = lanes_at<Arch>(x + i);
-                L s = lanes_at<Arch>(y + i);
-                for (std::size_t k = 0; k < L::count; ++k) s.r[k] = fused_multiply_add(wv, a.r[k], s.r[k]);
-                store_lanes(y + i, s);
-            }
+        const typename L::reg wv(w);
+        for (std::size_t i = 0; i < whole; i += real_lanes) {
+            const L a = lanes_at<Arch>(x + i);
+            L s = lanes_at<Arch>(y + i);
+            for (std::size_t k = 0; k < L::count; ++k) s.r[k] = fused_multiply_add(wv, a.r[k], s.r[k]);
+            store_lanes(y + i, s);
         }
     }
     real_axpy(w, x + whole, y + whole, n - whole, scalar{});
@@ -163,68 +160,37 @@ void real_axpy(double w, const T* x, double* y, std::size_t n, Arch) noexcept {
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
-// Public kernels: the best architecture of this translation unit, or the table chosen at run
-// time when HDC_RUNTIME_DISPATCH is 1 (float and double; other types use the reference).
+// Public kernels: the float and double overloads and their dispatchers, generated from
+// kernel_list.hpp, and templates for the other combinations.
 
-/// out[i] = a[i] * b[i] for i < n (MAP binding).
+HDC_SIMD_FLOATING_KERNELS(HDC_SIMD_EXPORT, HDC_SIMD_EXPORT_V)
+
+/// out[i] = a[i] * b[i] for i < n, for component types without a vector kernel (reference).
 template <std::floating_point T>
 inline void real_multiply(const T* a, const T* b, T* out, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    if constexpr (std::same_as<T, float>) {
-        active_kernels().real_multiply_f32(a, b, out, n);
-        return;
-    } else if constexpr (std::same_as<T, double>) {
-        active_kernels().real_multiply_f64(a, b, out, n);
-        return;
-    }
-#endif
-    detail::real_multiply(a, b, out, n, default_arch{});
+    detail::real_multiply(a, b, out, n, scalar{});
 }
 
-/// Sum of a[i] * b[i] for i < n, accumulated in double in the reference lane order.
+/// Sum of a[i] * b[i] for i < n, for the type pairs not registered above: float x double is the
+/// registered double x float (fma(x, y, s) == fma(y, x, s)), other types use the reference.
 template <std::floating_point A, std::floating_point B>
 inline double real_dot(const A* a, const B* b, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    // fma(x, y, s) == fma(y, x, s): a float x double dot is the double x float one.
-    if constexpr (std::same_as<A, float> && std::same_as<B, float>)
-        return active_kernels().real_dot_f32(a, b, n);
-    else if constexpr (std::same_as<A, double> && std::same_as<B, double>)
-        return active_kernels().real_dot_f64(a, b, n);
-    else if constexpr (std::same_as<A, double> && std::same_as<B, float>)
-        return active_kernels().real_dot_f64_f32(a, b, n);
-    else if constexpr (std::same_as<A, float> && std::same_as<B, double>)
-        return active_kernels().real_dot_f64_f32(b, a, n);
+    if constexpr (std::same_as<A, float> && std::same_as<B, double>)
+        return real_dot(b, a, n);
     else
-#endif
-        return detail::real_dot(a, b, n, default_arch{});
+        return detail::real_dot(a, b, n, scalar{});
 }
 
-/// Sum of a[i]^2 for i < n, accumulated in double in the reference lane order.
+/// Sum of a[i]^2 for i < n, for component types without a vector kernel (reference).
 template <std::floating_point T>
 inline double real_sum_squares(const T* a, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    if constexpr (std::same_as<T, float>)
-        return active_kernels().real_sum_squares_f32(a, n);
-    else if constexpr (std::same_as<T, double>)
-        return active_kernels().real_sum_squares_f64(a, n);
-    else
-#endif
-        return detail::real_sum_squares(a, n, default_arch{});
+    return detail::real_sum_squares(a, n, scalar{});
 }
 
-/// y[i] += w * x[i] for i < n, in double (adding a weighted vector to accumulator sums).
+/// y[i] += w * x[i] for i < n, for component types without a vector kernel (reference).
 template <std::floating_point T>
 inline void real_axpy(double w, const T* x, double* y, std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    if constexpr (std::same_as<T, float>) {
-        active_kernels().real_axpy_f32(w, x, y, n);
-        return;
-    } else if constexpr (std::same_as<T, double>) {
-        active_kernels().real_axpy_f64(w, x, y, n);
-        return;
-    }
-#endif
-    detail::real_axpy(w, x, y, n, default_arch{});
+    detail::real_axpy(w, x, y, n, scalar{});
 }
 
 }  // namespace hdc::simd

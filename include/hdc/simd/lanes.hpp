@@ -68,24 +68,10 @@ struct register_lanes {
 template <class Arch>
 using lane_block = register_lanes<xsimd_arch_t<Arch>>;
 
-/// Whether Arch's kernels have a fused multiply-add on double registers. Kernels that need
-/// one (double x double products) use their scalar reference otherwise: xsimd::fma falls back
-/// to a separate multiply and add, which would round twice.
-template <class Arch>
-constexpr bool fused_multiply_add_in_registers() noexcept {
-#if XSIMD_WITH_AVX512BW
-    if constexpr (std::is_same_v<xsimd_arch_t<Arch>, xsimd::avx512bw>) return true;
-#endif
-#if defined(__FMA__)
-    return true;
-#else
-    return false;
-#endif
-}
-
 // ---------------------------------------------------------------------------------------------
 // Per-architecture pieces: widening 8 floats to the 8 lanes and back, and the fused
-// multiply-add (x * y + z rounded once).
+// multiply-add (x * y + z rounded once) of the fma_arch tags (arch.hpp): kernels that call it
+// are constrained to those tags.
 
 #if XSIMD_WITH_SSE2
 inline void load_lanes(const float* p, lane_block<xsimd::sse2>& b) noexcept {
@@ -99,13 +85,6 @@ inline void store_lanes(float* p, const lane_block<xsimd::sse2>& b) noexcept {
     _mm_storeu_ps(p, _mm_movelh_ps(_mm_cvtpd_ps(b.r[0]), _mm_cvtpd_ps(b.r[1])));
     _mm_storeu_ps(p + 4, _mm_movelh_ps(_mm_cvtpd_ps(b.r[2]), _mm_cvtpd_ps(b.r[3])));
 }
-#if defined(__FMA__)
-inline xsimd::batch<double, xsimd::sse2> fused_multiply_add(
-    xsimd::batch<double, xsimd::sse2> x, xsimd::batch<double, xsimd::sse2> y,
-    xsimd::batch<double, xsimd::sse2> z) noexcept {
-    return _mm_fmadd_pd(x, y, z);
-}
-#endif
 #endif
 
 #if XSIMD_WITH_AVX2
@@ -117,7 +96,7 @@ inline void store_lanes(float* p, const lane_block<xsimd::avx2>& b) noexcept {
     _mm_storeu_ps(p, _mm256_cvtpd_ps(b.r[0]));
     _mm_storeu_ps(p + 4, _mm256_cvtpd_ps(b.r[1]));
 }
-#if defined(__FMA__)
+#if XSIMD_WITH_FMA3_AVX2  // for the fma3<avx2> tag, whose registers are avx2's
 inline xsimd::batch<double, xsimd::avx2> fused_multiply_add(
     xsimd::batch<double, xsimd::avx2> x, xsimd::batch<double, xsimd::avx2> y,
     xsimd::batch<double, xsimd::avx2> z) noexcept {

@@ -3,6 +3,10 @@
 // Indices are in [0, L) with 1 <= L <= 65536; sums and differences are formed in 32 bits, so
 // L = 65536 needs no special case. Everything is exact integer arithmetic.
 //
+// add_block_votes adds a weight to one count per block (the sparse accumulator): reference
+// only, since AVX-512 gather + scatter of 16 blocks measured slower than scalar stores (1.6-6.3
+// against 1.2-3.8 ns per block, 40 to 10,000 blocks, on this project's EPYC VM).
+//
 // Overloads: scalar (the reference); a template on the xsimd tags working in 16-bit lanes with
 // wrapping arithmetic: a + b >= L exactly when a > L - 1 - b, and the wrapped a + b - L (or
 // a - b + L) is the true result, L = 65536 included (it wraps to 0). Unsigned comparisons are
@@ -44,6 +48,15 @@ inline std::uint64_t count_equal(const std::uint16_t* a, const std::uint16_t* b,
     std::uint64_t c = 0;
     for (std::size_t i = 0; i < n; ++i) c += a[i] == b[i];
     return c;
+}
+
+inline void add_block_votes(std::int32_t* counts, const std::uint16_t* index, std::size_t blocks,
+                            std::size_t length, std::int32_t weight, scalar) noexcept {
+    const auto w = static_cast<std::uint32_t>(weight);
+    for (std::size_t b = 0; b < blocks; ++b) {
+        std::int32_t& c = counts[b * length + index[b]];
+        c = static_cast<std::int32_t>(static_cast<std::uint32_t>(c) + w);
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -116,37 +129,8 @@ std::uint64_t count_equal(const std::uint16_t* a, const std::uint16_t* b, std::s
 }  // namespace detail
 
 // ---------------------------------------------------------------------------------------------
-// Public kernels: the best architecture of this translation unit, or the table chosen at run
-// time when HDC_RUNTIME_DISPATCH is 1 (see dispatch.hpp).
+// Public kernels and their dispatchers, generated from kernel_list.hpp.
 
-/// out[i] = (a[i] + b[i]) mod modulus, for indices already below modulus (out may alias).
-inline void add_mod(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
-                    std::size_t n, std::uint32_t modulus) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().add_mod(a, b, out, n, modulus);
-#else
-    detail::add_mod(a, b, out, n, modulus, default_arch{});
-#endif
-}
-
-/// out[i] = (a[i] - b[i]) mod modulus, for indices already below modulus (out may alias).
-inline void sub_mod(const std::uint16_t* a, const std::uint16_t* b, std::uint16_t* out,
-                    std::size_t n, std::uint32_t modulus) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    active_kernels().sub_mod(a, b, out, n, modulus);
-#else
-    detail::sub_mod(a, b, out, n, modulus, default_arch{});
-#endif
-}
-
-/// Number of positions i < n where a[i] == b[i].
-inline std::uint64_t count_equal(const std::uint16_t* a, const std::uint16_t* b,
-                                 std::size_t n) noexcept {
-#ifdef HDC_SIMD_USE_DISPATCH
-    return active_kernels().count_equal(a, b, n);
-#else
-    return detail::count_equal(a, b, n, default_arch{});
-#endif
-}
+HDC_SIMD_MODULAR_KERNELS(HDC_SIMD_EXPORT, HDC_SIMD_EXPORT_V)
 
 }  // namespace hdc::simd
