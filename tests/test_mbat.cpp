@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <hdc/simd/kernel_table.hpp>
+
 #include <Eigen/Dense>
 
 #include <algorithm>
@@ -389,11 +391,21 @@ void check_rotation_kernels(hdc::simd::arch_list<Archs...>) {
                                          hdc::simd::scalar{});
         const auto check = [&](auto arch) {
             CAPTURE(arch.name(), transpose);
+            // Through the kernel table: the architecture's fast path, or its explicit fallback.
+            constexpr auto k = hdc::simd::make_kernel_table<decltype(arch)>();
             std::vector<T> s(n), c(n), x = a, y = b;
-            hdc::simd::detail::sin_cos(theta.data(), s.data(), c.data(), n, arch);
+            if constexpr (std::is_same_v<T, float>) {
+                k.sin_cos_f32(theta.data(), s.data(), c.data(), n);
+            } else {
+                k.sin_cos_f64(theta.data(), s.data(), c.data(), n);
+            }
             CHECK(s == s_ref);
             CHECK(c == c_ref);
-            hdc::simd::detail::givens_rotate(x.data(), y.data(), c.data(), s.data(), n, transpose, arch);
+            if constexpr (std::is_same_v<T, float>) {
+                k.givens_rotate_f32(x.data(), y.data(), c.data(), s.data(), n, transpose);
+            } else {
+                k.givens_rotate_f64(x.data(), y.data(), c.data(), s.data(), n, transpose);
+            }
             CHECK(x == a_ref);
             CHECK(y == b_ref);
         };

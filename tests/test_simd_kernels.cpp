@@ -52,7 +52,8 @@ std::set<std::string> reference_only() {
     const std::set<std::string> needs_fma = {
         "real_dot_f64",     "real_dot_f64_f32", "real_sum_squares_f64", "real_axpy_f32",
         "real_axpy_f64",    "complex_dot_real_f64", "complex_dot_f64",  "complex_norm2",
-        "complex_axpy"};
+        "complex_axpy",     "sin_cos_f32",      "sin_cos_f64",          "givens_rotate_f32",
+        "givens_rotate_f64"};
     // Registered with their references only (MBAT's structured operators): no vector version yet.
     const std::set<std::string> transforms = {
         "walsh_hadamard_f32", "walsh_hadamard_f64",           "signed_permute_f32",

@@ -225,6 +225,23 @@
        (const double* in, double* out, const std::uint32_t* index, const std::uint64_t* negate, \
         std::size_t n), (in, out, index, negate, n))
 
+// ---------------------------------------------------------------------------------------------
+// rotation.hpp: portable sine/cosine and Givens rotations (MBAT's keyed operators).
+
+#define HDC_SIMD_ROTATION_KERNELS(X, XV)                                                         \
+    /* s[i] = sin(theta[i]), c[i] = cos(theta[i]) by a portable fma polynomial, rounded to T. */ \
+    XV(sin_cos, _f32, void, (const double* theta, float* s, float* c, std::size_t n),           \
+       (theta, s, c, n))                                                                         \
+    XV(sin_cos, _f64, void, (const double* theta, double* s, double* c, std::size_t n),         \
+       (theta, s, c, n))                                                                         \
+    /* (a, b) <- (c a - s b, s a + c b) per pair; transpose negates s (the inverse rotation). */ \
+    XV(givens_rotate, _f32, void,                                                                \
+       (float* a, float* b, const float* c, const float* s, std::size_t n, bool transpose),     \
+       (a, b, c, s, n, transpose))                                                               \
+    XV(givens_rotate, _f64, void,                                                                \
+       (double* a, double* b, const double* c, const double* s, std::size_t n, bool transpose), \
+       (a, b, c, s, n, transpose))
+
 /// Every kernel, in table order.
 #define HDC_SIMD_KERNELS(X, XV)            \
     HDC_SIMD_BITWISE_KERNELS(X, XV)        \
@@ -233,7 +250,8 @@
     HDC_SIMD_FLOATING_KERNELS(X, XV)       \
     HDC_SIMD_COMPLEX_KERNELS(X, XV)        \
     HDC_SIMD_MODULAR_KERNELS(X, XV)        \
-    HDC_SIMD_TRANSFORM_KERNELS(X, XV)
+    HDC_SIMD_TRANSFORM_KERNELS(X, XV)      \
+    HDC_SIMD_ROTATION_KERNELS(X, XV)
 
 // ---------------------------------------------------------------------------------------------
 // Generators (used by dispatch.hpp, the kernel headers and kernel_table.hpp).

@@ -6,9 +6,10 @@
 // [-pi/4, pi/4]), so they do not depend on the platform's libm or on -ffp-contract: results are
 // bit-identical on every machine. Accurate to about one ulp for |theta| up to 1e5.
 //
-// Overloads: scalar (the reference) and a template on the xsimd tags doing the same operations
-// lane by lane with fused multiply-adds in registers; architectures without one use the
-// reference, since a separate multiply and add would round twice. Only standard and xsimd headers may be included.
+// Overloads: scalar (the reference) and a template on the fma_arch tags (arch.hpp) doing the same
+// operations lane by lane with fused multiply-adds in registers; other architectures run the
+// reference, since a separate multiply and add would round twice. Only standard and xsimd
+// headers may be included here (see arch.hpp).
 #pragma once
 
 #include <cmath>
@@ -88,16 +89,8 @@ void givens_rotate(T* a, T* b, const T* c, const T* s, std::size_t n, bool trans
     }
 }
 
-// Fused multiply-add on float registers (lanes.hpp has the double ones); xsimd::fma on the
-// sse2 and avx2 tags is a separate multiply and add.
-#if XSIMD_WITH_SSE2 && defined(__FMA__)
-inline xsimd::batch<float, xsimd::sse2> fused_multiply_add(xsimd::batch<float, xsimd::sse2> x,
-                                                           xsimd::batch<float, xsimd::sse2> y,
-                                                           xsimd::batch<float, xsimd::sse2> z) noexcept {
-    return _mm_fmadd_ps(x, y, z);
-}
-#endif
-#if XSIMD_WITH_AVX2 && defined(__FMA__)
+// Fused multiply-add on float registers of the fma_arch tags (lanes.hpp has the double ones).
+#if XSIMD_WITH_FMA3_AVX2
 inline xsimd::batch<float, xsimd::avx2> fused_multiply_add(xsimd::batch<float, xsimd::avx2> x,
                                                            xsimd::batch<float, xsimd::avx2> y,
                                                            xsimd::batch<float, xsimd::avx2> z) noexcept {
@@ -112,11 +105,9 @@ inline xsimd::batch<float, xsimd::avx512bw> fused_multiply_add(
 }
 #endif
 
-template <vector_arch Arch, std::floating_point T>
+template <fma_arch Arch, std::floating_point T>
 void sin_cos(const double* theta, T* s, T* c, std::size_t n, Arch) noexcept {
-    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
-        sin_cos(theta, s, c, n, scalar{});
-    } else {
+    {
         using B = batch_of<Arch, double>;
         using k = sin_cos_constants;
         std::size_t i = 0;
@@ -158,11 +149,9 @@ void sin_cos(const double* theta, T* s, T* c, std::size_t n, Arch) noexcept {
     }
 }
 
-template <vector_arch Arch, std::floating_point T>
+template <fma_arch Arch, std::floating_point T>
 void givens_rotate(T* a, T* b, const T* c, const T* s, std::size_t n, bool transpose, Arch) noexcept {
-    if constexpr (!fused_multiply_add_in_registers<Arch>()) {
-        givens_rotate(a, b, c, s, n, transpose, scalar{});
-    } else {
+    {
         using B = batch_of<Arch, T>;
         std::size_t i = 0;
         for (; i + B::size <= n; i += B::size) {
@@ -178,19 +167,6 @@ void givens_rotate(T* a, T* b, const T* c, const T* s, std::size_t n, bool trans
 
 }  // namespace detail
 
-/// s[i] = sin(theta[i]), c[i] = cos(theta[i]) for i < n, computed in double by the portable
-/// polynomial above (bit-identical everywhere), then rounded to T.
-template <std::floating_point T>
-void sin_cos(const double* theta, T* s, T* c, std::size_t n) noexcept {
-    detail::sin_cos(theta, s, c, n, default_arch{});
-}
-
-/// Plane rotations of the pairs (a[i], b[i]) by the angles whose cosine and sine are c[i], s[i]:
-/// (a, b) <- (c a - s b, s a + c b), each component with one fma and one rounded product; with
-/// transpose, the inverse rotation (s negated). a and b must not overlap.
-template <std::floating_point T>
-void givens_rotate(T* a, T* b, const T* c, const T* s, std::size_t n, bool transpose) noexcept {
-    detail::givens_rotate(a, b, c, s, n, transpose, default_arch{});
-}
+HDC_SIMD_ROTATION_KERNELS(HDC_SIMD_EXPORT, HDC_SIMD_EXPORT_V)
 
 }  // namespace hdc::simd
