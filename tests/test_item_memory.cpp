@@ -393,3 +393,34 @@ TEMPLATE_TEST_CASE("search over a caller's own batch_view, without a memory", "[
                                     hdc::invalid_parameter);
     CHECK_THROWS_AS(hdc::nearest(hdc::batch_view<V>(buffer.data(), 0, stride, shape), stored[0]), hdc::empty_input);
 }
+
+TEMPLATE_TEST_CASE("item_memory: many cosine queries through one matrix product per block", "[memory][threads]",
+                   real_float, hdc::mbat<128>, real_double) {
+    using V = TestType;
+    using kernel = typename hdc::row_traits<V>::kernel;
+    hdc::rng gen{211};
+    std::vector<V> stored;
+    auto memory = make_memory<V>(gen, 2600, stored);  // not a whole number of blocks
+    memory.add("copy of v5", stored[5]);              // an exact tie with row 5, at index 2600
+    std::vector<V> queries;
+    for (std::size_t i = 0; i < kernel::gemm_min_queries + 4; ++i) queries.push_back(hdc::random<V>(gen));
+    queries[3] = stored[5];
+    const std::span<const V> qs(queries);
+    const auto one_thread = memory.top_k(qs, 4, 1);
+    for (unsigned threads : {2u, 3u, 4u, 0u}) CHECK(memory.top_k(qs, 4, threads) == one_thread);
+    for (std::size_t q = 0; q < queries.size(); ++q) {
+        const auto single = memory.top_k(queries[q], 4);
+        for (std::size_t j = 0; j < 4; ++j) {
+            CHECK(one_thread[q][j].index == single[j].index);
+            CHECK(one_thread[q][j].similarity == Approx(single[j].similarity).margin(1e-12));
+        }
+    }
+    // The tie: both copies first, the lower index first.
+    CHECK(one_thread[3][0].index == 5);
+    CHECK(one_thread[3][1].index == 2600);
+    CHECK(one_thread[3][0].similarity == one_thread[3][1].similarity);
+    CHECK(memory.nearest(qs, 2)[3].index == 5);
+    // Fewer queries than the product threshold: exactly the one-query scores.
+    const auto few = memory.top_k(qs.first(kernel::gemm_min_queries - 1), 4, 2);
+    for (std::size_t q = 0; q < few.size(); ++q) CHECK(few[q] == memory.top_k(queries[q], 4));
+}

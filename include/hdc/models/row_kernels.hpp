@@ -91,16 +91,20 @@ private:
 /// one() equals similarity(q, v) to the last bit. Row norms are cached by memories, so a search
 /// reads each row once.
 ///
-/// many() is one double-precision Eigen matrix product per block of block_rows() rows (every
-/// block, the last one zero-padded, has the same shape, so results do not depend on how rows are
-/// split over threads). Its sums are in Eigen's order, not the reference lane order: a score may
-/// differ from one()'s in the last bits (relative error of order 1e-15).
+/// many() with at least gemm_min_queries queries is one double-precision Eigen matrix product per
+/// block of block_rows() rows (every block, the last one zero-padded, has the same shape, so
+/// results do not depend on how rows are split over threads). Its sums are in Eigen's order, not
+/// the reference lane order: a score may differ from one()'s in the last bits (relative error of
+/// order 1e-15). With fewer queries, many() equals one() to the last bit.
 template <class T>
 struct cosine {
     static constexpr bool uses_norms = true;
 
     /// Euclidean norm of a row, as the models' norm() computes it.
     static double norm(const T* row, std::size_t dim) noexcept { return std::sqrt(simd::real_sum_squares(row, dim)); }
+
+    /// Queries from which many() uses the matrix product (below, it runs one() per query).
+    static constexpr std::size_t gemm_min_queries = 16;
 
     /// Rows per many() call: about 16 MiB of rows in double, between 16 and 256, a multiple of 8.
     static constexpr std::size_t block_rows(std::size_t row_bytes) noexcept {
@@ -110,21 +114,30 @@ struct cosine {
         return rows / 8 * 8;
     }
 
-    /// One query against n rows whose norms are row_norms[0, n).
+    /// One query against n rows whose norms are row_norms[0, n): the dots of several rows at
+    /// once (simd::real_dot_rows, each equal to simd::real_dot to the last bit).
     static void one(const T* query, double query_norm, const T* rows, std::size_t stride, std::size_t n,
                     std::size_t dim, const double* row_norms, double* out) {
-        for (std::size_t i = 0; i < n; ++i) {
-            const T* row = rows + i * stride;
-            if (i + 1 < n) prefetch_row(row + stride, dim);
-            const double d = simd::real_dot(query, row, dim);
-            out[i] = combine(d, query_norm, row_norms[i]);
-        }
+        simd::real_dot_rows(query, rows, stride, n, dim, out);
+        for (std::size_t i = 0; i < n; ++i) out[i] = combine(out[i], query_norm, row_norms[i]);
     }
 
     /// Many queries against n <= block_rows rows: one GEMM of the (padded) block of rows, in
     /// double, times the queries.
     static void many(const T* queries, std::size_t n_queries, const double* query_norms, const T* rows,
                      std::size_t stride, std::size_t n, std::size_t dim, const double* row_norms, double* out) {
+        if (n_queries < gemm_min_queries) {
+            // Few queries: one() per query over sub-blocks small enough to stay in L2, so the
+            // rows are read from memory once; scores equal one()'s to the last bit.
+            const std::size_t sub = std::max<std::size_t>(4, (std::size_t{256} << 10) / (stride * sizeof(T)));
+            for (std::size_t first = 0; first < n; first += sub) {
+                const std::size_t count = std::min(sub, n - first);
+                for (std::size_t j = 0; j < n_queries; ++j)
+                    one(queries + j * stride, query_norms[j], rows + first * stride, stride, count, dim,
+                        row_norms + first, out + j * n + first);
+            }
+            return;
+        }
         using matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
         const auto d = static_cast<Eigen::Index>(dim);
         const std::size_t block = block_rows(stride * sizeof(T));
@@ -153,17 +166,6 @@ struct cosine {
 private:
     static double combine(double dot, double query_norm, double row_norm) noexcept {
         return (query_norm == 0 || row_norm == 0) ? 0.0 : dot / (query_norm * row_norm);
-    }
-    // The next row is fetched while this one is reduced: the dot's fixed lane order keeps it
-    // latency-bound, so the stream must not wait for the hardware prefetcher to ramp up.
-    static void prefetch_row(const T* row, std::size_t dim) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        constexpr std::size_t per_line = storage_alignment / sizeof(T);
-        for (std::size_t k = 0; k < dim && k < 8 * per_line; k += per_line) __builtin_prefetch(row + k);
-#else
-        (void)row;
-        (void)dim;
-#endif
     }
 };
 

@@ -88,6 +88,10 @@ struct kernel_table {
     double (*real_dot_f64_f32)(const double* a, const float* b, std::size_t n) noexcept;
     double (*real_sum_squares_f32)(const float* a, std::size_t n) noexcept;
     double (*real_sum_squares_f64)(const double* a, std::size_t n) noexcept;
+    void (*real_dot_rows_f32)(const float* query, const float* rows, std::size_t stride, std::size_t n_rows,
+                              std::size_t n, double* out) noexcept;
+    void (*real_dot_rows_f64)(const double* query, const double* rows, std::size_t stride, std::size_t n_rows,
+                              std::size_t n, double* out) noexcept;
     void (*real_axpy_f32)(double w, const float* x, double* y, std::size_t n) noexcept;
     void (*real_axpy_f64)(double w, const double* x, double* y, std::size_t n) noexcept;
 

@@ -81,6 +81,10 @@ constexpr void fill_dense_kernels(::hdc::simd::kernel_table& t) noexcept {
     t.real_sum_squares_f64 = [](const double* a, size_t n) noexcept {
         return detail::real_sum_squares(a, n, Arch{});
     };
+    t.real_dot_rows_f32 = [](const float* q, const float* rows, size_t stride, size_t n_rows, size_t n,
+                             double* out) noexcept { detail::real_dot_rows(q, rows, stride, n_rows, n, out, Arch{}); };
+    t.real_dot_rows_f64 = [](const double* q, const double* rows, size_t stride, size_t n_rows, size_t n,
+                             double* out) noexcept { detail::real_dot_rows(q, rows, stride, n_rows, n, out, Arch{}); };
     t.real_axpy_f32 = [](double w, const float* x, double* y, size_t n) noexcept {
         detail::real_axpy(w, x, y, n, Arch{});
     };
