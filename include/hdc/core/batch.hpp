@@ -52,7 +52,9 @@ std::size_t row_stride(const typename V::shape_type& shape) {
 }
 
 /// A non-owning view of n rows of model V (from a memory, or over a caller's own buffer laid
-/// out the same way). Cheap to copy; valid while the viewed storage is.
+/// out the same way: rows stride elements apart, stride a whole number of 64-byte lines of at
+/// least row_size, padding zero; row_stride<V>(shape) is the smallest). Cheap to copy; valid
+/// while the viewed storage is. memory/search.hpp searches it in place.
 template <row_storable V>
 class batch_view {
 public:

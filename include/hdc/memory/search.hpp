@@ -265,7 +265,7 @@ private:
     std::size_t row_bytes() const noexcept { return rows_.stride() * sizeof(element_type); }
     // One query: blocks only bound the norm scratch (rows computed just before they are read).
     std::size_t one_block_rows() const noexcept {
-        return norms_.empty() && kernel::uses_norms ? 64 : std::size_t{4096};
+        return norms_.empty() && kernel::uses_norms ? 64 : 256;
     }
     std::size_t many_block_rows() const noexcept { return std::max<std::size_t>(1, kernel::block_rows(row_bytes())); }
     static constexpr std::size_t min_rows_per_thread = 1024;
