@@ -229,11 +229,12 @@ TEMPLATE_LIST_TEST_CASE("simd dense: floating-point kernels equal the scalar ref
             CHECK(same_bits(k.real_sum_squares_f64(da.data(), n), ref.real_sum_squares_f64(da.data(), n)));
 
             // One query against rows: every row's dot equals real_dot's bits. The rows are
-            // fa's and da's windows at offsets 0..6 (a stride of 1 element: 4-row groups and
-            // leftovers, overlapping rows and unaligned starts).
-            if (n >= 7) {
-                const std::size_t rows = 7, len = n - 6;
-                double f1[7], f2[7], d1[7], d2[7];
+            // fa's and da's windows at offsets 0..10 (a stride of 1 element: whole row groups
+            // and leftovers on every architecture, overlapping rows, unaligned starts).
+            if (n >= 11) {
+                constexpr std::size_t rows = 11;
+                const std::size_t len = n - (rows - 1);
+                double f1[rows], f2[rows], d1[rows], d2[rows];
                 ref.real_dot_rows_f32(fb.data(), fa.data(), 1, rows, len, f1);
                 k.real_dot_rows_f32(fb.data(), fa.data(), 1, rows, len, f2);
                 ref.real_dot_rows_f64(db.data(), da.data(), 1, rows, len, d1);

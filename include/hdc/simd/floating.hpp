@@ -139,8 +139,11 @@ inline void prefetch_ahead(const void* p) noexcept {
 }
 
 /// Rows handled together by real_dot_rows: their dots are independent chains, so the loop is
-/// bound by loads and fused multiply-adds instead of one chain's add latency.
-inline constexpr std::size_t real_dot_row_group = 4;
+/// bound by loads and fused multiply-adds instead of one chain's add latency. Eight lane
+/// registers in all (8 rows on AVX-512, 4 on AVX2, 2 on SSE2), so they fit the register file.
+/// Any grouping gives the same bits: each row's chain is the reference's.
+template <class Arch>
+inline constexpr std::size_t real_dot_row_group = 8 / lane_block<Arch>::count;
 
 template <vector_arch Arch, vector_real T>
 void real_dot_rows(const T* query, const T* rows, std::size_t stride, std::size_t n_rows, std::size_t n,
@@ -150,7 +153,8 @@ void real_dot_rows(const T* query, const T* rows, std::size_t stride, std::size_
         real_dot_rows(query, rows, stride, n_rows, n, out, scalar{});
     } else {
         using L = lane_block<Arch>;
-        constexpr std::size_t G = real_dot_row_group;
+        constexpr std::size_t G = real_dot_row_group<Arch>;
+        constexpr std::size_t line = 64 / sizeof(T);  // elements per cache line (8 or 16)
         const std::size_t whole = n - n % real_lanes;
         std::size_t r = 0;
         for (; r + G <= n_rows; r += G) {
@@ -162,8 +166,9 @@ void real_dot_rows(const T* query, const T* rows, std::size_t stride, std::size_
             }
             for (std::size_t i = 0; i < whole; i += real_lanes) {
                 const L x = lanes_at<Arch>(query + i);
+                if (i % line == 0)
+                    for (std::size_t g = 0; g < G; ++g) prefetch_ahead(row[g] + i);
                 for (std::size_t g = 0; g < G; ++g) {
-                    prefetch_ahead(row[g] + i);
                     const L y = lanes_at<Arch>(row[g] + i);
                     for (std::size_t k = 0; k < L::count; ++k) {
                         if constexpr (fused)
