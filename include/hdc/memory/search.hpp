@@ -263,9 +263,11 @@ private:
     }
 
     std::size_t row_bytes() const noexcept { return rows_.stride() * sizeof(element_type); }
-    // One query: blocks only bound the norm scratch (rows computed just before they are read).
+    // One query: 256 rows per block; without cached norms, blocks of at most 512 KiB (a multiple
+    // of 8 rows), so the rows whose norms were just computed are still in L2 for the scores.
     std::size_t one_block_rows() const noexcept {
-        return norms_.empty() && kernel::uses_norms ? 64 : 256;
+        if (!(norms_.empty() && kernel::uses_norms)) return 256;
+        return std::max<std::size_t>(8, (std::size_t{512} << 10) / std::max<std::size_t>(1, row_bytes()) / 8 * 8);
     }
     std::size_t many_block_rows() const noexcept { return std::max<std::size_t>(1, kernel::block_rows(row_bytes())); }
     static constexpr std::size_t min_rows_per_thread = 1024;
