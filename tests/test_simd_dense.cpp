@@ -211,6 +211,25 @@ TEMPLATE_LIST_TEST_CASE("simd dense: floating-point kernels equal the scalar ref
             CHECK(same_bits(k.real_sum_squares_f32(fa.data(), n), ref.real_sum_squares_f32(fa.data(), n)));
             CHECK(same_bits(k.real_sum_squares_f64(da.data(), n), ref.real_sum_squares_f64(da.data(), n)));
 
+            // One query against rows: every row's dot equals real_dot's bits. The rows are
+            // fa's and da's windows at offsets 0..10 (a stride of 1 element: whole row groups
+            // and leftovers on every architecture, overlapping rows, unaligned starts).
+            if (n >= 11) {
+                constexpr std::size_t rows = 11;
+                const std::size_t len = n - (rows - 1);
+                double f1[rows], f2[rows], d1[rows], d2[rows];
+                ref.real_dot_rows_f32(fb.data(), fa.data(), 1, rows, len, f1);
+                k.real_dot_rows_f32(fb.data(), fa.data(), 1, rows, len, f2);
+                ref.real_dot_rows_f64(db.data(), da.data(), 1, rows, len, d1);
+                k.real_dot_rows_f64(db.data(), da.data(), 1, rows, len, d2);
+                for (std::size_t r = 0; r < rows; ++r) {
+                    CHECK(same_bits(f1[r], f2[r]));
+                    CHECK(same_bits(f1[r], ref.real_dot_f32(fb.data(), fa.data() + r, len)));
+                    CHECK(same_bits(d1[r], d2[r]));
+                    CHECK(same_bits(d1[r], ref.real_dot_f64(db.data(), da.data() + r, len)));
+                }
+            }
+
             buffer<double> y1(n, off, 5.0), y2(n, off, 5.0);
             for (std::size_t i = 0; i < n; ++i) y1[i] = y2[i] = db[i];
             for (int rep = 0; rep < 3; ++rep) {

@@ -50,7 +50,7 @@ std::set<std::string> reference_only() {
                                                "majority_from_sums", "signed_sum"};
     // Double products round once only with a fused multiply-add (fma_arch tags).
     const std::set<std::string> needs_fma = {
-        "real_dot_f64",     "real_dot_f64_f32", "real_sum_squares_f64", "real_axpy_f32",
+        "real_dot_f64",     "real_dot_f64_f32", "real_sum_squares_f64", "real_dot_rows_f64", "real_axpy_f32",
         "real_axpy_f64",    "complex_dot_real_f64", "complex_dot_f64",  "complex_norm2",
         "complex_axpy",     "sin_cos_f32",      "sin_cos_f64",          "givens_rotate_f32",
         "givens_rotate_f64"};

@@ -7,9 +7,9 @@
 //   row_size(shape)                       elements per row before padding
 //   store(v, row)                         writes v into a row (padding is left zero)
 //   load(row, shape)                      the vector held in a row
-//   similarities(query_row, rows, stride, n, shape, out)
-//                                         out[i] = similarity(query, row i) for i < n, exactly
-//                                         as similarity(V, V) computes it
+//   kernel                                the row-search kernel scoring such rows (one of
+//                                         models/row_kernels.hpp): its one-query scores equal
+//                                         similarity(V, V) to the last bit
 // Queries are packed into rows too, so a kernel sees only aligned, padded arrays.
 #pragma once
 
@@ -39,7 +39,10 @@ concept row_storable =
         { row_traits<V>::row_size(shape) } -> std::same_as<std::size_t>;
         row_traits<V>::store(v, row);
         { row_traits<V>::load(crow, shape) } -> std::same_as<V>;
-        row_traits<V>::similarities(crow, crow, n, n, shape, out);
+        typename row_traits<V>::kernel;
+        { row_traits<V>::kernel::uses_norms } -> std::convertible_to<bool>;
+        row_traits<V>::kernel::one(crow, 0.0, crow, n, n, shape, out, out);
+        row_traits<V>::kernel::many(crow, n, out, crow, n, n, shape, out, out);
     };
 
 /// Elements between consecutive rows: the row size rounded up to whole 64-byte lines.
@@ -49,7 +52,9 @@ std::size_t row_stride(const typename V::shape_type& shape) {
 }
 
 /// A non-owning view of n rows of model V (from a memory, or over a caller's own buffer laid
-/// out the same way). Cheap to copy; valid while the viewed storage is.
+/// out the same way: rows stride elements apart, stride a whole number of 64-byte lines of at
+/// least row_size, padding zero; row_stride<V>(shape) is the smallest). Cheap to copy; valid
+/// while the viewed storage is. memory/search.hpp searches it in place.
 template <row_storable V>
 class batch_view {
 public:
@@ -83,22 +88,4 @@ private:
     shape_type shape_;
 };
 
-namespace detail {
-
-/// One-to-many cosine for dense rows, computed with exactly the operations the model's own
-/// cosine uses (dot / (|q| |r|), 0 if a norm is zero), so memory search and similarity(a, b)
-/// agree to the last bit. dot(x, y) and norm(x) take row pointers.
-template <class E, class Dot, class Norm>
-void cosine_rows(const E* query, const E* rows, std::size_t stride, std::size_t n, double* out,
-                 Dot dot, Norm norm) {
-    const double nq = norm(query);
-    for (std::size_t i = 0; i < n; ++i) {
-        const E* row = rows + i * stride;
-        const double d = dot(query, row);
-        const double nr = norm(row);
-        out[i] = (nq == 0 || nr == 0) ? 0.0 : d / (nq * nr);
-    }
-}
-
-}  // namespace detail
 }  // namespace hdc

@@ -2,11 +2,14 @@
 // searched by similarity.
 //
 // N vectors of one model live as N padded rows of a single aligned buffer (see core/batch.hpp),
-// so one query is one streaming pass over memory and many queries are a cache-blocked pass: a
-// block of rows small enough for the L2 cache is compared with every query before the next
-// block is read. Work is split over an optional number of threads by row ranges; every
-// similarity is computed by the same kernel whatever the split and ties are ordered by index,
-// so results never depend on the thread count.
+// so one query is one streaming pass over memory and many queries are a blocked pass (see
+// memory/search.hpp, whose batch_searcher does the searching). Models searched by cosine (real,
+// MBAT) have their row norms cached at add, so a query reads each row once. Results never depend
+// on the thread count; an exception in a search thread reaches the caller and leaves the memory
+// unchanged. Labels are indexed by a hash map, so find(label) is O(1).
+//
+// Thread safety: const member functions may be called concurrently; a mutation (add, remove,
+// clear, reserve) must not overlap any other call.
 #pragma once
 
 #include <algorithm>
@@ -16,7 +19,7 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <thread>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -25,85 +28,9 @@
 #include "../core/error.hpp"
 #include "../core/extent.hpp"
 #include "../core/storage.hpp"
+#include "search.hpp"
 
 namespace hdc {
-
-/// One search result: the row's index, its label and its similarity to the query.
-struct match {
-    std::size_t index = 0;
-    std::string label;
-    double similarity = 0.0;
-    friend bool operator==(const match&, const match&) = default;
-};
-
-namespace detail {
-
-/// (similarity, index) ordered best first: higher similarity, then lower index.
-struct scored {
-    double similarity;
-    std::size_t index;
-    friend bool operator<(const scored& a, const scored& b) noexcept {  // "a is better than b"
-        return a.similarity > b.similarity || (a.similarity == b.similarity && a.index < b.index);
-    }
-};
-
-/// The k best of a stream of scores (a heap whose top is the worst kept).
-class top_k_heap {
-public:
-    explicit top_k_heap(std::size_t k) : k_(k) { items_.reserve(k); }
-    void offer(double similarity, std::size_t index) {
-        const scored s{similarity, index};
-        if (items_.size() < k_) {
-            items_.push_back(s);
-            std::push_heap(items_.begin(), items_.end());
-        } else if (k_ != 0 && s < items_.front()) {
-            std::pop_heap(items_.begin(), items_.end());
-            items_.back() = s;
-            std::push_heap(items_.begin(), items_.end());
-        }
-    }
-    /// Lowest similarity still kept, or -infinity-like sentinel while not full.
-    void merge(const top_k_heap& other) {
-        for (const scored& s : other.items_) offer(s.similarity, s.index);
-    }
-    /// The kept scores, best first.
-    std::vector<scored> sorted() const {
-        std::vector<scored> out = items_;
-        std::sort(out.begin(), out.end());
-        return out;
-    }
-
-private:
-    std::size_t k_;
-    std::vector<scored> items_;
-};
-
-/// Number of threads to use: 0 means all hardware threads; never more than there is work.
-inline unsigned resolve_threads(unsigned requested, std::size_t work_items) {
-    unsigned t = requested == 0 ? std::max(1u, std::thread::hardware_concurrency()) : requested;
-    if (work_items < t) t = static_cast<unsigned>(std::max<std::size_t>(1, work_items));
-    return t;
-}
-
-/// Runs body(part, first, last) over `threads` contiguous parts of [0, n), in parallel.
-template <class Body>
-void parallel_ranges(std::size_t n, unsigned threads, Body body) {
-    if (threads <= 1) {
-        body(0u, std::size_t{0}, n);
-        return;
-    }
-    std::vector<std::thread> pool;
-    pool.reserve(threads - 1);
-    const std::size_t chunk = (n + threads - 1) / threads;
-    for (unsigned t = 1; t < threads; ++t) {
-        const std::size_t first = std::min(n, t * chunk), last = std::min(n, first + chunk);
-        pool.emplace_back([&body, t, first, last] { body(t, first, last); });
-    }
-    body(0u, std::size_t{0}, std::min(n, chunk));
-    for (auto& th : pool) th.join();
-}
-
-}  // namespace detail
 
 /// Labelled vectors of model V, stored contiguously, with nearest-neighbour search.
 template <row_storable V>
@@ -133,17 +60,26 @@ public:
         if (n > capacity_) grow_to(n);
     }
 
-    /// Stores v under label; returns its index. Labels need not be unique.
+    /// Stores v under label; returns its index. Labels need not be unique (find() returns the
+    /// first index stored under a label). If it throws, the memory is unchanged.
     std::size_t add(std::string label, const V& v) {
         if (!has_shape_) set_shape(v.shape());
         if (!(v.shape() == shape_))
             throw dimension_mismatch("item_memory::add", v.dim(), dim_of_shape());
         if (size() == capacity_) grow_to(std::max<std::size_t>(16, capacity_ * 2));
-        element_type* row = rows_.data() + size() * stride_;
+        const std::size_t index = size();
+        element_type* row = rows_.data() + index * stride_;
         std::memset(static_cast<void*>(row), 0, stride_ * sizeof(element_type));
         row_traits<V>::store(v, row);
-        labels_.push_back(std::move(label));  // after the row: nothing changes if this throws
-        return size() - 1;
+        // The only step that may throw now is the map insertion; the label and norm vectors
+        // have room for capacity_ entries (grow_to), so their push_back cannot throw.
+        if (labels_.capacity() < capacity_) labels_.reserve(capacity_);  // e.g. after a copy
+        if constexpr (kernel::uses_norms)
+            if (norms_.capacity() < capacity_) norms_.reserve(capacity_);
+        index_.try_emplace(label, index);
+        if constexpr (kernel::uses_norms) norms_.push_back(kernel::norm(row, shape_));
+        labels_.push_back(std::move(label));
+        return index;
     }
     /// Stores v with an empty label; returns its index.
     std::size_t add(const V& v) { return add(std::string{}, v); }
@@ -158,11 +94,11 @@ public:
         check_index("item_memory::label", i);
         return labels_[i];
     }
-    /// Index of the first vector stored under label, if any.
+    /// Index of the first (lowest-index) vector stored under label, if any; O(1) on average.
     std::optional<std::size_t> find(std::string_view label) const {
-        for (std::size_t i = 0; i < labels_.size(); ++i)
-            if (labels_[i] == label) return i;
-        return std::nullopt;
+        const auto it = index_.find(label);
+        if (it == index_.end()) return std::nullopt;
+        return it->second;
     }
     /// Row i as raw storage (a view, no copy).
     std::span<const element_type> row(std::size_t i) const {
@@ -172,53 +108,48 @@ public:
     /// All rows as a view, for searching or exporting without copies.
     batch_view<V> view() const { return {rows_.data(), size(), stride_, shape_}; }
 
-    /// Removes the vector at index i; later vectors move down by one (order is kept).
+    /// Removes the vector at index i; later vectors move down by one (order is kept), so their
+    /// indices drop by one. find() then returns the next vector stored under the removed label,
+    /// if any. O(size).
     void remove(std::size_t i) {
         check_index("item_memory::remove", i);
-        element_type* base = rows_.data();
-        std::memmove(static_cast<void*>(base + i * stride_), base + (i + 1) * stride_,
-                     (size() - i - 1) * stride_ * sizeof(element_type));
-        std::memset(static_cast<void*>(base + (size() - 1) * stride_), 0, stride_ * sizeof(element_type));
-        labels_.erase(labels_.begin() + static_cast<std::ptrdiff_t>(i));
+        erase_if([i](std::size_t j, const std::string&) { return j == i; });
     }
-    /// Removes every vector stored under label; returns how many were removed.
+    /// Removes every vector stored under label (later vectors move down, order is kept);
+    /// returns how many were removed. O(size), whatever the count.
     std::size_t remove(std::string_view label) {
-        std::size_t removed = 0;
-        for (std::size_t i = size(); i-- > 0;)
-            if (labels_[i] == label) {
-                remove(i);
-                ++removed;
-            }
-        return removed;
+        return erase_if([label](std::size_t, const std::string& l) { return l == label; });
     }
     /// Removes everything (the shape is kept).
     void clear() noexcept {
         labels_.clear();
+        norms_.clear();
+        index_.clear();
         if (rows_.data()) std::memset(static_cast<void*>(rows_.data()), 0, rows_.padded_size() * sizeof(element_type));
     }
 
-    /// Similarity of q to every stored vector, in index order.
+    /// A searcher over the stored rows with the cached norms (valid until the memory changes).
+    batch_searcher<V> searcher() const { return batch_searcher<V>(view(), norms_); }
+
+    /// Similarity of q to every stored vector, in index order (equal to similarity(q, v) to the
+    /// last bit).
     std::vector<double> similarities(const V& q, unsigned threads = 1) const {
-        std::vector<double> out(size());
-        const auto query = pack({&q, 1}, "item_memory::similarities");
-        const unsigned t = detail::resolve_threads(threads, size() / min_rows_per_thread + 1);
-        detail::parallel_ranges(size(), t, [&](unsigned, std::size_t first, std::size_t last) {
-            if (first < last)
-                row_traits<V>::similarities(query.data(), row_ptr(first), stride_, last - first, shape_,
-                                            out.data() + first);
-        });
-        return out;
+        return searcher().similarities(q, threads);
     }
 
     /// The stored vector most similar to q (ties: lowest index). Throws empty_input if empty.
+    /// Its similarity equals similarity(q, v) to the last bit.
     match nearest(const V& q, unsigned threads = 1) const {
         return std::move(top_k(std::span<const V>(&q, 1), 1, threads).front().front());
     }
-    /// The k most similar stored vectors, best first (fewer if the memory holds fewer).
+    /// The k most similar stored vectors, best first (fewer if the memory holds fewer); ties
+    /// are ordered by index.
     std::vector<match> top_k(const V& q, std::size_t k, unsigned threads = 1) const {
         return std::move(top_k(std::span<const V>(&q, 1), k, threads).front());
     }
-    /// nearest() for each query, in one cache-blocked pass over the memory.
+    /// nearest() for each query, in one blocked pass over the memory. For real and MBAT the
+    /// similarities come from one matrix product per block and may differ from the one-query
+    /// path in the last bits (see row_kernels::cosine); the result is still deterministic.
     std::vector<match> nearest(std::span<const V> queries, unsigned threads = 1) const {
         auto all = top_k(queries, 1, threads);
         std::vector<match> out;
@@ -226,60 +157,26 @@ public:
         for (auto& m : all) out.push_back(std::move(m.front()));
         return out;
     }
-    /// top_k() for each query, in one cache-blocked pass over the memory.
+    /// top_k() for each query, in one blocked pass over the memory (see nearest(queries)).
     std::vector<std::vector<match>> top_k(std::span<const V> queries, std::size_t k,
                                           unsigned threads = 1) const {
         if (empty()) throw empty_input("item_memory: search in an empty memory");
         if (k == 0) throw invalid_parameter("item_memory::top_k: k must be positive");
-        k = std::min(k, size());
-        const auto packed = pack(queries, "item_memory::top_k");
-        const std::size_t nq = queries.size();
-        const unsigned t = detail::resolve_threads(threads, size() / min_rows_per_thread + 1);
-        // heaps[part * nq + q]: the best k of one thread's rows for query q.
-        std::vector<detail::top_k_heap> heaps(static_cast<std::size_t>(t) * nq, detail::top_k_heap(k));
-        const std::size_t block = block_rows();
-        detail::parallel_ranges(size(), t, [&](unsigned part, std::size_t first, std::size_t last) {
-            std::vector<double> sims(block * nq);
-            for (std::size_t b = first; b < last; b += block) {
-                const std::size_t n = std::min(block, last - b);
-                block_similarities(packed.data(), nq, b, n, sims.data());
-                for (std::size_t q = 0; q < nq; ++q) {
-                    auto& heap = heaps[part * nq + q];
-                    const double* s = sims.data() + q * n;
-                    for (std::size_t i = 0; i < n; ++i) heap.offer(s[i], b + i);
-                }
-            }
-        });
-        std::vector<std::vector<match>> out(nq);
-        for (std::size_t q = 0; q < nq; ++q) {
-            for (unsigned part = 1; part < t; ++part) heaps[q].merge(heaps[part * nq + q]);
-            for (const auto& s : heaps[q].sorted()) out[q].push_back({s.index, labels_[s.index], s.similarity});
-        }
+        const auto ranked = searcher().rank(queries, k, threads, "item_memory::top_k");
+        std::vector<std::vector<match>> out(ranked.size());
+        for (std::size_t q = 0; q < ranked.size(); ++q)
+            for (const auto& s : ranked[q]) out[q].push_back({s.index, labels_[s.index], s.similarity});
         return out;
     }
 
 private:
-    /// out[q * n + i] = similarity of packed query q to row first + i, for i < n.
-    void block_similarities(const element_type* queries, std::size_t nq, std::size_t first, std::size_t n,
-                            double* out) const {
-        if constexpr (requires {
-                          row_traits<V>::similarities_many(queries, nq, row_ptr(first), stride_, n, shape_, out);
-                      }) {
-            if (nq > 1) {
-                row_traits<V>::similarities_many(queries, nq, row_ptr(first), stride_, n, shape_, out);
-                return;
-            }
-        }
-        for (std::size_t q = 0; q < nq; ++q)
-            row_traits<V>::similarities(queries + q * stride_, row_ptr(first), stride_, n, shape_, out + q * n);
-    }
+    using kernel = typename row_traits<V>::kernel;
 
-    // Rows per cache block: about 256 KiB of rows, compared with every query before moving on.
-    std::size_t block_rows() const noexcept {
-        const std::size_t bytes = stride_ * sizeof(element_type);
-        return std::max<std::size_t>(8, (256u << 10) / std::max<std::size_t>(1, bytes));
-    }
-    static constexpr std::size_t min_rows_per_thread = 1024;
+    /// Heterogeneous hashing, so find(string_view) builds no string.
+    struct label_hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+    };
 
     void set_shape(const shape_type& shape) {
         shape_ = shape;
@@ -299,21 +196,45 @@ private:
 
     void grow_to(std::size_t capacity) {
         aligned_buffer<element_type> bigger(capacity * stride_);
+        labels_.reserve(capacity);
+        if constexpr (kernel::uses_norms) norms_.reserve(capacity);
         if (size() != 0)
             std::memcpy(static_cast<void*>(bigger.data()), rows_.data(), size() * stride_ * sizeof(element_type));
         rows_.swap(bigger);
         capacity_ = capacity;
     }
 
-    /// Queries packed as rows, after checking their shapes.
-    aligned_buffer<element_type> pack(std::span<const V> queries, const char* what) const {
-        aligned_buffer<element_type> packed(queries.size() * stride_);
-        for (std::size_t q = 0; q < queries.size(); ++q) {
-            if (!has_shape_ || !(queries[q].shape() == shape_))
-                throw dimension_mismatch(what, queries[q].dim(), has_shape_ ? dim_of_shape() : 0);
-            row_traits<V>::store(queries[q], packed.data() + q * stride_);
+    /// Removes the vectors for which drop(index, label) holds, in one compacting pass, and
+    /// rebuilds the label index; returns how many were removed. The new index is built before
+    /// anything changes, so a failed allocation leaves the memory as it was.
+    template <class Drop>
+    std::size_t erase_if(Drop drop) {
+        std::vector<char> dropped(size());
+        std::size_t removed = 0;
+        for (std::size_t j = 0; j < size(); ++j)
+            if (drop(j, labels_[j])) dropped[j] = 1, ++removed;
+        if (removed == 0) return 0;
+        decltype(index_) index;
+        index.reserve(index_.size());
+        for (std::size_t j = 0, kept = 0; j < size(); ++j)
+            if (!dropped[j]) index.try_emplace(labels_[j], kept++);
+        // No more allocation from here on: moves within existing storage only.
+        element_type* base = rows_.data();
+        std::size_t kept = 0;
+        for (std::size_t j = 0; j < size(); ++j) {
+            if (dropped[j]) continue;
+            if (kept != j) {
+                std::memcpy(static_cast<void*>(base + kept * stride_), base + j * stride_, stride_ * sizeof(element_type));
+                labels_[kept] = std::move(labels_[j]);
+                if constexpr (kernel::uses_norms) norms_[kept] = norms_[j];
+            }
+            ++kept;
         }
-        return packed;
+        std::memset(static_cast<void*>(base + kept * stride_), 0, (size() - kept) * stride_ * sizeof(element_type));
+        labels_.resize(kept);
+        if constexpr (kernel::uses_norms) norms_.resize(kept);
+        index_.swap(index);
+        return removed;
     }
 
     shape_type shape_{};
@@ -322,6 +243,8 @@ private:
     std::size_t capacity_ = 0;
     aligned_buffer<element_type> rows_;
     std::vector<std::string> labels_;
+    std::vector<double> norms_;  // kernel::norm of each row (cosine kernels only), from add
+    std::unordered_map<std::string, std::size_t, label_hash, std::equal_to<>> index_;  // label -> first index
 };
 
 }  // namespace hdc

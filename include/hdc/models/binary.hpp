@@ -24,6 +24,7 @@
 #include "../simd/bitslice.hpp"
 #include "../simd/bitwise.hpp"
 #include "common.hpp"
+#include "row_kernels.hpp"
 #include "votes.hpp"
 
 namespace hdc {
@@ -256,15 +257,8 @@ struct row_traits<binary<D>> {
         std::memcpy(detail::storage_access::data(v), row, v.word_count() * sizeof(std::uint64_t));
         return v;
     }
-    static void similarities(const std::uint64_t* query, const std::uint64_t* rows, std::size_t stride,
-                             std::size_t n, std::size_t dim, double* out) {
-        detail::hamming_similarities(query, rows, stride, n, dim, out);
-    }
-    static void similarities_many(const std::uint64_t* queries, std::size_t n_queries,
-                                  const std::uint64_t* rows, std::size_t stride, std::size_t n,
-                                  std::size_t dim, double* out) {
-        detail::hamming_similarities_many(queries, n_queries, rows, stride, n, dim, out);
-    }
+    /// Rows are packed bits: searched by Hamming distance.
+    using kernel = row_kernels::hamming;
 };
 
 }  // namespace hdc

@@ -28,6 +28,7 @@
 #include "../simd/integer.hpp"
 #include "binary.hpp"
 #include "common.hpp"
+#include "row_kernels.hpp"
 #include "votes.hpp"
 
 namespace hdc {
@@ -338,15 +339,8 @@ struct row_traits<bipolar<D>> {
         for (std::size_t i = 0; i < dim; ++i) v.set(i, (row[i / 64] >> (i % 64)) & 1u ? -1 : 1);
         return v;
     }
-    static void similarities(const std::uint64_t* query, const std::uint64_t* rows, std::size_t stride,
-                             std::size_t n, std::size_t dim, double* out) {
-        detail::hamming_similarities(query, rows, stride, n, dim, out);
-    }
-    static void similarities_many(const std::uint64_t* queries, std::size_t n_queries,
-                                  const std::uint64_t* rows, std::size_t stride, std::size_t n,
-                                  std::size_t dim, double* out) {
-        detail::hamming_similarities_many(queries, n_queries, rows, stride, n, dim, out);
-    }
+    /// Rows are packed bits: searched by Hamming distance.
+    using kernel = row_kernels::hamming;
 };
 
 }  // namespace hdc

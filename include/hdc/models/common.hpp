@@ -44,34 +44,4 @@ inline std::int32_t integer_weight(double w, const char* model) {
 inline constexpr std::uint64_t tie_break_seed = 0x7469652D627265ull;  // "tie-bre"
 inline constexpr const char* tie_break_name = "hdc::tie-break";
 
-/// Rows of packed bits compared per chunk: hamming counts stay on the stack.
-inline constexpr std::size_t hamming_chunk = 256;
-
-/// out[i] = (D - 2 * hamming(query, row i)) / D for n rows of packed bits: the similarity of
-/// binary vectors and of bipolar vectors stored as sign bits, exactly as similarity() computes it.
-inline void hamming_similarities(const std::uint64_t* query, const std::uint64_t* rows,
-                                 std::size_t stride, std::size_t n, std::size_t dim, double* out) {
-    std::uint32_t h[hamming_chunk];
-    const std::size_t words = (dim + 63) / 64;
-    const auto d = static_cast<std::int64_t>(dim);
-    for (std::size_t first = 0; first < n; first += hamming_chunk) {
-        const std::size_t count = n - first < hamming_chunk ? n - first : hamming_chunk;
-        simd::hamming_one_to_many(query, rows + first * stride, count, words, stride, h);
-        for (std::size_t i = 0; i < count; ++i)
-            out[first + i] = static_cast<double>(d - 2 * static_cast<std::int64_t>(h[i])) / static_cast<double>(dim);
-    }
-}
-
-/// hamming_similarities for several queries (stored with the rows' stride) against a block of
-/// rows: out[q * n + i]. The kernel is register- and cache-blocked over queries x rows.
-inline void hamming_similarities_many(const std::uint64_t* queries, std::size_t n_queries,
-                                      const std::uint64_t* rows, std::size_t stride, std::size_t n,
-                                      std::size_t dim, double* out) {
-    std::vector<std::uint32_t> h(n_queries * n);
-    simd::hamming_many_to_many(queries, n_queries, rows, n, (dim + 63) / 64, stride, h.data());
-    const auto d = static_cast<std::int64_t>(dim);
-    for (std::size_t i = 0; i < h.size(); ++i)
-        out[i] = static_cast<double>(d - 2 * static_cast<std::int64_t>(h[i])) / static_cast<double>(dim);
-}
-
 }  // namespace hdc::detail

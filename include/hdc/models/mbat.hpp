@@ -62,6 +62,7 @@
 #include "../simd/rotation.hpp"
 #include "../simd/transform.hpp"
 #include "common.hpp"
+#include "row_kernels.hpp"
 #include "sums.hpp"
 
 namespace hdc {
@@ -617,12 +618,8 @@ struct row_traits<mbat<D, T>> {
     static mbat<D, T> load(const T* row, std::size_t dim) {
         return mbat<D, T>::from_values(std::span<const T>(row, dim), dim);
     }
-    static void similarities(const T* query, const T* rows, std::size_t stride, std::size_t n,
-                             std::size_t dim, double* out) {
-        detail::cosine_rows(
-            query, rows, stride, n, out, [dim](const T* a, const T* b) { return detail::mbat_dot(a, b, dim); },
-            [dim](const T* a) { return std::sqrt(detail::mbat_dot(a, a, dim)); });
-    }
+    /// Rows are dense components: searched by cosine with cached row norms.
+    using kernel = row_kernels::cosine<T>;
 };
 
 }  // namespace hdc

@@ -28,6 +28,7 @@
 #include "../simd/complex.hpp"
 #include "accumulator_facade.hpp"
 #include "common.hpp"
+#include "row_kernels.hpp"
 #include "sums.hpp"
 
 namespace hdc {
@@ -334,7 +335,7 @@ private:
 template <std::size_t D>
 struct row_traits<phasor<D>> {
     using element_type = float;
-    static std::size_t im_offset(std::size_t dim) { return padded_count<float>(dim); }
+    static std::size_t im_offset(std::size_t dim) { return row_kernels::split_complex::im_offset(dim); }
     static std::size_t row_size(std::size_t dim) { return im_offset(dim) + dim; }
     static void store(const phasor<D>& v, float* row) {
         std::copy(v.re_data(), v.re_data() + v.dim(), row);
@@ -346,14 +347,8 @@ struct row_traits<phasor<D>> {
         std::copy(row + im_offset(dim), row + im_offset(dim) + dim, detail::storage_access::data(v, 1));
         return v;
     }
-    static void similarities(const float* query, const float* rows, std::size_t stride, std::size_t n,
-                             std::size_t dim, double* out) {
-        const std::size_t im = im_offset(dim);
-        for (std::size_t i = 0; i < n; ++i) {
-            const float* row = rows + i * stride;
-            out[i] = simd::complex_dot_real(query, query + im, row, row + im, dim) / static_cast<double>(dim);
-        }
-    }
+    /// Rows are split complex parts: searched by the mean real part of q conj(r).
+    using kernel = row_kernels::split_complex;
 };
 
 }  // namespace hdc

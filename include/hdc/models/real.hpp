@@ -25,6 +25,7 @@
 #include "../core/vector_storage.hpp"
 #include "../simd/floating.hpp"
 #include "common.hpp"
+#include "row_kernels.hpp"
 #include "sums.hpp"
 
 namespace hdc {
@@ -249,12 +250,8 @@ struct row_traits<real<D, T>> {
     static real<D, T> load(const T* row, std::size_t dim) {
         return real<D, T>::from_values(std::span<const T>(row, dim), dim);
     }
-    static void similarities(const T* query, const T* rows, std::size_t stride, std::size_t n,
-                             std::size_t dim, double* out) {
-        detail::cosine_rows(
-            query, rows, stride, n, out, [dim](const T* a, const T* b) { return simd::real_dot(a, b, dim); },
-            [dim](const T* a) { return std::sqrt(simd::real_sum_squares(a, dim)); });
-    }
+    /// Rows are dense components: searched by cosine with cached row norms.
+    using kernel = row_kernels::cosine<T>;
 };
 
 }  // namespace hdc

@@ -25,6 +25,7 @@
 #include "../simd/modular.hpp"
 #include "accumulator_facade.hpp"
 #include "common.hpp"
+#include "row_kernels.hpp"
 
 namespace hdc {
 
@@ -396,12 +397,8 @@ struct row_traits<sparse<B, L>> {
     static sparse<B, L> load(const std::uint16_t* row, const sparse_shape& s) {
         return sparse<B, L>::from_indices(std::span<const std::uint16_t>(row, s.blocks), s);
     }
-    static void similarities(const std::uint16_t* query, const std::uint16_t* rows, std::size_t stride,
-                             std::size_t n, const sparse_shape& s, double* out) {
-        for (std::size_t i = 0; i < n; ++i)
-            out[i] = static_cast<double>(simd::count_equal(query, rows + i * stride, s.blocks)) /
-                     static_cast<double>(s.blocks);
-    }
+    /// Rows are block indices: searched by the fraction of equal blocks.
+    using kernel = row_kernels::equal_blocks;
 };
 
 }  // namespace hdc

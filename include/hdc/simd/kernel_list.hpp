@@ -142,6 +142,13 @@
     /* Sum of a[i]^2 for i < n, in double, in the reference lane order. */                       \
     XV(real_sum_squares, _f32, double, (const float* a, std::size_t n), (a, n))                 \
     XV(real_sum_squares, _f64, double, (const double* a, std::size_t n), (a, n))                \
+    /* out[r] = real_dot(query, rows + r * stride, n) for r < n_rows, each bit-identical to it. */ \
+    XV(real_dot_rows, _f32, void,                                                                \
+       (const float* query, const float* rows, std::size_t stride, std::size_t n_rows,          \
+        std::size_t n, double* out), (query, rows, stride, n_rows, n, out))                      \
+    XV(real_dot_rows, _f64, void,                                                                \
+       (const double* query, const double* rows, std::size_t stride, std::size_t n_rows,        \
+        std::size_t n, double* out), (query, rows, stride, n_rows, n, out))                      \
     /* y[i] += w * x[i] for i < n, in double (accumulator sums). */                              \
     XV(real_axpy, _f32, void, (double w, const float* x, double* y, std::size_t n),             \
        (w, x, y, n))                                                                             \
