@@ -39,7 +39,8 @@ void check_concurrent_const_calls(const typename V::shape_type& shape) {
     const auto expected_merged_sums = info::sums(serial);
     const V expected_result = shared.result();
     const double expected_similarity = similarity(shared, atoms[0]);
-    const auto expected_sums = info::sums(shared);
+    // From a copy: shared must start the threads with its unit votes still pending.
+    const auto expected_sums = info::sums(hdc::accumulator<V>(shared));
 
     std::array<bool, thread_count> ok{};
     std::vector<std::thread> threads;
