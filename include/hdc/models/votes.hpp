@@ -24,6 +24,7 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "../core/error.hpp"
@@ -54,10 +55,18 @@ public:
     std::size_t step() const noexcept { return step_; }
 
     /// The transform of full word w: bit 6 byte-swaps the source word, the low 6 bits are the
-    /// (odd) left rotation applied after.
+    /// (odd) left rotation applied after. Byte w % 8 of one hash per 8 words: the hashing is
+    /// most of the set-up cost of a resolution.
     static unsigned word_code(std::size_t w) noexcept {
-        const std::uint64_t h = mix64(static_cast<std::uint64_t>(w) ^ word_domain);
-        return static_cast<unsigned>(((h >> 58) & 0x40u) | (((h >> 32) & 31u) * 2u + 1u));
+        return code_from_byte(static_cast<unsigned>(word_code_hash(w / 8) >> (8 * (w % 8))));
+    }
+    /// The hash whose 8 bytes give the codes of words 8 g to 8 g + 7.
+    static std::uint64_t word_code_hash(std::size_t g) noexcept {
+        return mix64(word_domain + (static_cast<std::uint64_t>(g) + 1) * golden_gamma);
+    }
+    /// A word's code from its byte of word_code_hash.
+    static unsigned code_from_byte(unsigned byte) noexcept {
+        return (byte & 0x40u) | ((byte & 31u) * 2u + 1u);
     }
     /// Full word w of pi applied to a bit vector whose full word (w + step()) % full_words()
     /// is `source`: component 64 w + b takes source bit pi(64 w + b) % 64.
@@ -86,7 +95,7 @@ public:
 
     /// The fixed fallback bits, word w (the caller masks bits past the dimension).
     static std::uint64_t fallback_word(std::size_t w) noexcept {
-        return mix64(tie_break_seed ^ mix64(static_cast<std::uint64_t>(w) + golden_gamma));
+        return mix64(tie_break_seed + (static_cast<std::uint64_t>(w) + 1) * golden_gamma);
     }
 
     /// The bytes of x in reverse order (std::byteswap is C++23; compilers emit one bswap).
@@ -123,17 +132,24 @@ inline void resolve_ties(const std::uint64_t* tie, std::uint64_t* out, std::size
     if (any == 0) return;
     const tie_partners pi(dim);
     const std::size_t full = pi.full_words(), tail = pi.tail_bits(), step = pi.step();
-    // Per full word: the left rotation, and a mask that selects the byte-swapped source.
-    std::vector<std::uint64_t> rotation(full), swap(full);
+    // One allocation for the scratch: per full word the left rotation and a mask that selects
+    // the byte-swapped source, then the current and the next value of v.
+    const std::size_t stride = padded_count<std::uint64_t>(words);
+    aligned_buffer<std::uint64_t> scratch(4 * stride);
+    std::uint64_t* const rotation = scratch.data();
+    std::uint64_t* const swap = rotation + stride;
+    std::uint64_t* v = swap + stride;
+    std::uint64_t* next = v + stride;
+    std::uint64_t hash = 0;
     for (std::size_t w = 0; w < full; ++w) {
-        const unsigned code = tie_partners::word_code(w);
+        if (w % 8 == 0) hash = tie_partners::word_code_hash(w / 8);
+        const unsigned code = tie_partners::code_from_byte(static_cast<unsigned>(hash >> (8 * (w % 8))));
         rotation[w] = code & 63u;
         swap[w] = std::uint64_t{0} - ((code >> 6) & 1u);
     }
     std::size_t tail_src[64] = {};
     for (std::size_t b = 0; b < tail; ++b) tail_src[b] = pi.tail_partner(64 * full + b);
 
-    aligned_buffer<std::uint64_t> v(words), next(words);
     for (std::size_t w = 0; w < words; ++w)
         v[w] = out[w] | (tie[w] & tie_partners::fallback_word(w));
     // next[w] = out[w] | (tie[w] & transform(source[w - first])) for w in [first, last): the
@@ -148,8 +164,8 @@ inline void resolve_ties(const std::uint64_t* tie, std::uint64_t* out, std::size
     };
     for (std::size_t k = 0; k < tie_steps; ++k) {
         if (full != 0) {
-            run(0, full - step, v.data() + step);
-            run(full - step, full, v.data());
+            run(0, full - step, v + step);
+            run(full - step, full, v);
         }
         if (tail != 0) {
             std::uint64_t t = tie[full], bits = 0;
@@ -161,9 +177,9 @@ inline void resolve_ties(const std::uint64_t* tie, std::uint64_t* out, std::size
             }
             next[full] = out[full] | bits;
         }
-        v.swap(next);
+        std::swap(v, next);
     }
-    std::memcpy(out, v.data(), words * sizeof(std::uint64_t));
+    std::memcpy(out, v, words * sizeof(std::uint64_t));
 }
 
 /// Signed vote sums of dim positions. Unit votes (weight 1) are counted in bit-sliced counters:
