@@ -390,7 +390,10 @@ private:
     /// running bound only grows (subtractions add to it too), so before refusing it is
     /// tightened to the exact maximum: long add/subtract streams are never refused spuriously.
     void reserve(std::int64_t extra, const char* operation) {
-        if (extra <= max_sum - bound_) return;
+        if (extra <= max_sum - bound_) return;  // the common case, inline in every add
+        tighten_or_refuse(extra, operation);
+    }
+    void tighten_or_refuse(std::int64_t extra, const char* operation) {
         bound_ = max_abs_sum();
         if (extra <= max_sum - bound_) return;
         throw invalid_parameter(std::string(operation) + ": a sum would exceed the int32 range (" +
