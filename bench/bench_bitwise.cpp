@@ -138,6 +138,19 @@ void BM_majority_1000(benchmark::State& state) {
     state.SetBytesProcessed(state.iterations() * 1000 * vector_bytes(bits));
 }
 
+// An even pair: every tied component is resolved, the worst case of the tie rule's cost.
+void BM_majority_2(benchmark::State& state) {
+    const auto bits = static_cast<std::size_t>(state.range(0));
+    hdc::rng gen{12};
+    const std::vector<hdc::binary<>> vs{hdc::binary<>::random(gen, bits),
+                                        hdc::binary<>::random(gen, bits)};
+    for (auto _ : state) {
+        auto b = hdc::bundle(vs);
+        benchmark::DoNotOptimize(b.data());
+    }
+    state.SetBytesProcessed(state.iterations() * 2 * vector_bytes(bits));
+}
+
 void BM_random_1000(benchmark::State& state) {
     const auto bits = static_cast<std::size_t>(state.range(0));
     hdc::rng gen{11};
@@ -180,6 +193,7 @@ BENCHMARK(BM_hamming_many_to_many)->Arg(1024)->Arg(10048)->Unit(benchmark::kMill
 BENCHMARK_TEMPLATE(BM_rotate, best)->Arg(1024)->Arg(10048);
 BENCHMARK_TEMPLATE(BM_rotate, scalar)->Arg(1024)->Arg(10048);
 BENCHMARK(BM_majority_1000)->Arg(1024)->Arg(10048)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_majority_2)->Arg(1024)->Arg(10048)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_random_1000)->Arg(1024)->Arg(10048)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_read_bandwidth)->Unit(benchmark::kMillisecond);
 

@@ -102,7 +102,7 @@ struct model_info<hdc::binary<D>> : majority_model {
     // golden_symbol was also reproduced by an independent Python model of the rng and hashing.
     static constexpr std::uint64_t golden_symbol = 0x47B920FA2CF05B73ull;
     static constexpr std::uint64_t golden_bind = 0x9D42BE08AF56DFCAull;
-    static constexpr std::uint64_t golden_bundle = 0xAEA122CE9D33ABD5ull;
+    static constexpr std::uint64_t golden_bundle = 0x2687146BD9423BCDull;
 };
 
 template <std::size_t D>
@@ -111,7 +111,7 @@ struct model_info<hdc::bipolar<D>> : majority_model {
     using accumulator_type = hdc::bipolar_accumulator<D>;
     static constexpr std::uint64_t golden_symbol = 0x2625540101D433C9ull;
     static constexpr std::uint64_t golden_bind = 0x2E1876BB037A742Dull;
-    static constexpr std::uint64_t golden_bundle = 0xE858831A4E1E2209ull;
+    static constexpr std::uint64_t golden_bundle = 0x5BCD0BDFEC72FEBBull;
 };
 
 template <std::size_t D, class T>

@@ -175,10 +175,16 @@ std::size_t overlap(const binary<D>& a, const binary<D>& b) {
 
 /// The un-normalised bundle of binary vectors (the BSC counterpart of MAP-I): per position the
 /// signed vote sum s_i = sum of w * (1 - 2 bit_i). result() is the majority: bit 1 where s_i < 0,
-/// 0 where s_i > 0, and the bit of a fixed tie-break vector where s_i = 0 (this equals adding the
-/// tie-break vector to every even-sized bundle). Weights must be integers. Unit votes are counted
-/// in bit-sliced counters (detail::bitsliced_votes), so a bundle costs a few word operations per
-/// 64 positions and vector.
+/// 0 where s_i > 0; where s_i = 0 (even bundles, cancelling weights) the majority at a fixed
+/// pseudo-random partner position, followed while it is tied too (detail::resolve_ties), so
+/// even bundles are fair and unrelated ones uncorrelated. The result depends on the sums alone:
+/// bundle() equals the accumulator's result, whatever the order of the members. Weights must be
+/// integers, and an add or merge that could take a sum beyond the int32 range is refused
+/// (invalid_parameter, nothing changed). Unit votes are counted in bit-sliced counters
+/// (detail::bitsliced_votes), so a bundle costs a few word operations per 64 positions and
+/// vector.
+///
+/// Thread safety: const members may be called concurrently; non-const need exclusive access.
 template <std::size_t D>
 class binary_accumulator {
 public:
@@ -191,39 +197,37 @@ public:
     std::size_t dim() const noexcept { return votes_.dim(); }
     /// Total weight added so far (adds minus subtracts).
     double count() const noexcept { return static_cast<double>(votes_.count()); }
-    /// The signed vote sums, one per position. Folds the pending unit votes into the sums, so
-    /// like a non-const call it must not run concurrently with other calls on this object.
-    std::span<const std::int32_t> sums() const noexcept { return votes_.sums(); }
+    /// The signed vote sums, one per position (computed into a new vector).
+    std::vector<std::int32_t> sums() const { return votes_.sums(); }
 
     /// Adds one vote for v.
     void add(const vector_type& v) {
         detail::check_same_dim("binary_accumulator::add", dim(), v.dim());
-        votes_.add(v.data(), 1);
+        votes_.add(v.data(), 1, "binary_accumulator::add");
     }
     /// Adds an integer weight of votes for v (negative weights vote against it).
     void add(const vector_type& v, double weight) {
         const std::int32_t w = detail::integer_weight(weight, "binary");
         detail::check_same_dim("binary_accumulator::add", dim(), v.dim());
-        votes_.add(v.data(), w);
+        votes_.add(v.data(), w, "binary_accumulator::add");
     }
     /// Removes one vote for v.
     void subtract(const vector_type& v) {
         detail::check_same_dim("binary_accumulator::subtract", dim(), v.dim());
-        votes_.add(v.data(), -1);
+        votes_.add(v.data(), -1, "binary_accumulator::subtract");
     }
     /// Adds the votes of another accumulator: equal to adding its vectors here.
     void merge(const binary_accumulator& other) {
         detail::check_same_dim("binary_accumulator::merge", dim(), other.dim());
-        votes_.merge(other.votes_);
+        votes_.merge(other.votes_, "binary_accumulator::merge");
     }
     /// Forgets every vote.
     void clear() noexcept { votes_.clear(); }
 
-    /// The majority vector (ties broken by the fixed tie-break vector).
+    /// The majority vector (ties resolved by partner positions, see the class comment).
     vector_type result() const {
-        const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
         vector_type out(dim());
-        votes_.majority(tie.data(), detail::storage_access::data(out));
+        votes_.majority(detail::storage_access::data(out));
         return out;
     }
 

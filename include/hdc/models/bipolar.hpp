@@ -203,12 +203,16 @@ double similarity(const bipolar<D>& a, const bipolar<D>& b) {
 }
 
 /// The MAP-I bundle of bipolar vectors: per position the integer sum s_i = sum of w * v_i.
-/// result() is the MAP-B bundle sign(s_i), with the component of a fixed tie-break vector where
-/// s_i = 0 (the image of binary_accumulator's rule, so the two models bundle identically).
-/// Weights must be integers, and an add or merge that could take a sum beyond int32 is refused.
-/// The sums are binary_accumulator's vote sums of the sign bits (v_i = 1 - 2 bit_i): each added
-/// vector is packed to sign bits, and unit adds are counted in bit-sliced counters
+/// result() is the MAP-B bundle sign(s_i); where s_i = 0 the sign at a fixed pseudo-random
+/// partner position, followed while it is zero too: the image of binary_accumulator's rule
+/// (detail::resolve_ties), so the two models bundle identically and even bundles are fair and
+/// uncorrelated. Weights must be integers, and an add or merge that could take a sum beyond the
+/// int32 range is refused (invalid_parameter, nothing changed). The sums are
+/// binary_accumulator's vote sums of the sign bits (v_i = 1 - 2 bit_i): each added vector is
+/// packed to sign bits, and unit adds are counted in bit-sliced counters
 /// (detail::bitsliced_votes).
+///
+/// Thread safety: const members may be called concurrently; non-const need exclusive access.
 template <std::size_t D>
 class bipolar_accumulator {
 public:
@@ -222,40 +226,30 @@ public:
     std::size_t dim() const noexcept { return votes_.dim(); }
     /// Total weight added so far (adds minus subtracts).
     double count() const noexcept { return static_cast<double>(votes_.count()); }
-    /// The integer sums, one per position. Folds the pending unit adds into the sums, so like a
-    /// non-const call it must not run concurrently with other calls on this object.
-    std::span<const std::int32_t> sums() const noexcept { return votes_.sums(); }
+    /// The integer sums, one per position (computed into a new vector).
+    std::vector<std::int32_t> sums() const { return votes_.sums(); }
 
     /// Adds v once.
-    void add(const vector_type& v) { add_weighted(v, 1); }
+    void add(const vector_type& v) { add_weighted(v, 1, "bipolar_accumulator::add"); }
     /// Adds v with an integer weight (negative weights subtract). Throws invalid_parameter for a
     /// fractional or non-finite weight.
     void add(const vector_type& v, double weight) {
-        add_weighted(v, detail::integer_weight(weight, "bipolar"));
+        add_weighted(v, detail::integer_weight(weight, "bipolar"), "bipolar_accumulator::add");
     }
     /// Removes v once.
-    void subtract(const vector_type& v) { add_weighted(v, -1); }
+    void subtract(const vector_type& v) { add_weighted(v, -1, "bipolar_accumulator::subtract"); }
     /// Adds the sums of another accumulator: equal to adding its vectors here.
     void merge(const bipolar_accumulator& other) {
         detail::check_same_dim("bipolar_accumulator::merge", dim(), other.dim());
-        std::int64_t extra = other.bound_;
-        if (extra > max_sum - bound_) extra = other.max_abs_sum();
-        reserve("bipolar_accumulator::merge", extra);
-        votes_.merge(other.votes_);
-        bound_ += extra;
+        votes_.merge(other.votes_, "bipolar_accumulator::merge");
     }
     /// Forgets everything added.
-    void clear() noexcept {
-        votes_.clear();
-        bound_ = 0;
-    }
+    void clear() noexcept { votes_.clear(); }
 
-    /// The sign of the sums (MAP-B bundle), zeros resolved by the fixed tie-break vector.
+    /// The sign of the sums (MAP-B bundle), zeros resolved by partner positions (see above).
     vector_type result() const {
-        const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
-        aligned_buffer<std::uint64_t> tie_bits(votes_.words()), bits(votes_.words());
-        simd::int8_sign_bits(tie.data(), tie_bits.data(), dim());
-        votes_.majority(tie_bits.data(), bits.data());
+        aligned_buffer<std::uint64_t> bits(votes_.words());
+        votes_.majority(bits.data());
         vector_type out(dim(), typename vector_type::nocheck{});
         simd::int8_from_sign_bits(bits.data(), out.mutable_data(), dim());
         return out;
@@ -277,40 +271,14 @@ public:
     }
 
 private:
-    static constexpr std::int64_t max_sum = std::numeric_limits<std::int32_t>::max();
-
-    /// The largest |s_i|, computed exactly (only when the running bound gets too loose).
-    std::int64_t max_abs_sum() const noexcept {
-        std::int64_t m = 0;
-        for (const std::int32_t s : votes_.sums())
-            m = std::max(m, std::abs(static_cast<std::int64_t>(s)));
-        return m;
-    }
-
-    /// Throws unless adding at most `extra` to every |s_i| keeps the sums within int32. The
-    /// running bound only grows (subtractions add to it too), so before refusing it is tightened
-    /// to the exact maximum: long add/subtract streams are never refused spuriously.
-    void reserve(const char* operation, std::int64_t extra) {
-        if (extra <= max_sum - bound_) return;
-        bound_ = max_abs_sum();
-        if (extra <= max_sum - bound_) return;
-        throw invalid_parameter(std::string(operation) + ": a sum would exceed the int32 range (" +
-                                std::to_string(bound_) + " + " + std::to_string(extra) + " > " +
-                                std::to_string(max_sum) + ")");
-    }
-
-    void add_weighted(const vector_type& v, std::int32_t w) {
-        detail::check_same_dim("bipolar_accumulator::add", dim(), v.dim());
-        const std::int64_t magnitude = std::abs(static_cast<std::int64_t>(w));
-        reserve("bipolar_accumulator::add", magnitude);
+    void add_weighted(const vector_type& v, std::int32_t w, const char* operation) {
+        detail::check_same_dim(operation, dim(), v.dim());
         simd::int8_sign_bits(v.data(), bits_.data(), dim());
-        votes_.add(bits_.data(), w);  // may throw (first unit add): before bound_ changes
-        bound_ += magnitude;
+        votes_.add(bits_.data(), w, operation);
     }
 
     detail::bitsliced_votes votes_;
-    aligned_buffer<std::uint64_t> bits_;  // scratch: the sign bits of the vector being added
-    std::int64_t bound_ = 0;              // an upper bound on every |s_i|
+    aligned_buffer<std::uint64_t> bits_;  // scratch of add (non-const): the sign bits of v
 };
 
 /// Dot product of an accumulator's un-normalised bundle with v.

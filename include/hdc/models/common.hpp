@@ -39,8 +39,9 @@ inline std::int32_t integer_weight(double w, const char* model) {
     return static_cast<std::int32_t>(w);
 }
 
-/// Seed of the fixed vectors that break ties (even majorities, zero sums): a library constant,
-/// so every bundle is deterministic.
+/// Seed of the fixed vectors that break ties (zero sums of the sparse, phasor and MBAT
+/// accumulators; the fallback bits of binary and bipolar majorities, after partner components,
+/// see votes.hpp): a library constant, so every bundle is deterministic.
 inline constexpr std::uint64_t tie_break_seed = 0x7469652D627265ull;  // "tie-bre"
 inline constexpr const char* tie_break_name = "hdc::tie-break";
 

@@ -3,33 +3,208 @@
 // The state shared by the binary accumulator and the bipolar one: per position i the sum
 // s_i = sum of w * (1 - 2 bit_i) over the bit vectors voted for with weight w. A binary vector
 // votes with its bits; a bipolar vector with its sign bits (component = 1 - 2 bit).
+//
+// Ties (s_i = 0) are resolved by partner components, so that even bundles are fair and
+// unrelated ones do not correlate (ALGORITHMS.md section 1.1): a tied component takes the
+// majority at its partner pi(i), following pi while the partner is tied too, for at most
+// tie_steps steps, and only then a fixed pseudo-random bit. pi is fixed for each dimension and
+// is not a cyclic shift: full words are read from the word c positions further on (c about
+// 0.38 of the word count, coprime to it), byte-swapped or not and rotated by an odd amount
+// chosen per word by a hash; the bits of a partial last word take hashed partners. So pi costs
+// a few word operations per 64 components and step, and the rule depends on the sums alone
+// (deterministic, independent of the order of the votes, the same for binary and bipolar).
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
-#include <span>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <utility>
+#include <vector>
 
+#include "../core/error.hpp"
+#include "../core/rng.hpp"
 #include "../core/storage.hpp"
 #include "../simd/bitslice.hpp"
 #include "../simd/bitwise.hpp"
 #include "../simd/integer.hpp"
+#include "common.hpp"
 
 namespace hdc::detail {
+
+/// Partner steps a tie follows before it takes the fixed fallback bit: at most a fraction
+/// P(tie)^(tie_steps + 1) of the components (2^-9 for pairs) falls back.
+inline constexpr std::size_t tie_steps = 8;
+
+/// The partner map pi of tie resolution for one dimension (see the file comment).
+class tie_partners {
+public:
+    explicit tie_partners(std::size_t dim) noexcept
+        : dim_(dim), full_(dim / 64), tail_(dim % 64), step_(word_step(dim / 64)) {}
+
+    /// Words that hold 64 components.
+    std::size_t full_words() const noexcept { return full_; }
+    /// Components in the partial last word (0 to 63).
+    std::size_t tail_bits() const noexcept { return tail_; }
+    /// Full word w reads full word (w + step()) % full_words().
+    std::size_t step() const noexcept { return step_; }
+
+    /// The transform of full word w: bit 6 byte-swaps the source word, the low 6 bits are the
+    /// (odd) left rotation applied after. Byte w % 8 of one hash per 8 words: the hashing is
+    /// most of the set-up cost of a resolution.
+    static unsigned word_code(std::size_t w) noexcept {
+        return code_from_byte(static_cast<unsigned>(word_code_hash(w / 8) >> (8 * (w % 8))));
+    }
+    /// The hash whose 8 bytes give the codes of words 8 g to 8 g + 7.
+    static std::uint64_t word_code_hash(std::size_t g) noexcept {
+        return mix64(word_domain + (static_cast<std::uint64_t>(g) + 1) * golden_gamma);
+    }
+    /// A word's code from its byte of word_code_hash.
+    static unsigned code_from_byte(unsigned byte) noexcept {
+        return (byte & 0x40u) | ((byte & 31u) * 2u + 1u);
+    }
+    /// Full word w of pi applied to a bit vector whose full word (w + step()) % full_words()
+    /// is `source`: component 64 w + b takes source bit pi(64 w + b) % 64.
+    static std::uint64_t transform(std::uint64_t source, unsigned code) noexcept {
+        // Branch-free: the byte swap is chosen at random per word, so a branch would mispredict.
+        const std::uint64_t swap = std::uint64_t{0} - ((code >> 6) & 1u);
+        source = (byteswap(source) & swap) | (source & ~swap);
+        return std::rotl(source, static_cast<int>(code & 63u));
+    }
+    /// The partner of a component of the partial last word (dim() - tail_bits() <= i < dim).
+    std::size_t tail_partner(std::size_t i) const noexcept {
+        const std::uint64_t h = mix64(static_cast<std::uint64_t>(i) ^ tail_domain);
+        if (full_ != 0) return static_cast<std::size_t>(h % (64 * full_));
+        if (dim_ < 2) return i;  // no other component: the tie falls back
+        return (i + 1 + static_cast<std::size_t>(h % (dim_ - 1))) % dim_;
+    }
+
+    /// pi(i), component by component (the reference the word-parallel resolution follows).
+    std::size_t operator()(std::size_t i) const noexcept {
+        if (i >= 64 * full_) return tail_partner(i);
+        const std::size_t w = i / 64, b = i % 64;
+        const unsigned code = word_code(w);
+        const std::size_t bit = ((b - (code & 63u)) & 63u) ^ (code & 0x40u ? 56u : 0u);
+        return 64 * ((w + step_) % full_) + bit;
+    }
+
+    /// The fixed fallback bits, word w (the caller masks bits past the dimension).
+    static std::uint64_t fallback_word(std::size_t w) noexcept {
+        return mix64(tie_break_seed + (static_cast<std::uint64_t>(w) + 1) * golden_gamma);
+    }
+
+    /// The bytes of x in reverse order (std::byteswap is C++23; compilers emit one bswap).
+    static constexpr std::uint64_t byteswap(std::uint64_t x) noexcept {
+        x = ((x & 0x00FF00FF00FF00FFull) << 8) | ((x >> 8) & 0x00FF00FF00FF00FFull);
+        x = ((x & 0x0000FFFF0000FFFFull) << 16) | ((x >> 16) & 0x0000FFFF0000FFFFull);
+        return (x << 32) | (x >> 32);
+    }
+
+private:
+    static constexpr std::uint64_t word_domain = 0x7469652D776F7264ull;  // "tie-word"
+    static constexpr std::uint64_t tail_domain = 0x7469652D7461696Cull;  // "tie-tail"
+
+    /// About 0.382 of the word count and coprime to it: a chain of partners visits
+    /// min(words, tie_steps + 1) distinct words.
+    static std::size_t word_step(std::size_t words) noexcept {
+        if (words < 2) return 0;
+        std::size_t c = std::max<std::size_t>(1, words * 382 / 1000);
+        while (std::gcd(c, words) != 1) ++c;
+        return c;
+    }
+
+    std::size_t dim_, full_, tail_, step_;
+};
+
+/// out (m on entry: the strict majority, 0 where tied) becomes the resolved majority: each
+/// tied component (bit of tie) takes m at the first untied component of pi(i), pi(pi(i)), ...
+/// within tie_steps steps, else the fallback bit at the last. Word-parallel: tie_steps rounds
+/// of v <- m | (tie & pi(v)), starting from v = m | (tie & fallback).
+inline void resolve_ties(const std::uint64_t* tie, std::uint64_t* out, std::size_t dim) {
+    const std::size_t words = (dim + 63) / 64;
+    std::uint64_t any = 0;
+    for (std::size_t w = 0; w < words; ++w) any |= tie[w];
+    if (any == 0) return;
+    const tie_partners pi(dim);
+    const std::size_t full = pi.full_words(), tail = pi.tail_bits(), step = pi.step();
+    // One allocation for the scratch: per full word the left rotation and a mask that selects
+    // the byte-swapped source, then the current and the next value of v.
+    const std::size_t stride = padded_count<std::uint64_t>(words);
+    aligned_buffer<std::uint64_t> scratch(4 * stride);
+    std::uint64_t* const rotation = scratch.data();
+    std::uint64_t* const swap = rotation + stride;
+    std::uint64_t* v = swap + stride;
+    std::uint64_t* next = v + stride;
+    std::uint64_t hash = 0;
+    for (std::size_t w = 0; w < full; ++w) {
+        if (w % 8 == 0) hash = tie_partners::word_code_hash(w / 8);
+        const unsigned code = tie_partners::code_from_byte(static_cast<unsigned>(hash >> (8 * (w % 8))));
+        rotation[w] = code & 63u;
+        swap[w] = std::uint64_t{0} - ((code >> 6) & 1u);
+    }
+    std::size_t tail_src[64] = {};
+    for (std::size_t b = 0; b < tail; ++b) tail_src[b] = pi.tail_partner(64 * full + b);
+
+    for (std::size_t w = 0; w < words; ++w)
+        v[w] = out[w] | (tie[w] & tie_partners::fallback_word(w));
+    // next[w] = out[w] | (tie[w] & transform(source[w - first])) for w in [first, last): the
+    // source index wraps once, so a step is two contiguous runs, which vectorise.
+    const auto run = [&](std::size_t first, std::size_t last, const std::uint64_t* source) {
+        for (std::size_t w = first; w < last; ++w) {
+            std::uint64_t x = source[w - first];
+            x = (tie_partners::byteswap(x) & swap[w]) | (x & ~swap[w]);
+            const std::uint64_t r = rotation[w];
+            next[w] = out[w] | (tie[w] & ((x << r) | (x >> (64 - r))));  // r is odd: 1..63
+        }
+    };
+    for (std::size_t k = 0; k < tie_steps; ++k) {
+        if (full != 0) {
+            run(0, full - step, v + step);
+            run(full - step, full, v);
+        }
+        if (tail != 0) {
+            std::uint64_t t = tie[full], bits = 0;
+            while (t != 0) {
+                const auto b = static_cast<std::size_t>(std::countr_zero(t));
+                t &= t - 1;
+                const std::size_t j = tail_src[b];
+                bits |= ((v[j / 64] >> (j % 64)) & 1u) << b;
+            }
+            next[full] = out[full] | bits;
+        }
+        std::swap(v, next);
+    }
+    std::memcpy(out, v, words * sizeof(std::uint64_t));
+}
 
 /// Signed vote sums of dim positions. Unit votes (weight 1) are counted in bit-sliced counters:
 /// each is a ripple carry into 4 low bit planes, and every 15 votes the low planes are added
 /// into the high planes, so a bundle costs a few word operations per 64 positions and vector.
 /// majority() compares the counts with the threshold directly on the planes. Other weights,
-/// and merged votes that do not fit the planes, go to one int32 sum per position (wrapping on
-/// overflow: callers bound the weights if they must); the two parts are combined where needed,
-/// and the planes are folded into the sums by sums() and before the high planes would overflow.
+/// and merged votes that do not fit the planes, go to one int32 sum per position; the planes
+/// are folded into the sums before the high planes would overflow.
+///
+/// Overflow: a bound on every |s_i| (the sum of the |weights| voted, tightened to the exact
+/// maximum when it gets too loose) is kept, and an add of weight w (or a merge) is refused with
+/// invalid_parameter, before any change, unless max |s_i| + |w| (or + the other's bound)
+/// stays within INT32_MAX; the check ignores signs, so at the very edge even a vote that
+/// would shrink the sums is refused.
+///
+/// Thread safety: const members change nothing (no mutable state), so they may be called
+/// concurrently; non-const members need exclusive access.
 ///
 /// Bit vectors passed in are (dim + 63) / 64 words long with the bits past dim zero, stored in
 /// whole 64-byte lines whose padding is zero (an aligned_buffer, as the models' storage).
 class bitsliced_votes {
 public:
+    /// The largest |s_i| accepted: the int32 range.
+    static constexpr std::int64_t max_sum = std::numeric_limits<std::int32_t>::max();
+
     /// No votes, for dim positions.
     explicit bitsliced_votes(std::size_t dim) : dim_(dim), sums_(dim) {}
 
@@ -39,29 +214,36 @@ public:
     /// Total weight voted (adds minus subtracts).
     std::int64_t count() const noexcept { return count_; }
 
-    /// The vote sums. Folds the pending unit votes into the sums, so like a non-const call it
-    /// must not run concurrently with other calls on this object.
-    std::span<const std::int32_t> sums() const noexcept {
-        flush();
-        return sums_.span();
+    /// The vote sums, computed into a new vector (the pending unit votes included).
+    std::vector<std::int32_t> sums() const {
+        const aligned_buffer<std::int32_t> total = total_sums();
+        return {total.data(), total.data() + dim()};
     }
 
-    /// Adds w votes for bit vector v (a negative w votes against it; 0 changes nothing). A unit
-    /// vote may allocate the planes and throw std::bad_alloc, before any change.
-    void add(const std::uint64_t* v, std::int32_t w) {
+    /// Adds w votes for bit vector v (a negative w votes against it; 0 changes nothing).
+    /// Throws invalid_parameter, naming `operation`, if a sum could leave the int32 range; a
+    /// unit vote may allocate the planes and throw std::bad_alloc. Both before any change.
+    void add(const std::uint64_t* v, std::int32_t w, const char* operation) {
+        const std::int64_t magnitude = std::abs(static_cast<std::int64_t>(w));
+        reserve(magnitude, operation);
         if (w == 1)
             add_unit(v);
         else
             add_weighted(v, w);
+        bound_ += magnitude;
     }
 
     /// Adds the votes of another object of the same dimension: equal to voting its vectors here.
-    void merge(const bitsliced_votes& other) {
+    /// Throws as add() does, before any change.
+    void merge(const bitsliced_votes& other, const char* operation) {
         if (&other == this) {
             const bitsliced_votes copy(other);
-            merge(copy);
+            merge(copy, operation);
             return;
         }
+        std::int64_t extra = other.bound_;
+        if (extra > max_sum - bound_) extra = other.max_abs_sum();
+        reserve(extra, operation);
         const std::uint64_t other_votes = other.pending_votes();
         const bool into_planes = other_votes != 0 && high_votes_ + other_votes <= max_high_votes;
         if (into_planes) allocate_planes();  // may throw: before any change
@@ -81,6 +263,7 @@ public:
             sums_used_ = true;
         }
         count_ += other.count_;
+        bound_ += extra;
     }
 
     /// Forgets every vote.
@@ -89,24 +272,48 @@ public:
         clear_planes();
         sums_used_ = false;
         count_ = 0;
+        bound_ = 0;
     }
 
-    /// out bit i = 1 where s_i < 0, 0 where s_i > 0, tie bit i where s_i = 0. tie and out are
-    /// bit vectors as described above (out's padding is written, with zeros).
-    void majority(const std::uint64_t* tie, std::uint64_t* out) const {
+    /// The majority: out bit i = 1 where s_i < 0, 0 where s_i > 0, and where s_i = 0 the bit
+    /// resolve_ties() gives. out is a bit vector as described above (its padding is written,
+    /// with zeros).
+    void majority(std::uint64_t* out) const {
+        aligned_buffer<std::uint64_t> tie(words());
+        strict_majority(out, tie.data());
+        resolve_ties(tie.data(), out, dim());
+    }
+
+    /// out bit i = 1 where s_i < 0 (0 elsewhere), tie bit i = 1 where s_i = 0. tie's padding
+    /// must be zero on entry.
+    void strict_majority(std::uint64_t* out, std::uint64_t* tie) const {
         const std::uint64_t n = pending_votes();
         if (!sums_used_ && n == 0) {  // every sum is zero
-            std::memcpy(out, tie, words() * sizeof(std::uint64_t));
-        } else if (!sums_used_) {
-            // s_i = n - 2 c_i: bit 1 where c_i > n / 2, the tie bit where c_i == n / 2.
-            simd::bitslice_majority(low_planes(), plane_count(low_votes_), high_planes(),
-                                    plane_count(high_votes_), stride(), n / 2,
-                                    n % 2 == 0 ? tie : nullptr, out, words());
-        } else if (n == 0) {
-            simd::majority_from_sums(sums_.data(), tie, out, dim());
-        } else {
-            simd::majority_from_sums(total_sums().data(), tie, out, dim());
+            std::memset(out, 0, words() * sizeof(std::uint64_t));
+            fill_ones(tie);
+            return;
         }
+        aligned_buffer<std::uint64_t> ones(words());
+        fill_ones(ones.data());
+        if (!sums_used_) {
+            // s_i = n - 2 c_i: bit 1 where c_i > n / 2, tied where c_i == n / 2.
+            const auto majority_with = [&](const std::uint64_t* t, std::uint64_t* o) {
+                simd::bitslice_majority(low_planes(), plane_count(low_votes_), high_planes(),
+                                        plane_count(high_votes_), stride(), n / 2, t, o, words());
+            };
+            majority_with(nullptr, out);
+            if (n % 2 == 0) majority_with(ones.data(), tie);
+        } else {
+            aligned_buffer<std::int32_t> total;
+            const std::int32_t* s = sums_.data();
+            if (n != 0) {
+                total = total_sums();
+                s = total.data();
+            }
+            simd::majority_from_sums(s, tie, out, dim());  // tie is all zero here: s_i < 0
+            simd::majority_from_sums(s, ones.data(), tie, dim());  // s_i <= 0
+        }
+        for (std::size_t w = 0; w < words(); ++w) tie[w] &= ~out[w];
     }
 
     /// sum_i s_i (1 - 2 bit_i of v): the dot product of the sums with v's bipolar image.
@@ -163,6 +370,37 @@ private:
     }
     std::uint64_t* high_planes() noexcept { return planes_.data() + low_plane_count * stride(); }
 
+    /// Every bit of a dim-bit vector set; the padding stays as it is (zero).
+    void fill_ones(std::uint64_t* bits) const noexcept {
+        for (std::size_t w = 0; w < words(); ++w) bits[w] = ~std::uint64_t{0};
+        if (dim() % 64 != 0) bits[words() - 1] = (std::uint64_t{1} << (dim() % 64)) - 1;
+    }
+
+    /// The largest |s_i|, computed exactly.
+    std::int64_t max_abs_sum() const {
+        if (!sums_used_ && pending_votes() == 0) return 0;
+        const aligned_buffer<std::int32_t> total = total_sums();
+        std::int64_t m = 0;
+        for (std::size_t i = 0; i < dim(); ++i)
+            m = std::max(m, std::abs(static_cast<std::int64_t>(total[i])));
+        return m;
+    }
+
+    /// Throws unless adding at most `extra` to every |s_i| keeps the sums within int32. The
+    /// running bound only grows (subtractions add to it too), so before refusing it is
+    /// tightened to the exact maximum: long add/subtract streams are never refused spuriously.
+    void reserve(std::int64_t extra, const char* operation) {
+        if (extra <= max_sum - bound_) return;  // the common case, inline in every add
+        tighten_or_refuse(extra, operation);
+    }
+    void tighten_or_refuse(std::int64_t extra, const char* operation) {
+        bound_ = max_abs_sum();
+        if (extra <= max_sum - bound_) return;
+        throw invalid_parameter(std::string(operation) + ": a sum would exceed the int32 range (" +
+                                std::to_string(bound_) + " + " + std::to_string(extra) + " > " +
+                                std::to_string(max_sum) + ")");
+    }
+
     void allocate_planes() {
         if (planes_.size() == 0)
             planes_ = aligned_buffer<std::uint64_t>((low_plane_count + high_plane_count) * stride());
@@ -214,14 +452,14 @@ private:
     }
 
     /// Moves the pending unit votes into the int32 sums.
-    void flush() const noexcept {
+    void flush() noexcept {
         if (pending_votes() == 0) return;
         add_pending_to(sums_.data());
         sums_used_ = true;
         clear_planes();
     }
 
-    void clear_planes() const noexcept {
+    void clear_planes() noexcept {
         if (planes_.size() != 0)
             std::memset(planes_.data(), 0, planes_.size() * sizeof(std::uint64_t));
         low_votes_ = 0;
@@ -229,13 +467,13 @@ private:
     }
 
     std::size_t dim_;
-    // mutable: sums() (const) folds the pending planes into the sums.
-    mutable aligned_buffer<std::int32_t> sums_;
-    mutable aligned_buffer<std::uint64_t> planes_;  // low planes, then high planes
-    mutable std::uint32_t low_votes_ = 0;           // unit votes in the low planes
-    mutable std::uint32_t high_votes_ = 0;          // unit votes in the high planes
-    mutable bool sums_used_ = false;                // whether any sum may be non-zero
+    aligned_buffer<std::int32_t> sums_;
+    aligned_buffer<std::uint64_t> planes_;  // low planes, then high planes
+    std::uint32_t low_votes_ = 0;           // unit votes in the low planes
+    std::uint32_t high_votes_ = 0;          // unit votes in the high planes
+    bool sums_used_ = false;                // whether any sum may be non-zero
     std::int64_t count_ = 0;
+    std::int64_t bound_ = 0;  // an upper bound on every |s_i|
 };
 
 }  // namespace hdc::detail
