@@ -182,70 +182,34 @@ std::size_t overlap(const binary<D>& a, const binary<D>& b) {
 /// integers, and an add or merge that could take a sum beyond the int32 range is refused
 /// (invalid_parameter, nothing changed). Unit votes are counted in bit-sliced counters
 /// (detail::bitsliced_votes), so a bundle costs a few word operations per 64 positions and
-/// vector.
+/// vector (vote_accumulator, shared with bipolar).
 ///
 /// Thread safety: const members may be called concurrently; non-const need exclusive access.
 template <std::size_t D>
-class binary_accumulator {
+class binary_accumulator : public vote_accumulator<binary_accumulator<D>, binary<D>> {
+    using base = vote_accumulator<binary_accumulator<D>, binary<D>>;
+
 public:
     using vector_type = binary<D>;
+    /// The operations and model named in error messages.
+    static constexpr const char* add_operation = "binary_accumulator::add";
+    static constexpr const char* merge_operation = "binary_accumulator::merge";
+    static constexpr const char* model = "binary";
 
     binary_accumulator() requires(D != dynamic) : binary_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
-    explicit binary_accumulator(std::size_t dim) : votes_(detail::resolve_dim<D>(dim)) {}
+    explicit binary_accumulator(std::size_t dim) : base(dim) {}
 
-    std::size_t dim() const noexcept { return votes_.dim(); }
-    /// Total weight added so far (adds minus subtracts).
-    double count() const noexcept { return static_cast<double>(votes_.count()); }
-    /// The signed vote sums, one per position (computed into a new vector).
-    std::vector<std::int32_t> sums() const { return votes_.sums(); }
-
-    /// Adds one vote for v.
-    void add(const vector_type& v) {
-        detail::check_same_dim("binary_accumulator::add", dim(), v.dim());
-        votes_.add(v.data(), 1, "binary_accumulator::add");
+    /// A binary vector's words are its sign bits.
+    static const std::uint64_t* sign_bits(const vector_type& v, std::uint64_t*) noexcept {
+        return v.data();
     }
-    /// Adds an integer weight of votes for v (negative weights vote against it).
-    void add(const vector_type& v, double weight) {
-        const std::int32_t w = detail::integer_weight(weight, "binary");
-        detail::check_same_dim("binary_accumulator::add", dim(), v.dim());
-        votes_.add(v.data(), w, "binary_accumulator::add");
-    }
-    /// Removes one vote for v.
-    void subtract(const vector_type& v) {
-        detail::check_same_dim("binary_accumulator::subtract", dim(), v.dim());
-        votes_.add(v.data(), -1, "binary_accumulator::subtract");
-    }
-    /// Adds the votes of another accumulator: equal to adding its vectors here.
-    void merge(const binary_accumulator& other) {
-        detail::check_same_dim("binary_accumulator::merge", dim(), other.dim());
-        votes_.merge(other.votes_, "binary_accumulator::merge");
-    }
-    /// Forgets every vote.
-    void clear() noexcept { votes_.clear(); }
-
-    /// The majority vector (ties resolved by partner positions, see the class comment).
-    vector_type result() const {
-        vector_type out(dim());
-        votes_.majority(detail::storage_access::data(out));
+    /// The vector whose words are bits (tail bits zero).
+    static vector_type from_sign_bits(const std::uint64_t* bits, std::size_t dim) {
+        vector_type out(dim);
+        std::memcpy(detail::storage_access::data(out), bits, out.word_count() * sizeof(std::uint64_t));
         return out;
     }
-
-    /// Dot product of the vote sums with the bipolar image of v.
-    friend std::int64_t dot(const binary_accumulator& acc, const vector_type& v) {
-        detail::check_same_dim("dot", acc.dim(), v.dim());
-        return acc.votes_.signed_dot(v.data());
-    }
-    /// Cosine between the vote sums and the bipolar image of v (0 for an empty accumulator).
-    friend double similarity(const binary_accumulator& acc, const vector_type& v) {
-        const std::int64_t d = dot(acc, v);
-        const double norm2 = acc.votes_.sum_squares();
-        if (norm2 == 0) return 0.0;
-        return static_cast<double>(d) / std::sqrt(norm2 * static_cast<double>(acc.dim()));
-    }
-
-private:
-    detail::bitsliced_votes votes_;
 };
 
 /// Binary rows are the packed words themselves; search uses the popcount kernels.

@@ -214,84 +214,32 @@ double similarity(const bipolar<D>& a, const bipolar<D>& b) {
 ///
 /// Thread safety: const members may be called concurrently; non-const need exclusive access.
 template <std::size_t D>
-class bipolar_accumulator {
+class bipolar_accumulator : public vote_accumulator<bipolar_accumulator<D>, bipolar<D>> {
+    using base = vote_accumulator<bipolar_accumulator<D>, bipolar<D>>;
+
 public:
     using vector_type = bipolar<D>;
+    /// The operations and model named in error messages.
+    static constexpr const char* add_operation = "bipolar_accumulator::add";
+    static constexpr const char* merge_operation = "bipolar_accumulator::merge";
+    static constexpr const char* model = "bipolar";
 
     bipolar_accumulator() requires(D != dynamic) : bipolar_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
-    explicit bipolar_accumulator(std::size_t dim)
-        : votes_(detail::resolve_dim<D>(dim)), bits_(votes_.words()) {}
+    explicit bipolar_accumulator(std::size_t dim) : base(dim) {}
 
-    std::size_t dim() const noexcept { return votes_.dim(); }
-    /// Total weight added so far (adds minus subtracts).
-    double count() const noexcept { return static_cast<double>(votes_.count()); }
-    /// The integer sums, one per position (computed into a new vector).
-    std::vector<std::int32_t> sums() const { return votes_.sums(); }
-
-    /// Adds v once.
-    void add(const vector_type& v) { add_weighted(v, 1, "bipolar_accumulator::add"); }
-    /// Adds v with an integer weight (negative weights subtract). Throws invalid_parameter for a
-    /// fractional or non-finite weight.
-    void add(const vector_type& v, double weight) {
-        add_weighted(v, detail::integer_weight(weight, "bipolar"), "bipolar_accumulator::add");
+    /// v's sign bits (bit 1 for -1), packed into scratch.
+    static const std::uint64_t* sign_bits(const vector_type& v, std::uint64_t* scratch) noexcept {
+        simd::int8_sign_bits(v.data(), scratch, v.dim());
+        return scratch;
     }
-    /// Removes v once.
-    void subtract(const vector_type& v) { add_weighted(v, -1, "bipolar_accumulator::subtract"); }
-    /// Adds the sums of another accumulator: equal to adding its vectors here.
-    void merge(const bipolar_accumulator& other) {
-        detail::check_same_dim("bipolar_accumulator::merge", dim(), other.dim());
-        votes_.merge(other.votes_, "bipolar_accumulator::merge");
-    }
-    /// Forgets everything added.
-    void clear() noexcept { votes_.clear(); }
-
-    /// The sign of the sums (MAP-B bundle), zeros resolved by partner positions (see above).
-    vector_type result() const {
-        aligned_buffer<std::uint64_t> bits(votes_.words());
-        votes_.majority(bits.data());
-        vector_type out(dim(), typename vector_type::nocheck{});
-        simd::int8_from_sign_bits(bits.data(), out.mutable_data(), dim());
+    /// The vector with -1 where bits has a 1 and +1 elsewhere.
+    static vector_type from_sign_bits(const std::uint64_t* bits, std::size_t dim) {
+        vector_type out(dim, typename vector_type::nocheck{});
+        simd::int8_from_sign_bits(bits, out.mutable_data(), dim);
         return out;
     }
-
-    /// Dot product of the sums with v.
-    std::int64_t dot_with(const vector_type& v) const {
-        detail::check_same_dim("dot", dim(), v.dim());
-        aligned_buffer<std::uint64_t> bits(votes_.words());
-        simd::int8_sign_bits(v.data(), bits.data(), dim());
-        return votes_.signed_dot(bits.data());
-    }
-    /// Cosine between the sums and v (0 when every sum is zero).
-    double similarity_with(const vector_type& v) const {
-        const std::int64_t d = dot_with(v);
-        const double norm2 = votes_.sum_squares();
-        if (norm2 == 0) return 0.0;
-        return static_cast<double>(d) / std::sqrt(norm2 * static_cast<double>(dim()));
-    }
-
-private:
-    void add_weighted(const vector_type& v, std::int32_t w, const char* operation) {
-        detail::check_same_dim(operation, dim(), v.dim());
-        simd::int8_sign_bits(v.data(), bits_.data(), dim());
-        votes_.add(bits_.data(), w, operation);
-    }
-
-    detail::bitsliced_votes votes_;
-    aligned_buffer<std::uint64_t> bits_;  // scratch of add (non-const): the sign bits of v
 };
-
-/// Dot product of an accumulator's un-normalised bundle with v.
-template <std::size_t D>
-std::int64_t dot(const bipolar_accumulator<D>& acc, const bipolar<D>& v) {
-    return acc.dot_with(v);
-}
-
-/// Similarity of v to an accumulator's un-normalised bundle (cosine; 0 while it is empty).
-template <std::size_t D>
-double similarity(const bipolar_accumulator<D>& acc, const bipolar<D>& v) {
-    return acc.similarity_with(v);
-}
 
 /// Bipolar rows are stored as packed sign bits (bit 1 for -1): 8x less memory traffic than
 /// int8, and dot = D - 2 * hamming is exact, so search gives the same values as similarity().

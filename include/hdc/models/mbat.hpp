@@ -81,14 +81,6 @@ enum class role_kind {
 
 namespace detail {
 
-/// Sum of a[i] * b[i] in double: simd::real_dot (element i in lane i % 8, fma per element,
-/// lanes added pairwise), the order every MBAT dot product and norm uses. Row search still
-/// names it; everything else calls simd::real_dot directly.
-template <class A, class B>
-double mbat_dot(const A* a, const B* b, std::size_t n) noexcept {
-    return simd::real_dot(a, b, n);
-}
-
 /// Throws non_finite_value naming the operation unless every value is finite.
 template <class T>
 void mbat_check_finite(const char* operation, std::span<const T> values) {

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -28,11 +29,13 @@
 #include <vector>
 
 #include "../core/error.hpp"
+#include "../core/extent.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
 #include "../simd/bitslice.hpp"
 #include "../simd/bitwise.hpp"
 #include "../simd/integer.hpp"
+#include "accumulator_facade.hpp"
 #include "common.hpp"
 
 namespace hdc::detail {
@@ -477,3 +480,75 @@ private:
 };
 
 }  // namespace hdc::detail
+
+namespace hdc {
+
+/// The accumulator of the two vote families, binary (BSC) and bipolar (MAP-B / MAP-I): the
+/// signed vote sums of sign bits (detail::bitsliced_votes), merge, clear, and the dot product and
+/// cosine of the sums with a vector. Derived supplies how its vectors map to sign bits:
+///   static const std::uint64_t* sign_bits(const V& v, std::uint64_t* scratch)
+///       v's sign bits (bit 1 for -1): its own words, or packed into scratch (words() words)
+///   static V from_sign_bits(const std::uint64_t* bits, std::size_t dim)
+///   static constexpr const char* add_operation, merge_operation, model   (error messages)
+/// result() is the majority with ties resolved by partner positions (bitsliced_votes::majority),
+/// the same for both families, so they stay isomorphic. Weights must be integers; an add or
+/// merge that could take a sum beyond the int32 range is refused (invalid_parameter, nothing
+/// changed). Thread safety: const members may be called concurrently, non-const ones need
+/// exclusive access.
+template <class Derived, class V>
+class vote_accumulator : public accumulator_facade<Derived, V> {
+public:
+    /// An empty accumulator for vectors of dimension dim.
+    explicit vote_accumulator(std::size_t dim)
+        : votes_(detail::resolve_dim<V::extent>(dim)), scratch_(votes_.words()) {}
+
+    /// The dimension of the vectors it takes.
+    std::size_t dim() const noexcept { return votes_.dim(); }
+    /// Total weight added so far (adds minus subtracts).
+    double count() const noexcept { return static_cast<double>(votes_.count()); }
+    /// The signed vote sums, one per position (computed into a new vector).
+    std::vector<std::int32_t> sums() const { return votes_.sums(); }
+
+    /// Adds the votes of another accumulator: equal to adding its vectors here.
+    void merge(const Derived& other) {
+        detail::check_same_dim(Derived::merge_operation, dim(), other.dim());
+        votes_.merge(other.votes_, Derived::merge_operation);
+    }
+    /// Forgets every vote.
+    void clear() noexcept { votes_.clear(); }
+
+    /// The majority vector (ties resolved by partner positions).
+    V result() const {
+        aligned_buffer<std::uint64_t> bits(votes_.words());
+        votes_.majority(bits.data());
+        return Derived::from_sign_bits(bits.data(), dim());
+    }
+
+    /// Dot product of the vote sums with v's bipolar image.
+    std::int64_t dot_with(const V& v) const {
+        detail::check_same_dim("dot", dim(), v.dim());
+        aligned_buffer<std::uint64_t> scratch(votes_.words());
+        return votes_.signed_dot(Derived::sign_bits(v, scratch.data()));
+    }
+    /// Cosine between the vote sums and v's bipolar image (0 when every sum is zero).
+    double similarity_with(const V& v) const {
+        const std::int64_t d = dot_with(v);
+        const double norm2 = votes_.sum_squares();
+        if (norm2 == 0) return 0.0;
+        return static_cast<double>(d) / std::sqrt(norm2 * static_cast<double>(dim()));
+    }
+
+private:
+    friend class accumulator_facade<Derived, V>;
+
+    void add_weighted(const V& v, double weight) {
+        const std::int32_t w = detail::integer_weight(weight, Derived::model);
+        detail::check_same_dim(Derived::add_operation, dim(), v.dim());
+        votes_.add(Derived::sign_bits(v, scratch_.data()), w, Derived::add_operation);
+    }
+
+    detail::bitsliced_votes votes_;
+    aligned_buffer<std::uint64_t> scratch_;  // add's sign bits, for families that pack them
+};
+
+}  // namespace hdc
