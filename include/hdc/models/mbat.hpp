@@ -383,12 +383,8 @@ private:
     void haar_apply(const T* in, T* out) const {
         const std::size_t n = dim();
         std::vector<double> acc(n, 0.0);
-        for (std::size_t j = 0; j < n; ++j) {
-            const T* column = matrix_.data() + j * n;
-            const double vj = static_cast<double>(in[j]);
-            for (std::size_t i = 0; i < n; ++i)
-                acc[i] = std::fma(static_cast<double>(column[i]), vj, acc[i]);
-        }
+        for (std::size_t j = 0; j < n; ++j)  // acc += v_j * column j, one rounding per element
+            simd::real_axpy(static_cast<double>(in[j]), matrix_.data() + j * n, acc.data(), n);
         for (std::size_t i = 0; i < n; ++i) out[i] = static_cast<T>(acc[i]);
     }
 
