@@ -79,3 +79,64 @@ TEST_CASE("concurrency: const calls on one shared accumulator from several threa
         check_concurrent_const_calls<hdc::sparse<>>(hdc::sparse_shape{128, 16});
     }
 }
+
+namespace {
+
+/// Runs body(t) on thread_count threads and checks that each returned true.
+template <class Body>
+void on_threads(Body body) {
+    std::array<bool, thread_count> ok{};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < thread_count; ++t)
+        threads.emplace_back([&, t] { ok[static_cast<std::size_t>(t)] = body(t); });
+    for (auto& th : threads) th.join();
+    for (int t = 0; t < thread_count; ++t) CHECK(ok[static_cast<std::size_t>(t)]);
+}
+
+/// Concurrent searches of one shared memory (one query, many queries, with and without worker
+/// threads of its own) give what one thread gets.
+template <class V>
+void check_concurrent_search(std::size_t dim) {
+    hdc::rng gen{77};
+    hdc::item_memory<V> memory(dim);
+    std::vector<V> queries;
+    for (int i = 0; i < 300; ++i) memory.add(std::to_string(i), hdc::random<V>(gen, dim));
+    for (int i = 0; i < 20; ++i) queries.push_back(memory.vector(static_cast<std::size_t>(7 * i)));
+    const auto& shared = memory;
+    const auto one = shared.nearest(queries[3]);
+    const auto many = shared.nearest(std::span<const V>(queries));
+    on_threads([&](int t) {
+        bool good = true;
+        for (int r = 0; r < repeats; ++r) {
+            good = good && shared.nearest(queries[3], 1 + static_cast<unsigned>(t % 2)) == one;
+            good = good && shared.nearest(std::span<const V>(queries), 2) == many;
+            good = good && shared.find(std::to_string(21)) == std::optional<std::size_t>(21);
+        }
+        return good;
+    });
+}
+
+}  // namespace
+
+TEST_CASE("concurrency: one shared item memory searched from several threads", "[concurrency]") {
+    SECTION("binary") { check_concurrent_search<hdc::binary<>>(1001); }
+    SECTION("real") { check_concurrent_search<hdc::real<>>(1001); }
+    SECTION("mbat") { check_concurrent_search<hdc::mbat<>>(256); }
+}
+
+TEST_CASE("concurrency: first MBAT key bindings of a new dimension from several threads",
+          "[concurrency]") {
+    // The keyed operator's fixed permutations are made once per dimension and shared: threads
+    // that bind at a dimension nobody used yet must all get the operator one thread gets.
+    using V = hdc::mbat<>;
+    const std::size_t dim = 1237;
+    hdc::rng gen{5};
+    const V key = hdc::random<V>(gen, dim), x = hdc::random<V>(gen, dim);
+    std::array<V, thread_count> bound;
+    on_threads([&](int t) {
+        bound[static_cast<std::size_t>(t)] = hdc::bind(key, x);
+        return true;
+    });
+    for (const V& b : bound) CHECK(b == hdc::bind(key, x));
+    CHECK(hdc::similarity(hdc::unbind(bound[0], key), x) > 0.999);
+}
