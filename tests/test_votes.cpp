@@ -278,6 +278,28 @@ TEMPLATE_TEST_CASE("integer accumulators refuse a sum beyond int32 before any ch
         CHECK_THROWS_AS(acc.add(atoms[1]), hdc::invalid_parameter);
         expect_unchanged(acc, before);
     }
+    SECTION("pending unit votes and a tightened bound: stored sums never wrap") {
+        // Weighted sums near the limit, then unit votes against them (pending in the bit-sliced
+        // counters), then a weighted add that fits the totals exactly: the stored int32 sums
+        // must not wrap, or dot and similarity (which read them) come out with the wrong sign.
+        hdc::accumulator<V> acc(dim);
+        acc.add(atoms[0], 1e9);
+        acc.add(atoms[0], 1e9);
+        hdc::accumulator<V> against(dim);
+        against.add(atoms[0], -1);
+        const V negated = against.result();  // the opposite of atoms[0]
+        for (int i = 0; i < 1000; ++i) acc.add(negated);
+        acc.add(atoms[0], 147484647.0);  // totals: 2e9 - 1000 + 147484647 = INT32_MAX
+        expect_sums(acc, atoms[0], max);
+        const std::int64_t expected_dot = static_cast<std::int64_t>(max) * static_cast<std::int64_t>(dim);
+        CHECK(dot(acc, atoms[0]) == expected_dot);
+        CHECK(hdc::similarity(acc, atoms[0]) == Approx(1.0).epsilon(1e-12));
+        CHECK(acc.result() == atoms[0]);
+        const auto before = acc;
+        CHECK_THROWS_AS(acc.add(atoms[1], 1.0), hdc::invalid_parameter);
+        expect_unchanged(acc, before);
+        CHECK(dot(acc, atoms[0]) == expected_dot);
+    }
     SECTION("merge: the largest accepted other works, one more is refused") {
         hdc::accumulator<V> acc(dim), fits(dim), too_much(dim);
         acc.add(atoms[0], 1e9);

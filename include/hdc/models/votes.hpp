@@ -245,7 +245,7 @@ public:
             return;
         }
         std::int64_t extra = other.bound_;
-        if (extra > max_sum - bound_) extra = other.max_abs_sum();
+        if (extra > max_sum - bound_) extra = other.max_abs_stored() + other.pending_votes();
         reserve(extra, operation);
         const std::uint64_t other_votes = other.pending_votes();
         const bool into_planes = other_votes != 0 && high_votes_ + other_votes <= max_high_votes;
@@ -379,25 +379,29 @@ private:
         if (dim() % 64 != 0) bits[words() - 1] = (std::uint64_t{1} << (dim() % 64)) - 1;
     }
 
-    /// The largest |s_i|, computed exactly.
-    std::int64_t max_abs_sum() const {
-        if (!sums_used_ && pending_votes() == 0) return 0;
-        const aligned_buffer<std::int32_t> total = total_sums();
+    /// The largest |stored int32 sum| (the pending unit votes not included). Invariant: bound_
+    /// >= max_abs_stored() + pending_votes(), so neither the stored sums nor the totals (stored
+    /// plus pending) can leave the int32 range, whichever way the votes are later combined.
+    std::int64_t max_abs_stored() const noexcept {
+        if (!sums_used_) return 0;
         std::int64_t m = 0;
         for (std::size_t i = 0; i < dim(); ++i)
-            m = std::max(m, std::abs(static_cast<std::int64_t>(total[i])));
+            m = std::max(m, std::abs(static_cast<std::int64_t>(sums_[i])));
         return m;
     }
 
     /// Throws unless adding at most `extra` to every |s_i| keeps the sums within int32. The
     /// running bound only grows (subtractions add to it too), so before refusing it is
-    /// tightened to the exact maximum: long add/subtract streams are never refused spuriously.
+    /// tightened: the pending votes are folded into the stored sums (the same vote sums, so no
+    /// visible change) and the bound becomes their exact maximum. Long add/subtract streams are
+    /// never refused spuriously.
     void reserve(std::int64_t extra, const char* operation) {
         if (extra <= max_sum - bound_) return;  // the common case, inline in every add
         tighten_or_refuse(extra, operation);
     }
     void tighten_or_refuse(std::int64_t extra, const char* operation) {
-        bound_ = max_abs_sum();
+        flush();
+        bound_ = max_abs_stored();
         if (extra <= max_sum - bound_) return;
         throw invalid_parameter(std::string(operation) + ": a sum would exceed the int32 range (" +
                                 std::to_string(bound_) + " + " + std::to_string(extra) + " > " +
@@ -476,7 +480,7 @@ private:
     std::uint32_t high_votes_ = 0;          // unit votes in the high planes
     bool sums_used_ = false;                // whether any sum may be non-zero
     std::int64_t count_ = 0;
-    std::int64_t bound_ = 0;  // an upper bound on every |s_i|
+    std::int64_t bound_ = 0;  // >= max |stored sum| + pending votes (see max_abs_stored)
 };
 
 }  // namespace hdc::detail
