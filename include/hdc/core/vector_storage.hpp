@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstddef>
+#include <span>
 #include <utility>
 
 #include "extent.hpp"
@@ -27,6 +28,12 @@ struct storage_access {
     template <class V>
     static auto* data(V& v, std::size_t part = 0) noexcept {
         return v.mutable_part(part);
+    }
+    /// A vector of model V and dimension dim (already validated) whose components the caller
+    /// writes in full, so no identity fill is spent on them.
+    template <class V>
+    static V for_overwrite(std::size_t dim) {
+        return V(dim, typename V::nocheck{});
     }
 };
 

@@ -63,7 +63,11 @@ public:
     /// Stores v under label; returns its index. Labels need not be unique (find() returns the
     /// first index stored under a label). If it throws, the memory is unchanged.
     std::size_t add(std::string label, const V& v) {
-        if (!has_shape_) set_shape(v.shape());
+        if (!has_shape_) {  // the first vector fixes the shape, once room for it is allocated
+            item_memory shaped(v.shape());
+            shaped.grow_to(16);
+            *this = std::move(shaped);  // this memory was empty: nothing is lost
+        }
         if (!(v.shape() == shape_))
             throw dimension_mismatch("item_memory::add", v.dim(), dim_of_shape());
         if (size() == capacity_) grow_to(std::max<std::size_t>(16, capacity_ * 2));

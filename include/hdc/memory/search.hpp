@@ -36,11 +36,16 @@ struct match {
 
 namespace detail {
 
-/// (similarity, index) ordered best first: higher similarity, then lower index.
+/// (similarity, index) ordered best first: higher similarity, then lower index. A NaN score
+/// (possible only from rows of a caller's batch_view that hold non-finite values) ranks below
+/// every number, so the order stays a strict weak order and sorting stays defined.
 struct scored {
     double similarity;
     std::size_t index;
     friend bool operator<(const scored& a, const scored& b) noexcept {  // "a is better than b"
+        const bool a_nan = a.similarity != a.similarity, b_nan = b.similarity != b.similarity;
+        if (a_nan != b_nan) return b_nan;      // a number beats NaN
+        if (a_nan) return a.index < b.index;  // two NaNs: by index
         return a.similarity > b.similarity || (a.similarity == b.similarity && a.index < b.index);
     }
 };

@@ -110,16 +110,6 @@ public:
 
 private:
     friend struct detail::storage_access;
-    template <std::size_t>
-    friend class bipolar_accumulator;
-    template <std::size_t E>
-    friend bipolar<E> bind(const bipolar<E>&, const bipolar<E>&);
-    template <std::size_t E>
-    friend bipolar<E> unbind(const bipolar<E>&, const bipolar<E>&);
-    template <std::size_t E>
-    friend bipolar<E> permute(const bipolar<E>&, std::ptrdiff_t);
-    template <std::size_t E>
-    friend bipolar<E> to_bipolar(const binary<E>&);
 
     /// Storage for dim components, all zero: the caller writes every component.
     struct nocheck {};
@@ -128,15 +118,14 @@ private:
         value_type* x = base::mutable_part();
         for (std::size_t i = 0; i < dim(); ++i) x[i] = 1;
     }
-    value_type* mutable_data() noexcept { return base::mutable_part(); }
 };
 
 /// The bipolar image of a binary vector (bit 0 -> +1, bit 1 -> -1): BSC and MAP-B are
 /// isomorphic, and bind, bundle, permute and similarity commute with this map.
 template <std::size_t D>
 bipolar<D> to_bipolar(const binary<D>& b) {
-    bipolar<D> out(b.dim(), typename bipolar<D>::nocheck{});
-    simd::int8_from_sign_bits(b.data(), out.mutable_data(), b.dim());
+    auto out = detail::storage_access::for_overwrite<bipolar<D>>(b.dim());
+    simd::int8_from_sign_bits(b.data(), detail::storage_access::data(out), b.dim());
     return out;
 }
 
@@ -152,8 +141,8 @@ binary<D> to_binary(const bipolar<D>& v) {
 template <std::size_t D>
 bipolar<D> bind(const bipolar<D>& a, const bipolar<D>& b) {
     detail::check_same_dim("bind", a.dim(), b.dim());
-    bipolar<D> out(a.dim(), typename bipolar<D>::nocheck{});
-    simd::int8_multiply_signs(a.data(), b.data(), out.mutable_data(), a.dim());
+    auto out = detail::storage_access::for_overwrite<bipolar<D>>(a.dim());
+    simd::int8_multiply_signs(a.data(), b.data(), detail::storage_access::data(out), a.dim());
     return out;
 }
 
@@ -161,8 +150,8 @@ bipolar<D> bind(const bipolar<D>& a, const bipolar<D>& b) {
 template <std::size_t D>
 bipolar<D> unbind(const bipolar<D>& c, const bipolar<D>& a) {
     detail::check_same_dim("unbind", c.dim(), a.dim());
-    bipolar<D> out(c.dim(), typename bipolar<D>::nocheck{});
-    simd::int8_multiply_signs(c.data(), a.data(), out.mutable_data(), c.dim());
+    auto out = detail::storage_access::for_overwrite<bipolar<D>>(c.dim());
+    simd::int8_multiply_signs(c.data(), a.data(), detail::storage_access::data(out), c.dim());
     return out;
 }
 
@@ -170,8 +159,8 @@ bipolar<D> unbind(const bipolar<D>& c, const bipolar<D>& a) {
 template <std::size_t D>
 bipolar<D> permute(const bipolar<D>& a, std::ptrdiff_t k) {
     if (a.dim() == 0) return a;  // an empty dynamic vector has nothing to rotate
-    bipolar<D> out(a.dim(), typename bipolar<D>::nocheck{});
-    detail::rotate_elements(a.data(), out.mutable_data(), a.dim(),
+    auto out = detail::storage_access::for_overwrite<bipolar<D>>(a.dim());
+    detail::rotate_elements(a.data(), detail::storage_access::data(out), a.dim(),
                             detail::shift_amount(k, a.dim()));
     return out;
 }
@@ -235,8 +224,8 @@ public:
     }
     /// The vector with -1 where bits has a 1 and +1 elsewhere.
     static vector_type from_sign_bits(const std::uint64_t* bits, std::size_t dim) {
-        vector_type out(dim, typename vector_type::nocheck{});
-        simd::int8_from_sign_bits(bits, out.mutable_data(), dim);
+        auto out = detail::storage_access::for_overwrite<vector_type>(dim);
+        simd::int8_from_sign_bits(bits, detail::storage_access::data(out), dim);
         return out;
     }
 };
@@ -251,9 +240,7 @@ struct row_traits<bipolar<D>> {
         simd::int8_sign_bits(v.data(), row, v.dim());
     }
     static bipolar<D> load(const std::uint64_t* row, std::size_t dim) {
-        bipolar<D> v(dim);
-        for (std::size_t i = 0; i < dim; ++i) v.set(i, (row[i / 64] >> (i % 64)) & 1u ? -1 : 1);
-        return v;
+        return bipolar_accumulator<D>::from_sign_bits(row, dim);
     }
     /// Rows are packed bits: searched by Hamming distance.
     using kernel = row_kernels::hamming;

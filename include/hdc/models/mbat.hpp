@@ -294,8 +294,27 @@ public:
     static mbat_role for_key(const vector_type& key) {
         mbat_role r(role_kind::keyed, key.dim());
         const std::size_t n = key.dim();
-        const double length = std::sqrt(simd::real_dot(key.data(), key.data(), n));
-        const double scale = length > 0 ? detail::key_angle_std * std::sqrt(static_cast<double>(n)) / length : 0.0;
+        double length = std::sqrt(simd::real_dot(key.data(), key.data(), n));
+        // Far from 1 the squares may have under- or overflowed (double keys only): measure the
+        // key in units of its largest |component| instead, so every nonzero key has a length.
+        double unit = 1.0;
+        if (!(length > 1e-140 && length < 1e140)) {
+            double largest = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                largest = std::fmax(largest, std::fabs(static_cast<double>(key[i])));
+            if (largest > 0) {
+                double squares = 0;
+                for (std::size_t i = 0; i < n; ++i) {
+                    const double x = static_cast<double>(key[i]) / largest;
+                    squares = std::fma(x, x, squares);
+                }
+                length = std::sqrt(squares);
+                unit = largest;
+            }
+        }
+        const double scale =
+            length > 0 ? detail::key_angle_std * std::sqrt(static_cast<double>(n)) / length / unit
+                       : 0.0;
         std::vector<double> theta(n);
         // + 0.0 turns an angle of -0.0 into +0.0: equal keys give equal operators.
         for (std::size_t i = 0; i < n; ++i) theta[i] = scale * static_cast<double>(key[i]) + 0.0;
@@ -586,13 +605,23 @@ public:
 
     /// The sum scaled to unit L2 norm (the tie-break vector if the sum is zero).
     vector_type result() const {
-        const double n = this->norm_of_sums();
-        if (n == 0)
-            return symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, this->dim());
-        vector_type out(this->dim());
-        T* o = detail::storage_access::data(out);
         const double* s = this->sum_data();
-        for (std::size_t i = 0; i < this->dim(); ++i) o[i] = static_cast<T>(s[i] / n);
+        const std::size_t n = this->dim();
+        double norm = this->norm_of_sums();
+        double unit = 1.0;
+        if (norm == 0) {  // all zero, or squares too small for double: scale by the largest sum
+            double largest = 0;
+            for (std::size_t i = 0; i < n; ++i) largest = std::fmax(largest, std::fabs(s[i]));
+            if (largest == 0)
+                return symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, n);
+            unit = largest;
+            double squares = 0;
+            for (std::size_t i = 0; i < n; ++i) squares = std::fma(s[i] / unit, s[i] / unit, squares);
+            norm = std::sqrt(squares);
+        }
+        vector_type out(n);
+        T* o = detail::storage_access::data(out);
+        for (std::size_t i = 0; i < n; ++i) o[i] = static_cast<T>(s[i] / unit / norm);
         return out;
     }
 };

@@ -109,26 +109,17 @@ public:
 
 private:
     friend struct detail::storage_access;
-    template <std::size_t, class>
-    friend class real_accumulator;
-    template <std::size_t E, class U>
-    friend real<E, U> bind(const real<E, U>&, const real<E, U>&);
-    template <std::size_t E, class U>
-    friend real<E, U> unbind(const real<E, U>&, const real<E, U>&);
-    template <std::size_t E, class U>
-    friend real<E, U> permute(const real<E, U>&, std::ptrdiff_t);
 
     struct nocheck {};
     real(std::size_t dim, nocheck) : base(dim, dim) {}
-    T* mutable_data() noexcept { return base::mutable_part(); }
 };
 
 /// Elementwise product; commutative.
 template <std::size_t D, class T>
 real<D, T> bind(const real<D, T>& a, const real<D, T>& b) {
     detail::check_same_dim("bind", a.dim(), b.dim());
-    real<D, T> out(a.dim(), typename real<D, T>::nocheck{});
-    simd::real_multiply(a.data(), b.data(), out.mutable_data(), a.dim());
+    auto out = detail::storage_access::for_overwrite<real<D, T>>(a.dim());
+    simd::real_multiply(a.data(), b.data(), detail::storage_access::data(out), a.dim());
     return out;
 }
 
@@ -140,8 +131,8 @@ real<D, T> bind(const real<D, T>& a, const real<D, T>& b) {
 template <std::size_t D, class T>
 real<D, T> unbind(const real<D, T>& c, const real<D, T>& a) {
     detail::check_same_dim("unbind", c.dim(), a.dim());
-    real<D, T> out(c.dim(), typename real<D, T>::nocheck{});
-    simd::real_multiply(c.data(), a.data(), out.mutable_data(), c.dim());
+    auto out = detail::storage_access::for_overwrite<real<D, T>>(c.dim());
+    simd::real_multiply(c.data(), a.data(), detail::storage_access::data(out), c.dim());
     return out;
 }
 
@@ -149,8 +140,8 @@ real<D, T> unbind(const real<D, T>& c, const real<D, T>& a) {
 template <std::size_t D, class T>
 real<D, T> permute(const real<D, T>& a, std::ptrdiff_t k) {
     if (a.dim() == 0) return a;  // an empty dynamic vector has nothing to rotate
-    real<D, T> out(a.dim(), typename real<D, T>::nocheck{});
-    detail::rotate_elements(a.data(), out.mutable_data(), a.dim(),
+    auto out = detail::storage_access::for_overwrite<real<D, T>>(a.dim());
+    detail::rotate_elements(a.data(), detail::storage_access::data(out), a.dim(),
                             detail::shift_amount(k, a.dim()));
     return out;
 }
@@ -225,8 +216,8 @@ private:
     /// does not fit T.
     template <class F>
     vector_type rounded(const char* operation, F f) const {
-        vector_type out(this->dim(), typename vector_type::nocheck{});
-        T* o = out.mutable_data();
+        auto out = detail::storage_access::for_overwrite<vector_type>(this->dim());
+        T* o = detail::storage_access::data(out);
         const double* s = this->sum_data();
         for (std::size_t i = 0; i < this->dim(); ++i) {
             o[i] = static_cast<T>(f(s[i]));

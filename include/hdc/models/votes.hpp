@@ -287,10 +287,11 @@ public:
         resolve_ties(tie.data(), out, dim());
     }
 
-    /// out bit i = 1 where s_i < 0 (0 elsewhere), tie bit i = 1 where s_i = 0. tie's padding
-    /// must be zero on entry.
+    /// out bit i = 1 where s_i < 0 (0 elsewhere), tie bit i = 1 where s_i = 0. Both are bit
+    /// vectors of words() words (whatever they held before is overwritten).
     void strict_majority(std::uint64_t* out, std::uint64_t* tie) const {
         const std::uint64_t n = pending_votes();
+        std::memset(tie, 0, words() * sizeof(std::uint64_t));
         if (!sums_used_ && n == 0) {  // every sum is zero
             std::memset(out, 0, words() * sizeof(std::uint64_t));
             fill_ones(tie);

@@ -307,7 +307,7 @@ inline void random_words(std::uint64_t key, std::uint64_t first, std::uint64_t* 
         out[i] = random_mix64(random_mix64(key + (first + i + 1) * random_gamma) ^ key);
 }
 
-#if XSIMD_WITH_AVX512BW
+#if XSIMD_WITH_AVX512BW && defined(__AVX512DQ__)
 /// mix64 on 8 lanes: AVX-512DQ has the 64-bit multiply (AVX2 would need three 32-bit ones).
 inline __m512i random_mix64_lanes(__m512i z) noexcept {
     z = _mm512_mullo_epi64(_mm512_xor_si512(z, _mm512_srli_epi64(z, 30)),
@@ -332,7 +332,7 @@ inline void random_words(std::uint64_t key, std::uint64_t first, std::uint64_t* 
     }
     random_words(key, first + i, out + i, n - i, scalar{});
 }
-#endif  // XSIMD_WITH_AVX512BW
+#endif  // XSIMD_WITH_AVX512BW && __AVX512DQ__
 
 // ---------------------------------------------------------------------------------------------
 // AVX-512 VPOPCNTDQ kernels (intrinsics).

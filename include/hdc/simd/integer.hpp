@@ -2,12 +2,13 @@
 //
 // Buffers are the models' aligned_buffer storage. Every result here is exact integer arithmetic
 // (sum_squares is exact in 128 bits and rounded once), so a vectorised kernel matches the scalar
-// reference whatever order it sums in. Callers keep int32 sums within range (the bipolar
-// accumulator bounds the total weight it accepts); int32_add wraps.
+// reference whatever order it sums in. Callers keep int32 sums within range (the vote
+// accumulators refuse what could leave it); int32_add itself wraps, like the vector adds.
 //
 // Overloads: scalar (the reference); a template on the xsimd tags (sse2, avx2, avx512bw;
 // avx512_vpopcnt uses avx512bw's) built on the per-architecture helpers below where xsimd 8 has
-// no native operation (byte dot products, 32 x 32 -> 64 squares, sign masks). Lengths are exact: every kernel handles its last partial register with the scalar
+// no native operation (byte dot products, 32 x 32 -> 64 squares, sign masks). Lengths are
+// exact: every kernel handles its last partial register with the scalar
 // reference and touches nothing at or past n (or past (n + 63) / 64 words of a bit vector).
 // Only standard and xsimd headers may be included here (see arch.hpp).
 #pragma once
@@ -45,7 +46,7 @@ inline std::uint64_t int8_count_differing(const std::int8_t* a, const std::int8_
 }
 
 inline void int32_add(const std::int32_t* x, std::int32_t* y, std::size_t n, scalar) noexcept {
-    // Wrapping, like the vector adds (the binary accumulator's sums wrap on overflow).
+    // Wrapping, like the vector adds (callers keep the sums in range).
     for (std::size_t i = 0; i < n; ++i)
         y[i] = static_cast<std::int32_t>(static_cast<std::uint32_t>(y[i]) +
                                          static_cast<std::uint32_t>(x[i]));
