@@ -34,8 +34,10 @@ namespace hdc {
 
 /// Labelled vectors of model V, stored contiguously, with nearest-neighbour search.
 template <row_storable V>
-class item_memory {
+class item_memory : public search_shortcuts<item_memory<V>, V> {
 public:
+    using search_shortcuts<item_memory<V>, V>::nearest;
+    using search_shortcuts<item_memory<V>, V>::top_k;
     using vector_type = V;
     using shape_type = typename V::shape_type;
     using element_type = typename row_traits<V>::element_type;
@@ -141,26 +143,10 @@ public:
         return searcher().similarities(q, threads);
     }
 
-    /// The stored vector most similar to q (ties: lowest index). Throws empty_input if empty.
-    /// Its similarity equals similarity(q, v) to the last bit.
-    match nearest(const V& q, unsigned threads = 1) const {
-        return std::move(top_k(std::span<const V>(&q, 1), 1, threads).front().front());
-    }
-    /// The k most similar stored vectors, best first (fewer if the memory holds fewer); ties
-    /// are ordered by index.
-    std::vector<match> top_k(const V& q, std::size_t k, unsigned threads = 1) const {
-        return std::move(top_k(std::span<const V>(&q, 1), k, threads).front());
-    }
-    /// nearest() for each query, in one blocked pass over the memory. For real and MBAT the
-    /// similarities come from one matrix product per block and may differ from the one-query
-    /// path in the last bits (see row_kernels::cosine); the result is still deterministic.
-    std::vector<match> nearest(std::span<const V> queries, unsigned threads = 1) const {
-        auto all = top_k(queries, 1, threads);
-        std::vector<match> out;
-        out.reserve(all.size());
-        for (auto& m : all) out.push_back(std::move(m.front()));
-        return out;
-    }
+    // nearest(q), top_k(q, k) and nearest(queries) come from search_shortcuts: one-query
+    // similarities equal similarity(q, v) to the last bit; for real and MBAT, 16 or more queries
+    // at once are scored by one matrix product per block and may differ from the one-query path
+    // in the last bits (see row_kernels::cosine); results are still deterministic.
     /// top_k() for each query, in one blocked pass over the memory (see nearest(queries)).
     std::vector<std::vector<match>> top_k(std::span<const V> queries, std::size_t k,
                                           unsigned threads = 1) const {

@@ -132,14 +132,43 @@ void parallel_ranges(std::size_t n, unsigned threads, std::size_t grain, Body bo
 template <row_storable V>
 class item_memory;
 
+/// The one-query and nearest-only forms of a search, written once over Derived's
+/// top_k(std::span<const V> queries, k, threads) (batch_searcher and item_memory share them;
+/// Derived brings them into scope with using-declarations, next to its own top_k).
+template <class Derived, class V>
+class search_shortcuts {
+public:
+    /// The row most similar to q (ties: lowest index). Throws empty_input if there are none.
+    match nearest(const V& q, unsigned threads = 1) const {
+        return std::move(self().top_k(std::span<const V>(&q, 1), 1, threads).front().front());
+    }
+    /// The k rows most similar to q, best first (fewer if there are fewer); ties by index.
+    std::vector<match> top_k(const V& q, std::size_t k, unsigned threads = 1) const {
+        return std::move(self().top_k(std::span<const V>(&q, 1), k, threads).front());
+    }
+    /// nearest() for each query, in one blocked pass over the rows.
+    std::vector<match> nearest(std::span<const V> queries, unsigned threads = 1) const {
+        auto all = self().top_k(queries, 1, threads);
+        std::vector<match> out;
+        out.reserve(all.size());
+        for (auto& m : all) out.push_back(std::move(m.front()));
+        return out;
+    }
+
+private:
+    const Derived& self() const noexcept { return static_cast<const Derived&>(*this); }
+};
+
 /// Search over rows of model V that the caller owns (a batch_view: a memory's view(), or the
 /// caller's own buffer laid out as core/batch.hpp describes, padding zero). Nothing is copied;
 /// the viewed rows must outlive the searcher. Norm-based kernels (real, MBAT) compute row norms
 /// block by block; an item_memory searches with the norms it cached. Const: safe to use from
 /// several threads at once.
 template <row_storable V>
-class batch_searcher {
+class batch_searcher : public search_shortcuts<batch_searcher<V>, V> {
 public:
+    using search_shortcuts<batch_searcher<V>, V>::nearest;
+    using search_shortcuts<batch_searcher<V>, V>::top_k;
     using vector_type = V;
     using element_type = typename row_traits<V>::element_type;
     using shape_type = typename V::shape_type;
@@ -170,23 +199,6 @@ public:
         return out;
     }
 
-    /// The row most similar to q (ties: lowest index); the label is empty. Throws empty_input
-    /// if there are no rows.
-    match nearest(const V& q, unsigned threads = 1) const {
-        return std::move(top_k(std::span<const V>(&q, 1), 1, threads).front().front());
-    }
-    /// The k rows most similar to q, best first (fewer if there are fewer rows).
-    std::vector<match> top_k(const V& q, std::size_t k, unsigned threads = 1) const {
-        return std::move(top_k(std::span<const V>(&q, 1), k, threads).front());
-    }
-    /// nearest() for each query, in one blocked pass over the rows.
-    std::vector<match> nearest(std::span<const V> queries, unsigned threads = 1) const {
-        auto all = top_k(queries, 1, threads);
-        std::vector<match> out;
-        out.reserve(all.size());
-        for (auto& m : all) out.push_back(std::move(m.front()));
-        return out;
-    }
     /// top_k() for each query, in one blocked pass over the rows.
     std::vector<std::vector<match>> top_k(std::span<const V> queries, std::size_t k, unsigned threads = 1) const {
         const auto ranked = rank(queries, k, threads, "top_k");

@@ -8,16 +8,7 @@
 // vector lives and is not assigned to.
 #pragma once
 
-// GCC 12 reports a false -Wmaybe-uninitialized inside its AVX-512 intrinsics when they are
-// inlined into Eigen's kernels (GCC bug 105593).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <Eigen/Core>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "eigen_core.hpp"
 
 #include <cstddef>
 

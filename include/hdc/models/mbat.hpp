@@ -19,19 +19,7 @@
 // bound vector: 0.85 at c = 0.99 (the table is in the for_key documentation).
 #pragma once
 
-// GCC 12 reports false -Wmaybe-uninitialized and -Wuninitialized inside its own AVX-512
-// intrinsics when they are inlined into Eigen's kernels or the simd kernels (the
-// _mm512_undefined_pd idiom, GCC bug 105593); Eigen includes immintrin.h first, so the
-// diagnostic state at these lines is what counts.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#pragma GCC diagnostic ignored "-Wuninitialized"
-#endif
-#include <Eigen/Dense>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include "eigen_core.hpp"
 
 #include <algorithm>
 #include <array>
@@ -62,7 +50,7 @@
 #include "../simd/rotation.hpp"
 #include "../simd/transform.hpp"
 #include "common.hpp"
-#include "row_kernels.hpp"
+#include "cosine_rows.hpp"
 #include "sums.hpp"
 
 namespace hdc {

@@ -25,7 +25,7 @@
 #include "../core/vector_storage.hpp"
 #include "../simd/floating.hpp"
 #include "common.hpp"
-#include "row_kernels.hpp"
+#include "cosine_rows.hpp"
 #include "sums.hpp"
 
 namespace hdc {
