@@ -115,7 +115,8 @@ TEST_CASE("real<float>::result refuses sums too large for float instead of retur
     for (float x : clipped.values()) CHECK(std::abs(x) <= 1.0f);
     hdc::accumulator<real_double> wide(a.dim());
     wide.add(hdc::random<real_double>(gen), 1e60);
-    for (double x : wide.result().values()) CHECK(std::isfinite(x));
+    const auto wide_result = wide.result();
+    for (double x : wide_result.values()) CHECK(std::isfinite(x));
 }
 
 TEMPLATE_TEST_CASE("fixed and run-time dimensions convert both ways, checked", "[conversions]",
