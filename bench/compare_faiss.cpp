@@ -11,6 +11,8 @@
 // Usage: compare_faiss [--dim 10000] [--n 100000] [--queries 100] [--repeats 5] [--seed 1]
 #include <hdc/hdc.hpp>
 
+#include "timing.hpp"
+
 #include <faiss/IndexBinaryFlat.h>
 #include <omp.h>
 
@@ -29,48 +31,18 @@ namespace {
 using V = hdc::binary<hdc::dynamic>;
 using faiss_idx = faiss::Index::idx_t;  // FAISS 1.7's label type
 
-struct options {
-    std::size_t dim = 10000, n = 100000, queries = 100, repeats = 5;
-    std::uint64_t seed = 1;
-};
+using bench::median_seconds;
+using bench::options;
 
 options parse(int argc, char** argv) {
-    options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (i + 1 >= argc) {
-            std::fprintf(stderr, "missing value after %s\n", a.c_str());
-            std::exit(2);
-        }
-        const auto v = std::strtoull(argv[++i], nullptr, 10);
-        if (a == "--dim") o.dim = v;
-        else if (a == "--n") o.n = v;
-        else if (a == "--queries") o.queries = v;
-        else if (a == "--repeats") o.repeats = v;
-        else if (a == "--seed") o.seed = v;
-        else {
-            std::fprintf(stderr, "unknown option %s\nusage: compare_faiss [--dim D] [--n N] [--queries Q] [--repeats R] [--seed S]\n", a.c_str());
-            std::exit(2);
-        }
-    }
+    const options o = bench::parse_options(
+        argc, argv, options{},
+        "compare_faiss [--dim D] [--n N] [--queries Q] [--repeats R] [--seed S]");
     if (o.dim == 0 || o.dim % 8 != 0 || o.n == 0 || o.queries == 0 || o.repeats == 0) {
         std::fprintf(stderr, "--dim must be a positive multiple of 8 (FAISS packs bytes); n, queries, repeats positive\n");
         std::exit(2);
     }
     return o;
-}
-
-/// Median wall time in seconds of `repeats` calls of f.
-template <class F>
-double median_seconds(std::size_t repeats, F&& f) {
-    std::vector<double> t;
-    for (std::size_t r = 0; r < repeats; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        f();
-        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
 }
 
 }  // namespace
@@ -122,13 +94,8 @@ int main(int argc, char** argv) {
     // Memory-bandwidth reference: one streaming read of the stored rows.
     const auto view = memory.view();
     volatile std::uint64_t sink = 0;
-    const double t_read = median_seconds(opt.repeats, [&] {
-        std::uint64_t acc = 0;
-        const std::uint64_t* p = view.data();
-        const std::size_t words = view.size() * view.stride();
-        for (std::size_t i = 0; i < words; ++i) acc += p[i];
-        sink = sink + acc;
-    });
+    const double t_read = median_seconds(
+        opt.repeats, [&] { bench::plain_read(view.data(), view.size() * view.stride(), sink); });
 
     const double t_faiss_1 = median_seconds(opt.repeats, [&] {
         index.search(1, query_codes.data(), 1, dist.data(), label.data());

@@ -16,6 +16,8 @@
 // Usage: compare_real [--model real|mbat] [--dim 10000] [--n 100000] [--queries 100] [--repeats 5] [--seed 1]
 #include <hdc/hdc.hpp>
 
+#include "timing.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -27,57 +29,21 @@
 
 namespace {
 
-struct options {
-    std::string model = "real";
-    std::size_t dim = 10000, n = 100000, queries = 100, repeats = 5;
-    std::uint64_t seed = 1;
-};
+using bench::median;
+using bench::median_seconds;
+using bench::options;
 
 options parse(int argc, char** argv) {
-    options o;
-    for (int i = 1; i < argc; ++i) {
-        const std::string a = argv[i];
-        if (i + 1 >= argc) {
-            std::fprintf(stderr, "missing value after %s\n", a.c_str());
-            std::exit(2);
-        }
-        const std::string value = argv[++i];
-        const auto v = std::strtoull(value.c_str(), nullptr, 10);
-        if (a == "--model") o.model = value;
-        else if (a == "--dim") o.dim = v;
-        else if (a == "--n") o.n = v;
-        else if (a == "--queries") o.queries = v;
-        else if (a == "--repeats") o.repeats = v;
-        else if (a == "--seed") o.seed = v;
-        else {
-            std::fprintf(stderr, "unknown option %s\nusage: compare_real [--model real|mbat] [--dim D] [--n N] [--queries Q] [--repeats R] [--seed S]\n", a.c_str());
-            std::exit(2);
-        }
-    }
+    options defaults;
+    defaults.model = "real";
+    const options o = bench::parse_options(
+        argc, argv, defaults,
+        "compare_real [--model real|mbat] [--dim D] [--n N] [--queries Q] [--repeats R] [--seed S]");
     if ((o.model != "real" && o.model != "mbat") || o.dim == 0 || o.n == 0 || o.queries < 2 || o.repeats == 0) {
         std::fprintf(stderr, "--model is real or mbat; dim, n, repeats positive; queries at least 2\n");
         std::exit(2);
     }
     return o;
-}
-
-/// Median of values.
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
-/// Median wall time in seconds of `repeats` calls of f.
-template <class F>
-double median_seconds(std::size_t repeats, F&& f) {
-    std::vector<double> t;
-    for (std::size_t r = 0; r < repeats; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        f();
-        t.push_back(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-    }
-    std::sort(t.begin(), t.end());
-    return t[t.size() / 2];
 }
 
 template <class V>
@@ -112,21 +78,13 @@ int run(const options& opt) {
     const std::size_t bytes = view.size() * view.stride() * sizeof(typename hdc::row_traits<V>::element_type);
     // read, q1 and q1_view are timed in turn within each repeat, so all three see the same
     // machine load; the ratios are medians of the per-repeat ratios.
-    auto seconds = [](auto&& f) {
-        const auto start = std::chrono::steady_clock::now();
-        f();
-        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    };
     std::vector<double> reads, q1s, views, ratios, view_ratios;
     for (std::size_t r = 0; r < opt.repeats; ++r) {
-        reads.push_back(seconds([&] {
-            std::uint64_t acc = 0;
-            const auto* p = reinterpret_cast<const std::uint64_t*>(view.data());
-            for (std::size_t i = 0; i < bytes / 8; ++i) acc += p[i];
-            sink = sink + acc;
+        reads.push_back(bench::seconds([&] {
+            bench::plain_read(reinterpret_cast<const std::uint64_t*>(view.data()), bytes / 8, sink);
         }));
-        q1s.push_back(seconds([&] { sink = sink + memory.nearest(queries[r % opt.queries]).index; }));
-        views.push_back(seconds([&] { sink = sink + uncached.nearest(queries[r % opt.queries]).index; }));
+        q1s.push_back(bench::seconds([&] { sink = sink + memory.nearest(queries[r % opt.queries]).index; }));
+        views.push_back(bench::seconds([&] { sink = sink + uncached.nearest(queries[r % opt.queries]).index; }));
         ratios.push_back(q1s.back() / reads.back());
         view_ratios.push_back(views.back() / reads.back());
     }
