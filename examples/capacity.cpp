@@ -250,7 +250,7 @@ int main(int argc, char** argv) {
             dims = quick ? std::vector<std::size_t>{1000} : std::vector<std::size_t>{500, 1000, 2000, 5000};
         for (std::size_t d : dims)
             if (d == 0 || d % block_length != 0)
-                throw hdc::invalid_dimension("capacity: dimension " + std::to_string(d) +
+                throw hdc::invalid_dimension("dimension " + std::to_string(d) +
                                              " must be a positive multiple of 20 (the sparse block length)");
         const std::vector<double> factors =
             quick ? std::vector<double>{0.5, 1, 2, 4, 8} : std::vector<double>{0.25, 0.5, 1, 2, 4, 8};
@@ -314,7 +314,7 @@ int main(int argc, char** argv) {
                              p.trials, p.hits, p.measured(), p.predicted, p.gaussian, p.se(), p.deviation_se());
             std::fclose(out);
         } else {
-            throw hdc::format_error("capacity: cannot write " + csv);
+            throw hdc::format_error("cannot write " + csv);
         }
 
         // gnuplot script with the data inline: one panel per family, a theory curve per dimension
@@ -363,7 +363,7 @@ int main(int argc, char** argv) {
             std::fprintf(out, "unset multiplot\n");
             std::fclose(out);
         } else {
-            throw hdc::format_error("capacity: cannot write " + gp);
+            throw hdc::format_error("cannot write " + gp);
         }
         std::printf("\nwrote %s and %s", csv.c_str(), gp.c_str());
         if (std::system("command -v gnuplot >/dev/null 2>&1") == 0) {
@@ -379,7 +379,10 @@ int main(int argc, char** argv) {
         const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         std::printf("points: %zu (%zu with dimension >= 1,000), threads: %zu, time: %.1f s\n", points.size(),
                     counted, threads, secs);
-        std::printf("max_deviation_se: %.2f\n", max_dev);
+        if (counted > 0)
+            std::printf("max_deviation_se: %.2f\n", max_dev);
+        else
+            std::printf("max_deviation_se: n/a (no point with dimension >= 1,000)\n");
     } catch (const hdc::error& e) {
         std::fprintf(stderr, "capacity: %s\n", e.what());
         return 1;
