@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -216,6 +217,57 @@ TEST_CASE("capacity: membership and intersection dimensions, worked numbers of A
           Approx(z * z * 1e4 * std::pow(3.141592653589793 / 2, 2) / 25));
 }
 
+TEST_CASE("capacity: the intersection variances hold in simulation (MAP-I, counting Bloom)", "[capacity][simulation]") {
+    // |X| = |Y| = 20, t = 5 shared: estimate t from two bundles, 3,000 repetitions; the sample
+    // mean within 4 SE of t and the sample variance within 4 SE of the formula.
+    const std::size_t x = 20, t = 5, d = 256, w = 12, reps = 3000;
+    hdc::rng gen{21};
+    auto check = [&](const std::vector<double>& est, double variance) {
+        double mean = 0, m2 = 0;
+        for (double e : est) mean += e;
+        mean /= double(est.size());
+        for (double e : est) m2 += (e - mean) * (e - mean);
+        const double var = m2 / double(est.size() - 1), n = double(est.size());
+        CHECK(std::abs(mean - double(t)) < 4 * std::sqrt(variance / n));
+        // SE of a sample variance: variance * sqrt((kurtosis - 1) / n); the estimates are sums of
+        // many weakly dependent terms, kurtosis taken <= 3.9 (1.2 x the Gaussian's sqrt(2 / n)).
+        CHECK(std::abs(var - variance) < 4 * variance * std::sqrt(2 / n) * 1.2);
+    };
+    std::vector<double> map_i, bloom;
+    for (std::size_t rep = 0; rep < reps; ++rep) {
+        // MAP-I: bipolar atoms, integer sums; X = atoms 0..19, Y = atoms 15..34.
+        std::vector<hdc::bipolar<>> atoms;
+        for (std::size_t i = 0; i < 2 * x - t; ++i) atoms.push_back(hdc::random<hdc::bipolar<>>(gen, d));
+        std::vector<long> sx(d, 0), sy(d, 0);
+        for (std::size_t i = 0; i < x; ++i)
+            for (std::size_t c = 0; c < d; ++c) sx[c] += atoms[i][c], sy[c] += atoms[i + x - t][c];
+        long dot = 0;
+        for (std::size_t c = 0; c < d; ++c) dot += sx[c] * sy[c];
+        map_i.push_back(double(dot) / double(d));
+        // Counting Bloom: atoms of w distinct positions.
+        std::vector<long> cx(d, 0), cy(d, 0);
+        for (std::size_t i = 0; i < 2 * x - t; ++i) {
+            std::vector<std::size_t> pos;
+            while (pos.size() < w) {
+                const std::size_t p = gen.below(d);
+                if (std::find(pos.begin(), pos.end(), p) == pos.end()) pos.push_back(p);
+            }
+            for (std::size_t p : pos) {
+                if (i < x) ++cx[p];
+                if (i >= x - t) ++cy[p];
+            }
+        }
+        long cdot = 0;
+        for (std::size_t c = 0; c < d; ++c) cdot += cx[c] * cy[c];
+        const double ww = double(w), dd = double(d);
+        bloom.push_back((double(cdot) - double(x * x) * ww * ww / dd) / (ww - ww * ww / dd));
+    }
+    check(map_i, cap::intersection_variance_map_i(x, x, t, d));
+    check(bloom, cap::intersection_variance_counting_bloom(x, x, t, d));
+    CHECK(cap::intersection_dimension_counting_bloom(x, x, t, 2, 0.05) ==
+          Approx(1 + cap::intersection_dimension_map_i(x, x, t, 2, 0.05)));
+}
+
 namespace {
 
 /// One retrieval trial with the library's models, exactly as the theory assumes (see
@@ -330,6 +382,8 @@ TEST_CASE("capacity: bad input is rejected with an hdc::error naming the problem
     CHECK_THROWS_AS(cap::membership_dimension_map_b(10, 0, 0.1), hdc::invalid_parameter);
     CHECK_THROWS_AS(cap::intersection_dimension_map_i(10, 10, 11, 1, 0.1), hdc::invalid_parameter);
     CHECK_THROWS_AS(cap::intersection_dimension_map_b(10, 10, 1, 0, 0.1), hdc::invalid_parameter);
+    CHECK_THROWS_AS(cap::intersection_dimension_counting_bloom(0, 10, 0, 1, 0.1), hdc::invalid_parameter);
+    CHECK_THROWS_AS(cap::intersection_variance_counting_bloom(10, 10, 1, 1), hdc::invalid_dimension);
     CHECK_THROWS_AS(cap::normal_quantile(0), hdc::invalid_parameter);
     CHECK_THROWS_AS(cap::block_hit_probability(0, 20), hdc::invalid_parameter);
     CHECK_THROWS_AS(cap::bundle_hit_mean(0), hdc::invalid_parameter);

@@ -24,6 +24,13 @@
 //   MAP-I  estimator <s_X, s_Y> / d, unbiased, variance (|X||Y| + t^2 - 2t) / d (exact).
 //   MAP-B  estimator sqrt(|X||Y|) sin(pi/2 <b_X, b_Y> / d) (large sets: signs of correlated
 //          Gaussians, E<b_X, b_Y>/d = (2/pi) arcsin r, r = t / sqrt(|X||Y|)); delta method.
+//   Counting Bloom (atoms: w distinct positions of d, counts C = sum of atoms) estimator
+//          (<C_X, C_Y> - |X||Y| w^2/d) / (w - w^2/d), unbiased. <C_X, C_Y> = t w + the overlaps
+//          O_xy of |X||Y| - t pairs of distinct atoms, hypergeometric with variance
+//          v = w (w/d)(1 - w/d)^2 d/(d-1); overlaps sharing one atom are uncorrelated (given the
+//          shared atom the other is uniform), and the t(t-1) ordered pairs inside X ∩ Y come
+//          twice (O_xy = O_yx). So Var = v (|X||Y| + t^2 - 2t) / (w - w^2/d)^2
+//          = (|X||Y| + t^2 - 2t) / (d - 1), whatever w: MAP-I's variance with d - 1.
 #pragma once
 
 #include <cmath>
@@ -184,6 +191,27 @@ inline double intersection_dimension_map_b(std::size_t x, std::size_t y, std::si
     const double rho = 2 / std::numbers::pi * std::asin(std::min(1.0, r));
     const double half_pi = std::numbers::pi / 2;
     return z * z * xy * half_pi * half_pi * (1 - r * r) * (1 - rho * rho) / (error * error);
+}
+
+/// Variance of the counting-Bloom intersection estimate (<C_X, C_Y> - |X||Y| w^2/d) / (w - w^2/d)
+/// with atoms of w distinct positions out of d (0 < w < d): (|X||Y| + t^2 - 2t) / (d - 1), exact
+/// and independent of w (see the file comment).
+inline double intersection_variance_counting_bloom(std::size_t x, std::size_t y, std::size_t t,
+                                                   std::size_t dim) {
+    if (dim < 2) throw invalid_dimension("intersection_variance_counting_bloom: the dimension must be at least 2");
+    detail::check_intersection("intersection_variance_counting_bloom", x, y, t, 1, 0.5);
+    const double xy = static_cast<double>(x) * static_cast<double>(y), tt = static_cast<double>(t);
+    return (xy + tt * tt - 2 * tt) / static_cast<double>(dim - 1);
+}
+
+/// Counting Bloom: the d at which the intersection estimate is within error of t with probability
+/// 1 - delta (Gaussian, two-sided): 1 + z^2 (|X||Y| + t^2 - 2t) / error^2, z = Q^-1(delta / 2).
+inline double intersection_dimension_counting_bloom(std::size_t x, std::size_t y, std::size_t t,
+                                                    double error, double delta) {
+    detail::check_intersection("intersection_dimension_counting_bloom", x, y, t, error, delta);
+    const double z = normal_tail_quantile(delta / 2);
+    const double xy = static_cast<double>(x) * static_cast<double>(y), tt = static_cast<double>(t);
+    return 1 + z * z * (xy + tt * tt - 2 * tt) / (error * error);
 }
 
 }  // namespace hdc::capacity
