@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <cstdio>
 #include <limits>
 #include <string>
 
@@ -35,9 +36,11 @@ inline double log_normal_cdf(double x) noexcept {
     return -0.5 * x2 - std::log(-x) - 0.9189385332046727 + std::log1p(-1 / x2 + 3 / (x2 * x2));
 }
 
+/// A number for an error message, in %g form (1e-09, not 0.000000).
 inline std::string num(double v) {
-    std::string s = std::to_string(v);
-    return s;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
 }
 
 /// Throws non_finite_value unless v is finite (what names the argument).

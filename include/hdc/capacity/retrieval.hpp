@@ -411,7 +411,7 @@ inline std::size_t min_dimension(const code& c, std::size_t items, std::size_t c
     while (!ok(hi)) {
         if (hi >= (std::size_t{1} << 36) / unit)
             throw invalid_parameter("min_dimension: no dimension below 2^36 reaches error " +
-                                    std::to_string(delta));
+                                    detail::num(delta));
         hi *= 2;
     }
     std::size_t lo = hi / 2;  // !ok(lo) unless lo == 0
