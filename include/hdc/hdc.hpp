@@ -16,3 +16,6 @@
 #include "models/sparse.hpp"
 #include "models/eigen.hpp"
 #include "memory/item_memory.hpp"
+#include "capacity/bounds.hpp"
+#include "capacity/normal.hpp"
+#include "capacity/retrieval.hpp"

@@ -1,0 +1,425 @@
+// hdc/capacity/retrieval.hpp - predicted accuracy of reading one item back from a superposition,
+// and the dimension advisor built on it (ALGORITHMS.md section 2.1, Frady, Kleyko & Sommer 2018).
+//
+// The experiment the predictions are for (examples/capacity measures exactly this): a codebook of
+// K random atoms C_1..C_K of dimension N; M symbols a_1..a_M drawn uniformly; a memory that binds
+// each to its own random key, S = sum_m bind(key_m, C[a_m]), kept as the family's accumulator
+// (MAP-I, FHRR) or bundled in the family's own form (MAP-B sign, BSC majority, sparse block
+// winner-take-all); one item r read back by unbinding its key and taking the nearest atom, ties
+// going to the lower index (item_memory's rule). For an accumulator, unbinding is applied to the
+// candidate instead: <S, key_r (x) C_j> = <unbind(S, key_r), C_j>.
+//
+// Why keys: w_m = bind(key_m, C[a_m]) are i.i.d. uniform vectors independent of the codebook
+// (a fresh key hides its atom), so after unbinding key_r the query is C[a_r] plus independent
+// noise, and every distractor C_j (j != a_r) is independent of the query. The score of the right
+// atom is then independent of the K - 1 distractor scores, and those are i.i.d. given the query:
+//
+//   p_correct = P(hit beats the K - 1 distractors)
+//             = integral phi(z) Phi((mu + sigma_c z) / sigma)^(K-1) dz      (Gaussian model)
+//
+// with each family's hit mean mu (over a distractor's mean), hit sd sigma_c and distractor sd
+// sigma, derived per family (dot-product units, N components):
+//
+//   MAP-I (integer sums, dot):   hit N + sum of (M-1)N fair +-1 terms -> mu = N,
+//                                sigma_c^2 = (M-1)N; distractor <q, C_j>, E|q|^2 = MN -> sigma^2 = MN.
+//                                s = mu / sigma = sqrt(N/M); exact form Phi(sqrt((M-1)/M) z + s).
+//   FHRR (complex sums, Re<,>):  as MAP-I with every noise term Re(e^{i theta}) of variance 1/2:
+//                                mu = N, sigma_c^2 = (M-1)N/2, sigma^2 = MN/2, s = sqrt(2N/M).
+//   MAP-B / BSC (sign/majority): per component the query agrees with the atom with probability
+//                                (1 + mu_M)/2, independently (a tied component copies a partner
+//                                component or a fixed bit, both independent of this atom's
+//                                component and fair); distractors agree with probability 1/2.
+//                                mu_M = C(M-1, (M-1)/2) / 2^(M-1) for odd M; for even M the
+//                                library's tie rule gives mu_M = C(M-1, M/2) / 2^(M-1) = mu_{M+1}
+//                                (a tie acts like one more random member). In dot units
+//                                mu = N mu_M, sigma_c^2 = N(1 - mu_M^2), sigma^2 = N.
+//   Sparse block code (B blocks of length L, N = B L; count bundle, winner-take-all):
+//                                per block the query matches the atom with probability
+//                                P_hit = E[max block count] / M (below) and a distractor with
+//                                probability 1/L, independently over blocks. In overlap units
+//                                mu = B (P_hit - 1/L), sigma_c^2 = B P_hit (1 - P_hit),
+//                                sigma^2 = B (1/L)(1 - 1/L).
+//
+// P_hit = E[max]/M for any tie rule that looks only at the counts: given the counts, item r is
+// any of the M items with equal probability, so it sits at the winning index with probability
+// (winner's count) / M = max / M. The multinomial maximum comes from Poissonisation (exact).
+//
+// Exact forms. For MAP-B, BSC and sparse block codes the scores are binomial counts (agreements
+// or equal blocks), so p_correct() sums the exact count model instead of integrating the Gaussian:
+// with H ~ Bin(n, p_hit), D ~ Bin(n, p_distractor) i.i.d. for K - 1 distractors and a tie among
+// t + 1 equal best scores won by the right atom with probability 1 / (t + 1) (its index is uniform
+// and the lower index wins), p = sum_h P(H = h) [F(h)^K - F(h-1)^K] / (K P(D = h)). This matters
+// at small dimension and for sparse codes, whose counts are coarse (ties are common). For MAP-I
+// and FHRR the Gaussian is the model (sums of many bounded terms; MAP-I lattice ties are rare).
+//
+// MAP-C (real, uniform atoms) and MBAT are not covered: their atoms are not unit-modulus, so the
+// hit variance gains terms from the atom's own norm and the cosine normalisation; the MAP-I
+// curve is only an approximation for them.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../core/error.hpp"
+#include "normal.hpp"
+
+namespace hdc::capacity {
+
+/// The hypervector families the retrieval theory covers.
+enum class family {
+    map_i,        ///< bipolar atoms, integer sums (hdc::accumulator<hdc::bipolar<>>), dot readout
+    map_b,        ///< bipolar atoms, sign of the sum (hdc::bundle of hdc::bipolar)
+    bsc,          ///< binary atoms, majority (hdc::bundle of hdc::binary)
+    fhrr,         ///< phasor atoms, complex sums (hdc::accumulator<hdc::phasor<>>), Re<,> readout
+    sparse_block  ///< sparse block code, count bundle with winner-take-all (hdc::bundle of hdc::sparse)
+};
+
+/// Short display name of a family ("MAP-I", "MAP-B", "BSC", "FHRR", "SBC").
+inline const char* family_name(family f) noexcept {
+    switch (f) {
+        case family::map_i: return "MAP-I";
+        case family::map_b: return "MAP-B";
+        case family::bsc: return "BSC";
+        case family::fhrr: return "FHRR";
+        case family::sparse_block: return "SBC";
+    }
+    return "?";
+}
+
+/// A family and, for sparse block codes, the block length L (the dimension is blocks x L).
+struct code {
+    family kind = family::map_i;  ///< the family
+    std::size_t block_length = 0; ///< L for sparse block codes; ignored otherwise
+};
+
+/// MAP-I: bipolar atoms kept as integer sums.
+inline constexpr code map_i{family::map_i, 0};
+/// MAP-B: bipolar atoms, sign-of-sum bundle.
+inline constexpr code map_b{family::map_b, 0};
+/// BSC: binary atoms, majority bundle.
+inline constexpr code bsc{family::bsc, 0};
+/// FHRR: phasor atoms kept as complex sums.
+inline constexpr code fhrr{family::fhrr, 0};
+/// Sparse block code with blocks of length L (L >= 2).
+constexpr code sparse_block(std::size_t block_length) noexcept {
+    return {family::sparse_block, block_length};
+}
+
+/// Gaussian model of the scores in one read-out (units: dot products or overlaps).
+struct score_model {
+    double hit_mean = 0;       ///< mean of the right atom's score minus a distractor's mean
+    double hit_sd = 0;         ///< standard deviation of the right atom's score
+    double distractor_sd = 1;  ///< standard deviation of each distractor's score
+};
+
+namespace detail {
+
+/// Throws unless the code is valid and dim fits it (a positive multiple of L for sparse codes).
+inline void check_code(const char* function, const code& c, std::size_t dim) {
+    check_dimension(function, dim);
+    if (c.kind == family::sparse_block) {
+        if (c.block_length < 2)
+            throw invalid_parameter(std::string(function) +
+                                    ": a sparse block code needs block length L >= 2, got " +
+                                    std::to_string(c.block_length));
+        if (dim % c.block_length != 0)
+            throw invalid_dimension(std::string(function) + ": dimension " + std::to_string(dim) +
+                                    " is not a multiple of the block length " +
+                                    std::to_string(c.block_length));
+    }
+}
+
+}  // namespace detail
+
+/// mu_M: expected agreement (+-1 product) of a member with the sign / majority bundle of M
+/// random bipolar or binary atoms, with the library's tie rule: C(M-1, (M-1)/2) / 2^(M-1) for
+/// odd M, mu_{M+1} for even M (a tied component is decided independently of the member).
+inline double bundle_hit_mean(std::size_t items) {
+    detail::check_items("bundle_hit_mean", items);
+    const std::size_t odd = items % 2 == 1 ? items : items + 1;
+    const double k = static_cast<double>(odd - 1) / 2;  // C(2k, k) / 4^k
+    return std::exp(std::lgamma(2 * k + 1) - 2 * std::lgamma(k + 1) - 2 * k * std::log(2.0));
+}
+
+/// P_hit for a sparse block code: the probability that a block of the winner-take-all bundle of
+/// M random blocks of length L shows a given member's index, E[max count] / M (see the file
+/// comment). Exact; costs O(L M w) per count level w near the maximum.
+inline double block_hit_probability(std::size_t items, std::size_t block_length) {
+    detail::check_items("block_hit_probability", items);
+    if (block_length < 2)
+        throw invalid_parameter("block_hit_probability: block length L must be at least 2, got " +
+                                std::to_string(block_length));
+    const std::size_t m = items, l = block_length;
+    const double lambda = static_cast<double>(m) / static_cast<double>(l);
+    const std::size_t k0 = (m + l - 1) / l;  // the maximum is at least ceil(M / L)
+    double expected_max = static_cast<double>(k0);
+    // log Poisson(M; M): the normaliser of Poissonisation.
+    const double md = static_cast<double>(m);
+    const double log_pois_mm = md * std::log(md) - md - std::lgamma(md + 1);
+    std::vector<double> f(m + 1), g(m + 1), t;
+    for (std::size_t k = k0; k < m; ++k) {
+        // P(max <= k) = P(Y <= k)^L P(sum of L truncated Y = M) / Poisson(M; M), Y ~ Poisson(lambda).
+        t.assign(k + 1, 0.0);
+        double cdf = 0;
+        for (std::size_t i = 0; i <= k; ++i) {
+            const double di = static_cast<double>(i);
+            t[i] = std::exp(-lambda + di * std::log(lambda) - std::lgamma(di + 1));
+            cdf += t[i];
+        }
+        for (auto& x : t) x /= cdf;
+        std::fill(f.begin(), f.end(), 0.0);
+        f[0] = 1;
+        for (std::size_t bin = 0; bin < l; ++bin) {
+            const std::size_t top = std::min(m, (bin + 1) * k);
+            for (std::size_t total = 0; total <= top; ++total) {
+                double s = 0;
+                const std::size_t imax = std::min(k, total);
+                for (std::size_t i = 0; i <= imax; ++i) s += f[total - i] * t[i];
+                g[total] = s;
+            }
+            for (std::size_t total = top + 1; total <= m; ++total) g[total] = 0;
+            std::swap(f, g);
+        }
+        const double p_le =
+            f[m] > 0 ? std::exp(static_cast<double>(l) * std::log(cdf) + std::log(f[m]) - log_pois_mm)
+                     : 0.0;
+        const double tail = 1 - std::min(1.0, p_le);  // P(max > k)
+        expected_max += tail;
+        if (tail < 1e-16) break;
+    }
+    return expected_max / md;
+}
+
+/// The Gaussian score model of one read-out for family c at dimension dim with M = items (see
+/// the file comment for each family's derivation).
+inline score_model gaussian_scores(const code& c, std::size_t dim, std::size_t items) {
+    detail::check_code("gaussian_scores", c, dim);
+    detail::check_items("gaussian_scores", items);
+    const double n = static_cast<double>(dim), m = static_cast<double>(items);
+    switch (c.kind) {
+        case family::map_i: return {n, std::sqrt((m - 1) * n), std::sqrt(m * n)};
+        case family::fhrr: return {n, std::sqrt((m - 1) * n / 2), std::sqrt(m * n / 2)};
+        case family::map_b:
+        case family::bsc: {
+            const double mu = bundle_hit_mean(items);
+            return {n * mu, std::sqrt(n * (1 - mu * mu)), std::sqrt(n)};
+        }
+        case family::sparse_block: {
+            const double l = static_cast<double>(c.block_length), b = n / l;
+            const double ph = block_hit_probability(items, c.block_length), pd = 1 / l;
+            return {b * (ph - pd), std::sqrt(b * ph * (1 - ph)), std::sqrt(b * pd * (1 - pd))};
+        }
+    }
+    return {};
+}
+
+/// The signal-to-noise ratio s = hit mean / distractor sd of family c (ALGORITHMS.md 2.1 table:
+/// sqrt(N/M) for MAP-I, sqrt(N) mu_M for MAP-B and BSC, sqrt(2N/M) for FHRR).
+inline double snr(const code& c, std::size_t dim, std::size_t items) {
+    const score_model s = gaussian_scores(c, dim, items);
+    return s.hit_mean / s.distractor_sd;
+}
+
+/// p = integral phi(z) Phi((mu + sigma_c z) / sigma)^(K-1) dz for the given score model and
+/// codebook size K: the probability that the right atom scores above all K - 1 distractors.
+/// Simpson's rule on z in [-12, 12] (step 0.005).
+inline double p_correct_gaussian(const score_model& s, std::size_t codebook) {
+    detail::check_codebook("p_correct_gaussian", codebook);
+    detail::check_finite("p_correct_gaussian", "hit mean", s.hit_mean);
+    detail::check_finite("p_correct_gaussian", "hit sd", s.hit_sd);
+    detail::check_finite("p_correct_gaussian", "distractor sd", s.distractor_sd);
+    if (!(s.hit_sd >= 0) || !(s.distractor_sd > 0))
+        throw invalid_parameter("p_correct_gaussian: the hit sd must be >= 0 and the distractor sd > 0");
+    const double k1 = static_cast<double>(codebook - 1);
+    const auto power = [&](double x) { return std::exp(k1 * detail::log_normal_cdf(x)); };
+    if (s.hit_sd == 0) return power(s.hit_mean / s.distractor_sd);
+    const int steps = 4800;
+    const double lo = -12, hi = 12, h = (hi - lo) / steps;
+    double sum = 0;
+    for (int i = 0; i <= steps; ++i) {
+        const double z = lo + h * i;
+        const double w = (i == 0 || i == steps) ? 1 : (i % 2 == 1 ? 4 : 2);
+        sum += w * normal_pdf(z) * power((s.hit_mean + s.hit_sd * z) / s.distractor_sd);
+    }
+    return std::clamp(sum * h / 3, 0.0, 1.0);
+}
+
+/// The simplified form of ALGORITHMS.md 2.1, p = integral phi(z) Phi(z + s)^(K-1) dz (hit and
+/// distractor sd taken equal), used for its s* and M_max tables.
+inline double p_correct_snr(double s, std::size_t codebook) {
+    detail::check_finite("p_correct_snr", "s", s);
+    return p_correct_gaussian(score_model{s, 1, 1}, codebook);
+}
+
+/// Exact probability that a Bin(n, p_hit) score beats K - 1 i.i.d. Bin(n, p_distractor) scores,
+/// a tie among t + 1 equal best scores won with probability 1 / (t + 1) (the right atom's index is
+/// uniform and the lower index wins). The count model of MAP-B, BSC and sparse block codes.
+inline double p_correct_counts(std::size_t n, double p_hit, double p_distractor, std::size_t codebook) {
+    detail::check_codebook("p_correct_counts", codebook);
+    detail::check_dimension("p_correct_counts", n);
+    detail::check_finite("p_correct_counts", "p_hit", p_hit);
+    detail::check_finite("p_correct_counts", "p_distractor", p_distractor);
+    if (p_hit < 0 || p_hit > 1 || p_distractor < 0 || p_distractor > 1)
+        throw invalid_parameter("p_correct_counts: probabilities must lie in [0, 1]");
+    const double nn = static_cast<double>(n);
+    const auto window = [&](double q) {  // [lo, hi] holding all but ~e^-800 of Bin(n, q)
+        const double mean = nn * q, sd = std::sqrt(nn * q * (1 - q));
+        const double lo = std::max(0.0, std::floor(mean - 40 * sd - 1));
+        const double hi = std::min(nn, std::ceil(mean + 40 * sd + 1));
+        return std::pair<std::size_t, std::size_t>{static_cast<std::size_t>(lo),
+                                                   static_cast<std::size_t>(hi)};
+    };
+    const auto [hlo, hhi] = window(p_hit);
+    const auto [dlo, dhi] = window(p_distractor);
+    // Distractor pmf and P(D < h) over its window.
+    std::vector<double> pmf(dhi - dlo + 1), below(dhi - dlo + 2);
+    for (std::size_t k = dlo; k <= dhi; ++k) pmf[k - dlo] = std::exp(log_binomial_pmf(n, p_distractor, k));
+    below[0] = 0;
+    for (std::size_t i = 0; i < pmf.size(); ++i) below[i + 1] = std::min(1.0, below[i] + pmf[i]);
+    const double k = static_cast<double>(codebook);
+    double p = 0;
+    for (std::size_t h = hlo; h <= hhi; ++h) {
+        const double ph = std::exp(log_binomial_pmf(n, p_hit, h));
+        if (ph == 0) continue;
+        double g;
+        if (h < dlo) {
+            g = 0;
+        } else if (h > dhi) {
+            g = 1;
+        } else {
+            const double a = pmf[h - dlo], b = below[h - dlo];
+            if (a == 0)
+                g = std::pow(b, k - 1);
+            else if (b == 0)
+                g = std::pow(a, k - 1) / k;
+            else {
+                // [(a + b)^K - b^K] / (K a) = b^(K-1) expm1(K log1p(r)) / (K r), r = a / b, in
+                // logarithms: no cancellation, no overflow when b is tiny.
+                const double r = a / b, x = k * std::log1p(r);
+                const double log_expm1 = x > 30 ? x + std::log1p(-std::exp(-x)) : std::log(std::expm1(x));
+                g = std::exp((k - 1) * std::log(b) + log_expm1 - std::log(k * r));
+            }
+        }
+        p += ph * g;
+    }
+    return std::clamp(p, 0.0, 1.0);
+}
+
+/// The theory's predicted probability of retrieving one item correctly from M = items in a
+/// codebook of K = codebook atoms at dimension dim: the exact count model for MAP-B, BSC and
+/// sparse block codes, the Gaussian model (exact form) for MAP-I and FHRR.
+inline double p_correct(const code& c, std::size_t dim, std::size_t items, std::size_t codebook) {
+    detail::check_code("p_correct", c, dim);
+    detail::check_items("p_correct", items);
+    detail::check_codebook("p_correct", codebook);
+    switch (c.kind) {
+        case family::map_b:
+        case family::bsc:
+            return p_correct_counts(dim, (1 + bundle_hit_mean(items)) / 2, 0.5, codebook);
+        case family::sparse_block: {
+            const double l = static_cast<double>(c.block_length);
+            return p_correct_counts(dim / c.block_length, block_hit_probability(items, c.block_length),
+                                    1 / l, codebook);
+        }
+        case family::map_i:
+        case family::fhrr: break;
+    }
+    return p_correct_gaussian(gaussian_scores(c, dim, items), codebook);
+}
+
+/// s*(K, p): the SNR at which p_correct_snr(s*, K) = p (ALGORITHMS.md 2.1: K = 27, p = 0.99 ->
+/// 4.634). Bisection to 1e-12.
+inline double snr_threshold(std::size_t codebook, double p) {
+    detail::check_codebook("snr_threshold", codebook);
+    detail::check_probability("snr_threshold", "target accuracy p", p);
+    double lo = -40, hi = 60;
+    for (int i = 0; i < 200 && hi - lo > 1e-12; ++i) {
+        const double mid = 0.5 * (lo + hi);
+        (p_correct_snr(mid, codebook) < p ? lo : hi) = mid;
+    }
+    return 0.5 * (lo + hi);
+}
+
+namespace detail {
+
+/// Largest x in [1, cap] with ok(x) for a predicate true at small x and false beyond some point
+/// (0 if ok(1) fails, cap if it never fails).
+template <class Ok>
+std::size_t largest_ok(Ok ok, std::size_t cap) {
+    if (!ok(1)) return 0;
+    std::size_t good = 1, bad = 2;
+    while (bad <= cap && ok(bad)) {
+        good = bad;
+        bad *= 2;
+    }
+    if (bad > cap) {
+        if (ok(cap)) return cap;
+        bad = cap;
+    }
+    while (bad - good > 1) {
+        const std::size_t mid = good + (bad - good) / 2;
+        (ok(mid) ? good : bad) = mid;
+    }
+    return good;
+}
+
+inline constexpr std::size_t search_cap = std::size_t{1} << 32;
+
+}  // namespace detail
+
+/// M_max by the SNR rule of ALGORITHMS.md 2.1: the largest M with snr(c, dim, M) >= s*(K, p)
+/// (MAP-I at N = 10,000, K = 27, p = 0.99: 465; MAP-B: 297). 0 if even one item misses.
+inline std::size_t max_items_snr(const code& c, std::size_t dim, std::size_t codebook, double p) {
+    detail::check_code("max_items_snr", c, dim);
+    const double target = snr_threshold(codebook, p);
+    return detail::largest_ok([&](std::size_t m) { return snr(c, dim, m) >= target; },
+                              detail::search_cap);
+}
+
+/// Dimension advisor, inverse form: the largest M such that one item of M from a codebook of K is
+/// retrieved with error at most delta (p_correct >= 1 - delta) at dimension dim; 0 if none.
+inline std::size_t max_items(const code& c, std::size_t dim, std::size_t codebook, double delta) {
+    detail::check_code("max_items", c, dim);
+    detail::check_codebook("max_items", codebook);
+    detail::check_probability("max_items", "error delta", delta);
+    return detail::largest_ok(
+        [&](std::size_t m) { return p_correct(c, dim, m, codebook) >= 1 - delta; },
+        detail::search_cap);
+}
+
+/// Dimension advisor: the smallest dimension at which one item of M = items from a codebook of
+/// K is retrieved with error at most delta (p_correct >= 1 - delta). For sparse block codes a
+/// multiple of the block length. p_correct grows with the dimension (the count models only up to
+/// tiny lattice wiggles, which can move the answer by a unit or two); bisection.
+inline std::size_t min_dimension(const code& c, std::size_t items, std::size_t codebook, double delta) {
+    detail::check_items("min_dimension", items);
+    detail::check_codebook("min_dimension", codebook);
+    detail::check_probability("min_dimension", "error delta", delta);
+    const std::size_t unit = c.kind == family::sparse_block ? c.block_length : 1;
+    detail::check_code("min_dimension", c, unit == 0 ? 1 : unit);
+    const auto ok = [&](std::size_t blocks) {
+        return p_correct(c, blocks * unit, items, codebook) >= 1 - delta;
+    };
+    // Smallest count of units with ok: exponential then binary search.
+    std::size_t hi = 1;
+    while (!ok(hi)) {
+        if (hi >= (std::size_t{1} << 36) / unit)
+            throw invalid_parameter("min_dimension: no dimension below 2^36 reaches error " +
+                                    detail::num(delta));
+        hi *= 2;
+    }
+    std::size_t lo = hi / 2;  // !ok(lo) unless lo == 0
+    while (hi - lo > 1) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        (ok(mid) ? hi : lo) = mid;
+    }
+    return hi * unit;
+}
+
+}  // namespace hdc::capacity
