@@ -98,59 +98,55 @@ inline void rotate1_xor(const std::uint64_t* in, const std::uint64_t* a, const s
     if (dim % 64 != 0) out[words - 1] &= (std::uint64_t{1} << (dim % 64)) - 1;
 }
 
-/// Open-addressing counter of 64-bit keys (linear probing, power-of-two capacity).
+/// Open-addressing counter of 64-bit keys (linear probing, power-of-two capacity, key and
+/// count side by side so a probe touches one cache line).
 class key_counter {
 public:
     explicit key_counter(std::size_t expected) {
         std::size_t cap = 64;
         while (cap < 2 * expected && cap < (std::size_t{1} << 40)) cap *= 2;
-        keys_.assign(cap, 0);
-        counts_.assign(cap, 0);
+        slots_.assign(cap, slot{});
     }
-    /// Counts key once more.
+    /// Counts key once more (key < 2^64 - 1).
     void add(std::uint64_t key) {
-        const std::uint64_t stored = key + 1;  // 0 marks an empty slot; keys < 2^64 - 1
-        std::size_t mask = keys_.size() - 1;
+        const std::uint64_t stored = key + 1;  // 0 marks an empty slot
+        const std::size_t mask = slots_.size() - 1;
         std::size_t i = static_cast<std::size_t>(mix64(key)) & mask;
-        while (keys_[i] != 0 && keys_[i] != stored) i = (i + 1) & mask;
-        if (keys_[i] == 0) {
-            keys_[i] = stored;
-            if (++used_ * 2 > keys_.size()) {
-                ++counts_[i];
-                grow();
-                return;
-            }
+        while (slots_[i].key != 0 && slots_[i].key != stored) i = (i + 1) & mask;
+        ++slots_[i].count;
+        if (slots_[i].key == 0) {
+            slots_[i].key = stored;
+            if (++used_ * 2 > slots_.size()) grow();
         }
-        ++counts_[i];
     }
     /// (key, count) pairs sorted by key.
     std::vector<std::pair<std::uint64_t, std::uint32_t>> sorted() const {
         std::vector<std::pair<std::uint64_t, std::uint32_t>> out;
         out.reserve(used_);
-        for (std::size_t i = 0; i < keys_.size(); ++i)
-            if (keys_[i] != 0) out.emplace_back(keys_[i] - 1, counts_[i]);
+        for (const slot& s : slots_)
+            if (s.key != 0) out.emplace_back(s.key - 1, s.count);
         std::sort(out.begin(), out.end());
         return out;
     }
 
 private:
+    struct slot {
+        std::uint64_t key = 0;
+        std::uint32_t count = 0;
+    };
     void grow() {
-        std::vector<std::uint64_t> keys(keys_.size() * 2, 0);
-        std::vector<std::uint32_t> counts(keys.size(), 0);
-        const std::size_t mask = keys.size() - 1;
-        for (std::size_t j = 0; j < keys_.size(); ++j) {
-            if (keys_[j] == 0) continue;
-            std::size_t i = static_cast<std::size_t>(mix64(keys_[j] - 1)) & mask;
-            while (keys[i] != 0) i = (i + 1) & mask;
-            keys[i] = keys_[j];
-            counts[i] = counts_[j];
+        std::vector<slot> slots(slots_.size() * 2);
+        const std::size_t mask = slots.size() - 1;
+        for (const slot& s : slots_) {
+            if (s.key == 0) continue;
+            std::size_t i = static_cast<std::size_t>(mix64(s.key - 1)) & mask;
+            while (slots[i].key != 0) i = (i + 1) & mask;
+            slots[i] = s;
         }
-        keys_.swap(keys);
-        counts_.swap(counts);
+        slots_.swap(slots);
     }
 
-    std::vector<std::uint64_t> keys_;
-    std::vector<std::uint32_t> counts_;
+    std::vector<slot> slots_;
     std::size_t used_ = 0;
 };
 
@@ -292,7 +288,7 @@ public:
     void accumulate_counted(std::span<const symbol_id> text, accumulator<V>& acc) const {
         check_symbols(text);
         detail::check_same_dim("ngram_encoder::accumulate_counted", dimension(), acc.dim());
-        if (!radix_ok_) {
+        if (!radix_ok_ || text.size() >= (std::size_t{1} << 32)) {
             accumulate(text, acc);
             return;
         }
@@ -308,12 +304,30 @@ public:
             for (const auto& kc : counts) largest = std::max(largest, kc.second);
             const auto parts_count = static_cast<std::size_t>(std::bit_width(largest));
             std::vector<accumulator<V>> parts(parts_count, accumulator<V>(acc.dim()));
-            aligned_buffer<std::uint64_t> g(stride_);
+            // Keys come sorted, so consecutive windows share their oldest symbols: prefix[k]
+            // holds the XOR of the rotations of window[0 .. k-1] and only the part after the
+            // common prefix is recomputed (about one pass per distinct n-gram instead of n - 1).
+            aligned_buffer<std::uint64_t> prefix((n_ + 1) * stride_);
+            std::vector<symbol_id> previous(n_, 0);
+            std::size_t valid = 0;  // prefix[0 .. valid] are up to date
             for (const auto& [key, c] : counts) {
                 decode(key, window.data());
-                gram_bits(window.data(), g.data());
+                std::size_t same = 0;
+                while (same < valid && same < n_ && window[same] == previous[same]) ++same;
+                for (std::size_t k = same; k < n_; ++k) {
+                    const std::uint64_t* r = bit_row(n_ - 1 - k, window[k]);
+                    const std::uint64_t* in = prefix.data() + k * stride_;
+                    std::uint64_t* out = prefix.data() + (k + 1) * stride_;
+                    if (k == 0)
+                        std::copy(r, r + words_, out);
+                    else
+                        for (std::size_t w = 0; w < words_; ++w) out[w] = in[w] ^ r[w];
+                }
+                valid = n_;
+                previous = window;
+                const std::uint64_t* g = prefix.data() + n_ * stride_;
                 for (std::uint32_t rest = c; rest != 0; rest &= rest - 1)
-                    parts[static_cast<std::size_t>(std::countr_zero(rest))].add_sign_bits(g.data());
+                    parts[static_cast<std::size_t>(std::countr_zero(rest))].add_sign_bits(g);
             }
             accumulator<V> total = std::move(parts.back());
             for (std::size_t k = parts_count - 1; k-- > 0;) {
@@ -336,6 +350,8 @@ public:
         if (!radix_ok_)
             throw invalid_parameter("ngram_encoder::count: symbols^n does not fit 63 bits");
         check_symbols(text);
+        if (text.size() >= (std::size_t{1} << 32))
+            throw invalid_parameter("ngram_encoder::count: texts of 2^32 symbols or more are not counted");
         if (text.size() < n_) return {};
         const std::uint64_t low_modulus = modulus_ / symbols_;  // symbols^(n-1)
         const auto for_each_key = [&](auto&& f) {
