@@ -1,13 +1,15 @@
 // langid - letter n-gram language identification (ALGORITHMS.md section 6.1).
 //
 //   langid TRAIN_DIR TEST_TSV [--dim D] [--n N] [--orders 3,4,5] [--model binary|bipolar|real]
-//          [--threads T] [--retrain E] [--rate R] [--binarize] [--seed S]
+//          [--threads T] [--retrain E] [--rate R] [--binarize] [--join-lines] [--seed S]
 //
 // Trains one prototype per TRAIN_DIR/<lang>.txt (every such file, with or without test lines),
 // classifies every `label<TAB>text` line of TEST_TSV, and prints the per-language accuracy with
 // the most frequent confusion, the training and test throughput and, last, `accuracy: 0.xxxx`.
 // Texts are read with the default alphabet (a-z and space, upper case folded, every other byte
-// read as a space); the lines of a training file are joined by a space.
+// read as a space). The lines of a training file are its sentences, encoded as separate texts
+// (no n-gram crosses a line end, as in the test sentences); --join-lines reads the whole file
+// as one text, lines joined by a space (the reference code's whole-file reading).
 //
 // Retraining (--retrain E): E perceptron passes over the training lines, taken round-robin over
 // the languages; lines are predicted in fixed batches with the model of the batch start and the
@@ -50,6 +52,7 @@ struct options {
     std::size_t retrain = 0;
     double rate = 0.02;
     bool binarize = false;
+    bool join_lines = false;
     std::uint64_t seed = hdc::default_text_seed;
 };
 
@@ -58,7 +61,7 @@ struct options {
                  "langid: %s\n"
                  "usage: langid TRAIN_DIR TEST_TSV [--dim D] [--n N | --orders 3,4,5]\n"
                  "              [--model binary|bipolar|real] [--threads T] [--retrain E]\n"
-                 "              [--rate R] [--binarize] [--seed S]\n"
+                 "              [--rate R] [--binarize] [--join-lines] [--seed S]\n"
                  "  TRAIN_DIR  one training text per language, <lang>.txt\n"
                  "  TEST_TSV   one sentence per line: label<TAB>text\n"
                  "  --dim D        dimension (default 10000)\n"
@@ -68,6 +71,7 @@ struct options {
                  "  --retrain E    perceptron passes over the training lines (default 0)\n"
                  "  --rate R       retraining step, a fraction of the prototypes' scale (default 0.02)\n"
                  "  --binarize     score against binarized prototypes\n"
+                 "  --join-lines   train on each file as one text (default: line by line)\n"
                  "  --seed S       seed of the letter atoms\n",
                  why);
     std::exit(2);
@@ -112,6 +116,7 @@ options parse(int argc, char** argv) {
             o.rate = std::strtod(v.c_str(), &end);
             if (end == v.c_str() || *end != '\0' || !(o.rate > 0)) usage("--rate must be a positive number");
         } else if (a == "--binarize") o.binarize = true;
+        else if (a == "--join-lines") o.join_lines = true;
         else if (a == "--seed") o.seed = parse_size(value("--seed"), "--seed");
         else if (a == "-h" || a == "--help") usage("help");
         else if (a.size() > 1 && a[0] == '-') usage(("unknown option " + a).c_str());
@@ -261,20 +266,24 @@ int run(const options& o) {
         const std::string name = files[i].string();
         contents[i] = read_file(files[i]);
         std::vector<hdc::symbol_id> symbols;
+        std::vector<std::size_t> ends;
         symbols.reserve(contents[i].size());
         std::size_t number = 0;
         for (std::string_view line : split_lines(contents[i])) {
             ++number;
-            if (!symbols.empty()) symbols.insert(symbols.end(), separator.begin(), separator.end());
+            if (o.join_lines && !symbols.empty())
+                symbols.insert(symbols.end(), separator.begin(), separator.end());
             const auto s = translate_line(alphabet, line, name, number);
             symbols.insert(symbols.end(), s.begin(), s.end());
+            if (!o.join_lines) ends.push_back(symbols.size());
         }
+        if (o.join_lines) ends.push_back(symbols.size());
         if (contents[i].empty()) throw hdc::format_error(name + ": empty training file");
         const std::size_t need = *std::max_element(o.orders.begin(), o.orders.end());
         if (symbols.size() < need)
             throw hdc::format_error(name + ": training text has fewer than " + std::to_string(need) +
                                     " symbols");
-        stats[i] = model.statistics(symbols);
+        stats[i] = model.statistics(symbols, ends);
     });
     for (std::size_t i = 0; i < files.size(); ++i) model.train(i, stats[i]);
     stats.clear();

@@ -126,6 +126,31 @@ TEST_CASE("counting the n-grams of a long text gives the streamed sums", "[text]
     }
 }
 
+TEST_CASE("counting several texts at once: no window crosses from one to the next", "[text][ngram]") {
+    using V = hdc::bipolar<hdc::dynamic>;
+    hdc::rng gen(8);
+    std::vector<V> atoms;
+    for (int i = 0; i < 5; ++i) atoms.push_back(hdc::random<V>(gen, 300));
+    const hdc::ngram_encoder<V> enc(atoms, 3);
+    const auto text = random_text(12, 60, atoms.size());
+    const std::vector<std::size_t> ends{10, 11, 11, 40, 60};  // includes texts shorter than n
+    hdc::accumulator<V> together(300), apart(300);
+    enc.accumulate_counted(text, ends, together);
+    std::size_t begin = 0, windows = 0;
+    for (std::size_t e : ends) {
+        const std::span<const symbol_id> part(text.data() + begin, e - begin);
+        enc.accumulate(part, apart);
+        windows += part.size() >= 3 ? part.size() - 2 : 0;
+        begin = e;
+    }
+    REQUIRE(together.sums() == apart.sums());
+    REQUIRE(together.count() == static_cast<double>(windows));
+    const std::vector<std::size_t> unordered{10, 5, 60}, short_end{10, 50};
+    REQUIRE_THROWS_AS(enc.accumulate_counted(text, unordered, together), hdc::invalid_parameter);
+    REQUIRE_THROWS_AS(enc.count(text, short_end), hdc::invalid_parameter);
+    REQUIRE(together.sums() == apart.sums());  // unchanged
+}
+
 TEST_CASE("the n-gram encoder rejects bad parameters and symbols", "[text][ngram]") {
     using V = hdc::binary<hdc::dynamic>;
     hdc::rng gen(1);

@@ -286,14 +286,29 @@ public:
     /// when !countable(). For families with floating-point sums the result may differ from
     /// accumulate() by rounding (a different order of addition), never by more.
     void accumulate_counted(std::span<const symbol_id> text, accumulator<V>& acc) const {
+        const std::size_t end = text.size();
+        accumulate_counted(text, std::span<const std::size_t>(&end, 1), acc);
+    }
+
+    /// accumulate_counted() of several texts at once: `text` holds them one after the other,
+    /// text i ending (exclusive) at ends[i], so no window crosses from one to the next (e.g. the
+    /// sentences of a training file). ends must increase and the last must be text.size():
+    /// else invalid_parameter, before any change.
+    void accumulate_counted(std::span<const symbol_id> text, std::span<const std::size_t> ends,
+                            accumulator<V>& acc) const {
         check_symbols(text);
+        check_ends(text, ends);
         detail::check_same_dim("ngram_encoder::accumulate_counted", dimension(), acc.dim());
         if (!radix_ok_ || text.size() >= (std::size_t{1} << 32)) {
-            accumulate(text, acc);
+            std::size_t begin = 0;
+            for (std::size_t e : ends) {
+                accumulate(text.subspan(begin, e - begin), acc);
+                begin = e;
+            }
             return;
         }
-        if (text.size() < n_) return;
-        const auto counts = count(text);
+        const auto counts = count(text, ends);
+        if (counts.empty()) return;
         std::vector<symbol_id> window(n_);
         if constexpr (vote_family<V>) {
             // Count c = sum of 2^k b_k: the n-gram is a unit vote (bit-sliced, a few word
@@ -347,20 +362,31 @@ public:
     /// symbols read as a base-symbols() number, oldest first). Throws invalid_parameter when
     /// !countable() or for an unknown symbol.
     std::vector<std::pair<std::uint64_t, std::uint32_t>> count(std::span<const symbol_id> text) const {
+        const std::size_t end = text.size();
+        return count(text, std::span<const std::size_t>(&end, 1));
+    }
+    /// The distinct windows of several texts (laid out as for accumulate_counted with ends).
+    std::vector<std::pair<std::uint64_t, std::uint32_t>> count(std::span<const symbol_id> text,
+                                                               std::span<const std::size_t> ends) const {
         if (!radix_ok_)
             throw invalid_parameter("ngram_encoder::count: symbols^n does not fit 63 bits");
         check_symbols(text);
+        check_ends(text, ends);
         if (text.size() >= (std::size_t{1} << 32))
             throw invalid_parameter("ngram_encoder::count: texts of 2^32 symbols or more are not counted");
         if (text.size() < n_) return {};
         const std::uint64_t low_modulus = modulus_ / symbols_;  // symbols^(n-1)
         const auto for_each_key = [&](auto&& f) {
-            std::uint64_t key = 0;
-            for (std::size_t t = 0; t < text.size(); ++t) {
-                // Drop the oldest digit, shift, add the newest: < symbols^n, no overflow.
-                if (t >= n_) key -= low_modulus * text[t - n_];
-                key = key * symbols_ + text[t];
-                if (t + 1 >= n_) f(key);
+            std::size_t begin = 0;
+            for (std::size_t end : ends) {
+                std::uint64_t key = 0;
+                for (std::size_t t = begin; t < end; ++t) {
+                    // Drop the oldest digit, shift, add the newest: < symbols^n, no overflow.
+                    if (t - begin >= n_) key -= low_modulus * text[t - n_];
+                    key = key * symbols_ + text[t];
+                    if (t + 1 - begin >= n_) f(key);
+                }
+                begin = end;
             }
         };
         std::vector<std::pair<std::uint64_t, std::uint32_t>> out;
@@ -390,6 +416,21 @@ private:
     static constexpr std::uint64_t dense_count_limit = std::uint64_t{1} << 22;
 
     std::size_t dimension() const noexcept { return rotated_[0].dim(); }
+
+    static void check_ends(std::span<const symbol_id> text, std::span<const std::size_t> ends) {
+        std::size_t previous = 0;
+        for (std::size_t i = 0; i < ends.size(); ++i) {
+            if (ends[i] < previous || ends[i] > text.size())
+                throw invalid_parameter("ngram_encoder: text end " + std::to_string(ends[i]) +
+                                        " (index " + std::to_string(i) +
+                                        ") is out of order or beyond the text of " +
+                                        std::to_string(text.size()) + " symbols");
+            previous = ends[i];
+        }
+        if (previous != text.size())
+            throw invalid_parameter("ngram_encoder: the last text end " + std::to_string(previous) +
+                                    " is not the text length " + std::to_string(text.size()));
+    }
 
     void check_symbols(std::span<const symbol_id> text) const {
         for (std::size_t i = 0; i < text.size(); ++i)

@@ -278,6 +278,12 @@ public:
         else
             ngrams_.accumulate(symbols, acc);
     }
+    /// Adds the n-grams of several texts laid out one after the other, text i ending at ends[i]
+    /// (no window crosses from one text to the next; see ngram_encoder::accumulate_counted).
+    void encode_symbols_into(std::span<const symbol_id> symbols, std::span<const std::size_t> ends,
+                             accumulator<V>& acc) const {
+        ngrams_.accumulate_counted(symbols, ends, acc);
+    }
     /// The n-gram statistics of `text`: an accumulator whose count() is the number of n-grams
     /// (0 for a text of fewer than n symbols).
     accumulator<V> encode(std::string_view text) const {
@@ -492,6 +498,17 @@ public:
         for (const auto& e : encoders_) {
             out.emplace_back(e.shape());
             e.encode_symbols_into(symbols, out.back());
+        }
+        return out;
+    }
+    /// The n-gram statistics of several texts laid out one after the other (text i ends at
+    /// ends[i]; no n-gram crosses from one to the next), e.g. the sentences of a training file.
+    std::vector<accumulator<V>> statistics(std::span<const symbol_id> symbols,
+                                           std::span<const std::size_t> ends) const {
+        std::vector<accumulator<V>> out;
+        for (const auto& e : encoders_) {
+            out.emplace_back(e.shape());
+            e.encode_symbols_into(symbols, ends, out.back());
         }
         return out;
     }
