@@ -1,7 +1,8 @@
 // langid - letter n-gram language identification (ALGORITHMS.md section 6.1).
 //
 //   langid TRAIN_DIR TEST_TSV [--dim D] [--n N] [--orders 3,4,5] [--model binary|bipolar|real]
-//          [--threads T] [--retrain E] [--rate R] [--binarize] [--join-lines] [--seed S]
+//          [--threads T] [--retrain E] [--retrain-lines L] [--rate R] [--binarize]
+//          [--join-lines] [--seed S]
 //
 // Trains one prototype per TRAIN_DIR/<lang>.txt (every such file, with or without test lines),
 // classifies every `label<TAB>text` line of TEST_TSV, and prints the per-language accuracy with
@@ -11,9 +12,11 @@
 // (no n-gram crosses a line end, as in the test sentences); --join-lines reads the whole file
 // as one text, lines joined by a space (the reference code's whole-file reading).
 //
-// Retraining (--retrain E): E perceptron passes over the training lines, taken round-robin over
-// the languages; lines are predicted in fixed batches with the model of the batch start and the
-// corrections applied in order, so the result does not depend on --threads.
+// Retraining (--retrain E, default 1; 0 keeps the plain centroid prototypes of the published
+// algorithm): E perceptron passes over the first L training lines of each language
+// (--retrain-lines, default 1000, or all), taken round-robin over the languages; lines are
+// predicted in fixed batches with the model of the batch start and the corrections applied in
+// order, so the result does not depend on --threads.
 //
 // Errors (exit 1, message naming the file and line): unreadable directory or file, no .txt in
 // TRAIN_DIR, an empty (or too short) training file, a TSV line without a tab, a test label
@@ -49,7 +52,8 @@ struct options {
     std::vector<std::size_t> orders{4};
     std::string model = "binary";
     unsigned threads = 0;  // 0: hardware concurrency
-    std::size_t retrain = 0;
+    std::size_t retrain = 1;
+    std::size_t retrain_lines = 1000;  // per language; "all": every line
     double rate = 0.02;
     bool binarize = false;
     bool join_lines = false;
@@ -61,15 +65,17 @@ struct options {
                  "langid: %s\n"
                  "usage: langid TRAIN_DIR TEST_TSV [--dim D] [--n N | --orders 3,4,5]\n"
                  "              [--model binary|bipolar|real] [--threads T] [--retrain E]\n"
-                 "              [--rate R] [--binarize] [--join-lines] [--seed S]\n"
+                 "              [--retrain-lines L] [--rate R] [--binarize] [--join-lines] [--seed S]\n"
                  "  TRAIN_DIR  one training text per language, <lang>.txt\n"
                  "  TEST_TSV   one sentence per line: label<TAB>text\n"
                  "  --dim D        dimension (default 10000)\n"
                  "  --n N          n-gram order (default 4); --orders sums the scores of several\n"
                  "  --model M      hypervector family (default binary; bipolar gives the same result)\n"
                  "  --threads T    threads (default: all cores); results do not depend on it\n"
-                 "  --retrain E    perceptron passes over the training lines (default 0)\n"
+                 "  --retrain E    perceptron passes over the training lines (default 1; 0: the\n"
+                 "                 plain centroid prototypes of the published algorithm)\n"
                  "  --rate R       retraining step, a fraction of the prototypes' scale (default 0.02)\n"
+                 "  --retrain-lines L  retrain on the first L lines of each file (default 1000; all)\n"
                  "  --binarize     score against binarized prototypes\n"
                  "  --join-lines   train on each file as one text (default: line by line)\n"
                  "  --seed S       seed of the letter atoms\n",
@@ -110,6 +116,11 @@ options parse(int argc, char** argv) {
         } else if (a == "--model") o.model = value("--model");
         else if (a == "--threads") o.threads = static_cast<unsigned>(parse_size(value("--threads"), "--threads"));
         else if (a == "--retrain") o.retrain = parse_size(value("--retrain"), "--retrain");
+        else if (a == "--retrain-lines") {
+            const std::string v = value("--retrain-lines");
+            o.retrain_lines = v == "all" ? static_cast<std::size_t>(-1) : parse_size(v, "--retrain-lines");
+            if (o.retrain_lines == 0) usage("--retrain-lines must be positive (or all)");
+        }
         else if (a == "--rate") {
             const std::string v = value("--rate");
             char* end = nullptr;
@@ -294,6 +305,7 @@ int run(const options& o) {
     // Retraining: perceptron passes over the training lines, round-robin over languages.
     double retrain_seconds = 0;
     std::vector<std::size_t> retrain_errors;
+    std::size_t retrain_examples = 0;
     if (o.retrain > 0) {
         const auto t_re = clock_type::now();
         struct example {
@@ -305,6 +317,7 @@ int run(const options& o) {
         std::vector<example> examples;
         for (std::size_t k = 0;; ++k) {
             bool any = false;
+            if (k >= o.retrain_lines) break;
             for (std::size_t i = 0; i < files.size(); ++i)
                 if (k < lines[i].size()) {
                     any = true;
@@ -312,6 +325,7 @@ int run(const options& o) {
                 }
             if (!any) break;
         }
+        retrain_examples = examples.size();
         const std::vector<double> weights = model.retrain_weights(o.rate);
         constexpr std::size_t batch = 256;
         std::vector<std::optional<typename hdc::text_classifier<V>::query>> queries(batch);
@@ -385,9 +399,9 @@ int run(const options& o) {
     }
     std::string orders;
     for (std::size_t n : o.orders) orders += (orders.empty() ? "" : ",") + std::to_string(n);
-    std::printf("langid: %zu languages, D = %zu, model %s, n-gram orders %s, %s prototypes, %u thread%s\n",
+    std::printf("langid: %zu languages, D = %zu, model %s, n-gram orders %s, %s prototypes, %zu retraining pass%s, %u thread%s\n",
                 classes, o.dim, o.model.c_str(), orders.c_str(), o.binarize ? "binarized" : "integer",
-                o.threads, o.threads == 1 ? "" : "s");
+                o.retrain, o.retrain == 1 ? "" : "es", o.threads, o.threads == 1 ? "" : "s");
     std::printf("%-8s %9s %9s  %s\n", "language", "sentences", "accuracy", "most frequent confusion");
     for (std::size_t c = 0; c < classes; ++c) {
         std::string conf = "-";
@@ -406,8 +420,8 @@ int run(const options& o) {
     std::printf("training: %.1f MB in %.3f s (%.1f MB/s)\n", static_cast<double>(train_bytes) / 1e6,
                 train_seconds, static_cast<double>(train_bytes) / 1e6 / train_seconds);
     if (o.retrain > 0) {
-        std::printf("retraining: %zu passes in %.3f s, rate %.4g, corrections per pass:", o.retrain,
-                    retrain_seconds, o.rate);
+        std::printf("retraining: %zu passes over %zu lines in %.3f s, rate %.4g, corrections per pass:",
+                    o.retrain, retrain_examples, retrain_seconds, o.rate);
         for (std::size_t e : retrain_errors) std::printf(" %zu", e);
         std::printf("\n");
     }
