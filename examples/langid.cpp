@@ -2,13 +2,15 @@
 //
 //   langid TRAIN_DIR TEST_TSV [--dim D] [--n N] [--orders 3,4,5] [--model binary|bipolar|real]
 //          [--threads T] [--retrain E] [--retrain-lines L] [--rate R] [--binarize]
-//          [--join-lines] [--seed S]
+//          [--join-lines] [--utf8] [--unknown map|skip|reject] [--seed S]
 //
 // Trains one prototype per TRAIN_DIR/<lang>.txt (every such file, with or without test lines),
 // classifies every `label<TAB>text` line of TEST_TSV, and prints the per-language accuracy with
 // the most frequent confusion, the training and test throughput and, last, `accuracy: 0.xxxx`.
 // Texts are read with the default alphabet (a-z and space, upper case folded, every other byte
-// read as a space). The lines of a training file are its sentences, encoded as separate texts
+// read as a space; --unknown skip drops such bytes, --unknown reject stops with the file, line
+// and byte offset; --utf8 decodes UTF-8 first, so a non-ASCII letter counts once, and malformed
+// UTF-8 stops with the file, line and byte offset). The lines of a training file are its sentences, encoded as separate texts
 // (no n-gram crosses a line end, as in the test sentences); --join-lines reads the whole file
 // as one text, lines joined by a space (the reference code's whole-file reading).
 //
@@ -57,6 +59,8 @@ struct options {
     double rate = 0.02;
     bool binarize = false;
     bool join_lines = false;
+    bool utf8 = false;
+    hdc::unknown_symbols unknown = hdc::unknown_symbols::map;
     std::uint64_t seed = hdc::default_text_seed;
 };
 
@@ -65,7 +69,8 @@ struct options {
                  "langid: %s\n"
                  "usage: langid TRAIN_DIR TEST_TSV [--dim D] [--n N | --orders 3,4,5]\n"
                  "              [--model binary|bipolar|real] [--threads T] [--retrain E]\n"
-                 "              [--retrain-lines L] [--rate R] [--binarize] [--join-lines] [--seed S]\n"
+                 "              [--retrain-lines L] [--rate R] [--binarize] [--join-lines]\n"
+                 "              [--utf8] [--unknown map|skip|reject] [--seed S]\n"
                  "  TRAIN_DIR  one training text per language, <lang>.txt\n"
                  "  TEST_TSV   one sentence per line: label<TAB>text\n"
                  "  --dim D        dimension (default 10000)\n"
@@ -78,6 +83,9 @@ struct options {
                  "  --retrain-lines L  retrain on the first L lines of each file (default 1000; all)\n"
                  "  --binarize     score against binarized prototypes\n"
                  "  --join-lines   train on each file as one text (default: line by line)\n"
+                 "  --utf8         decode UTF-8 (malformed input is an error naming file and line)\n"
+                 "  --unknown P    characters outside a-z, A-Z and space: map (to a space,\n"
+                 "                 default), skip, or reject (an error naming file and line)\n"
                  "  --seed S       seed of the letter atoms\n",
                  why);
     std::exit(2);
@@ -128,6 +136,14 @@ options parse(int argc, char** argv) {
             if (end == v.c_str() || *end != '\0' || !(o.rate > 0)) usage("--rate must be a positive number");
         } else if (a == "--binarize") o.binarize = true;
         else if (a == "--join-lines") o.join_lines = true;
+        else if (a == "--utf8") o.utf8 = true;
+        else if (a == "--unknown") {
+            const std::string v = value("--unknown");
+            if (v == "map") o.unknown = hdc::unknown_symbols::map;
+            else if (v == "skip") o.unknown = hdc::unknown_symbols::skip;
+            else if (v == "reject") o.unknown = hdc::unknown_symbols::reject;
+            else usage("--unknown must be map, skip or reject");
+        }
         else if (a == "--seed") o.seed = parse_size(value("--seed"), "--seed");
         else if (a == "-h" || a == "--help") usage("help");
         else if (a.size() > 1 && a[0] == '-') usage(("unknown option " + a).c_str());
@@ -250,7 +266,9 @@ int run(const options& o) {
     if (!tsv) throw hdc::format_error(o.test_tsv + ": cannot open");
     const std::vector<hdc::labelled_text> tests = hdc::read_labelled_lines(tsv, o.test_tsv);
 
-    const hdc::text_alphabet alphabet = hdc::text_alphabet::latin();
+    const hdc::text_alphabet alphabet =
+        o.utf8 ? hdc::text_alphabet("abcdefghijklmnopqrstuvwxyz ", true, o.unknown, U' ')
+               : hdc::text_alphabet::latin(o.unknown);
     hdc::text_classifier_options copt;
     copt.orders = o.orders;
     copt.binarize_profiles = o.binarize;
