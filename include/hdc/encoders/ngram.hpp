@@ -165,7 +165,8 @@ public:
     using shape_type = typename V::shape_type;
 
     /// n-grams of order n over the given atoms (symbol id i is atoms[i]). Throws empty_input for
-    /// no atoms, invalid_parameter for n = 0, dimension_mismatch if the atoms' shapes differ.
+    /// no atoms, invalid_parameter for n = 0 or n > 64, dimension_mismatch if the atoms' shapes
+    /// differ. Keeps n + 1 rotations of every atom (and, for vote families, their sign bits).
     ngram_encoder(std::vector<V> atoms, std::size_t n) : n_(n) {
         if (atoms.empty()) throw empty_input("ngram_encoder: no atoms");
         if (n == 0) throw invalid_parameter("ngram_encoder: the order n must be at least 1");

@@ -250,8 +250,8 @@ public:
     using vector_type = V;
     using shape_type = typename V::shape_type;
 
-    /// Texts with 'len' symbols or more are encoded by counting distinct n-grams first (the same
-    /// sums, fewer vector additions); shorter ones streaming.
+    /// Texts of counting_threshold symbols or more are encoded by counting distinct n-grams
+    /// first (the same sums, fewer vector additions); shorter ones streaming.
     static constexpr std::size_t counting_threshold = 8192;
 
     /// An encoder of order n. Throws invalid_parameter for n = 0.
@@ -585,10 +585,19 @@ public:
             for (std::size_t c = 0; c < m.classes(); ++c) {
                 const auto& p = m.profile(c);
                 double rms;
-                if constexpr (vote_family<V>)
+                if constexpr (vote_family<V>) {
                     rms = std::sqrt(p.sum_squares() / static_cast<double>(p.dim()));
-                else
-                    rms = p.count() / std::sqrt(static_cast<double>(std::max<double>(1, p.count())));
+                } else if constexpr (requires { p.sums(); }) {
+                    double squares = 0;
+                    std::size_t size = 0;
+                    for (const auto x : p.sums()) {
+                        squares += static_cast<double>(x) * static_cast<double>(x);
+                        ++size;
+                    }
+                    rms = size ? std::sqrt(squares / static_cast<double>(size)) : 0.0;
+                } else {
+                    rms = std::sqrt(std::max(1.0, p.count()));  // a random walk's scale
+                }
                 sum += rms;
             }
             const double mean = m.classes() ? sum / static_cast<double>(m.classes()) : 1.0;
