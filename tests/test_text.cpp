@@ -343,3 +343,31 @@ TEST_CASE("binarized prototypes score against the majority vectors", "[text][cla
     REQUIRE_THROWS_AS(m.score(2, x), hdc::invalid_parameter);
     REQUIRE_THROWS_AS(m.add_class("a"), hdc::invalid_parameter);
 }
+
+TEST_CASE("binary and bipolar text classifiers score identically; orders' scores add up",
+          "[text][classifier]") {
+    const std::vector<std::vector<std::string>> languages{{"ka", "to", "ri"}, {"ak", "ot", "ir"}};
+    hdc::text_classifier_options opt;
+    opt.orders = {2, 3};
+    hdc::text_classifier<hdc::binary<hdc::dynamic>> bin(hdc::text_alphabet::latin(), 640, opt);
+    hdc::text_classifier<hdc::bipolar<hdc::dynamic>> bip(hdc::text_alphabet::latin(), 640, opt);
+    hdc::rng gen(31);
+    for (std::size_t l = 0; l < languages.size(); ++l) {
+        std::string train;
+        for (int i = 0; i < 10; ++i) train += sentence(languages[l], gen, 6) + ' ';
+        bin.train(bin.add_class(std::to_string(l)), train);
+        bip.train(bip.add_class(std::to_string(l)), train);
+    }
+    const std::string text = sentence(languages[1], gen, 5);
+    const auto qb = bin.encode(std::string_view(text));
+    const auto qp = bip.encode(std::string_view(text));
+    REQUIRE(bin.scores(qb) == bip.scores(qp));
+    const auto total = bin.scores(qb);
+    for (std::size_t c = 0; c < 2; ++c)
+        REQUIRE(total[c] == bin.model(0).scores(qb[0])[c] + bin.model(1).scores(qb[1])[c]);
+    REQUIRE_THROWS_AS(bin.scores({qb[0]}), hdc::invalid_parameter);
+    hdc::text_classifier_options twice;
+    twice.orders = {3, 3};
+    REQUIRE_THROWS_AS(hdc::text_classifier<hdc::binary<hdc::dynamic>>(hdc::text_alphabet::latin(), 64, twice),
+                      hdc::invalid_parameter);
+}
