@@ -438,8 +438,8 @@ int run(const options& o) {
     std::printf("training: %.1f MB in %.3f s (%.1f MB/s)\n", static_cast<double>(train_bytes) / 1e6,
                 train_seconds, static_cast<double>(train_bytes) / 1e6 / train_seconds);
     if (o.retrain > 0) {
-        std::printf("retraining: %zu passes over %zu lines in %.3f s, rate %.4g, corrections per pass:",
-                    o.retrain, retrain_examples, retrain_seconds, o.rate);
+        std::printf("retraining: %zu pass%s over %zu lines in %.3f s, rate %.4g, corrections per pass:",
+                    o.retrain, o.retrain == 1 ? "" : "es", retrain_examples, retrain_seconds, o.rate);
         for (std::size_t e : retrain_errors) std::printf(" %zu", e);
         std::printf("\n");
     }
