@@ -529,6 +529,26 @@ public:
         return Derived::from_sign_bits(bits.data(), dim());
     }
 
+    /// Adds `weight` votes for the vector whose sign bits (bit 1 for -1) are `bits`: words()
+    /// words with the bits past the dimension zero, in whole zero-padded 64-byte lines (an
+    /// aligned_buffer). Equal to add(v, weight) for that vector, without building it; streaming
+    /// encoders that work on packed bits use it. Throws as add() does, before any change.
+    void add_sign_bits(const std::uint64_t* bits, std::int32_t weight = 1) {
+        votes_.add(bits, weight, Derived::add_operation);
+    }
+    /// Words of a sign-bit vector of this dimension.
+    std::size_t words() const noexcept { return votes_.words(); }
+    /// Dot product of the vote sums with the vector whose sign bits are `bits` (as for
+    /// add_sign_bits).
+    std::int64_t dot_with_sign_bits(const std::uint64_t* bits) const noexcept {
+        return votes_.signed_dot(bits);
+    }
+    /// sum_i s_i^2 of the vote sums (the squared norm of the MAP-I bundle).
+    double sum_squares() const { return votes_.sum_squares(); }
+    /// The majority's sign bits (ties resolved as result() does) into `out`, words() words in
+    /// whole 64-byte lines.
+    void majority_sign_bits(std::uint64_t* out) const { votes_.majority(out); }
+
     /// Dot product of the vote sums with v's bipolar image.
     std::int64_t dot_with(const V& v) const {
         detail::check_same_dim("dot", dim(), v.dim());
