@@ -6,13 +6,14 @@
 //
 // Usage: segment DIR_OR_FILE... [--known-k] [--mode released|paper|window|c99] [--window W]
 //                [--dim D] [--seed S] [--threads T] [--tokens random|circular]
-//                [--bag positions|plain]
+//                [--bag positions|plain] [--stem|--no-stem] [--mask M]
 //   --known-k  the number of boundaries is given (the reference's); otherwise it is found
 //   --mode     released: HyperSeg's code (circular tokens, positions, minima above tau, damping)
 //              paper:    the paper's rule (random tokens, positions, minima below tau)
 //              window:   plain bags of words compared over W sentences each side of a gap
 //              c99:      plain bags of words, rank-transformed similarity matrix, divisive split
-//   --tokens, --bag override the mode's token vectors and utterance form.
+//   --tokens, --bag, --stem / --no-stem override the mode's token vectors, utterance form and
+//              stemming (window and c99 stem by default); --mask sets C99's rank mask (odd).
 // Prints per folder and overall mean Pk and WindowDiff, documents per second (segmentation,
 // files already read), and last `pk: 0.xxx`.
 #include <hdc/encoders/segment.hpp>
@@ -46,7 +47,8 @@ namespace fs = std::filesystem;
                  "segment: %s\n"
                  "usage: segment DIR_OR_FILE... [--known-k] [--mode released|paper|window|c99]\n"
                  "               [--window W] [--dim D] [--seed S] [--threads T]\n"
-                 "               [--tokens random|circular] [--bag positions|plain]\n",
+                 "               [--tokens random|circular] [--bag positions|plain]\n"
+                 "               [--stem|--no-stem] [--mask M]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -110,6 +112,8 @@ int main(int argc, char** argv) {
     std::size_t dim = 10000, threads = 1;
     std::uint64_t seed = 0;
     std::optional<std::string> tokens, bag;
+    std::optional<std::size_t> mask;
+    std::optional<bool> stem;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         const auto value = [&]() -> std::string {
@@ -123,6 +127,9 @@ int main(int argc, char** argv) {
         else if (a == "--seed") seed = parse_count(a, value(), 0);
         else if (a == "--threads") threads = parse_count(a, value(), 1);
         else if (a == "--tokens") tokens = value();
+        else if (a == "--mask") mask = parse_count(a, value(), 1);
+        else if (a == "--stem") stem = true;
+        else if (a == "--no-stem") stem = false;
         else if (a == "--bag") bag = value();
         else if (a == "-h" || a == "--help") usage("topic segmentation of Choi-format .ref files");
         else if (a.rfind("--", 0) == 0) usage("unknown option " + a);
@@ -155,6 +162,8 @@ int main(int argc, char** argv) {
         else usage("unknown bag '" + *bag + "'");
     }
     options.seed = seed;
+    if (mask) options.c99_mask = *mask;
+    if (stem) options.tokenizer.stem = *stem;
 
     try {
         const std::vector<std::string> files = collect(inputs);
@@ -201,11 +210,12 @@ int main(int argc, char** argv) {
             total.wd += scores[d].wd;
         }
         const auto count = static_cast<double>(docs.size());
-        std::printf("mode %s%s, window %zu, dim %zu, seed %llu, %s tokens, %s\n", mode.c_str(),
+        std::printf("mode %s%s, window %zu, dim %zu, seed %llu, %s tokens, %s%s\n", mode.c_str(),
                     known_k ? ", known k" : ", k unknown", options.window, dim,
                     static_cast<unsigned long long>(seed),
                     options.tokens == hdc::token_vectors::circular ? "circular" : "random",
-                    options.positions ? "positional bags" : "plain bags");
+                    options.positions ? "positional bags" : "plain bags",
+                    options.tokenizer.stem ? ", stemmed" : "");
         if (by_folder.size() > 1)
             for (const auto& [folder, entry] : by_folder)
                 std::printf("  %-40s %4zu docs  Pk %.3f  WindowDiff %.3f\n", folder.c_str(), entry.second,

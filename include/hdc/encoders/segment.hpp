@@ -421,19 +421,22 @@ struct segment_options {
         o.damp = false;
         return o;
     }
-    /// Bags of words (random tokens, no positions) compared over windows of w sentences.
+    /// Bags of light-stemmed words (random tokens, no positions) compared over windows of w
+    /// sentences each side.
     static segment_options windowed(std::size_t w = 4) {
         segment_options o = paper();
         o.method = segment_method::window;
         o.positions = false;
+        o.tokenizer.stem = true;
         o.window = w;
         return o;
     }
-    /// C99 on bags of words (random tokens, no positions).
+    /// C99 on bags of light-stemmed words (random tokens, no positions).
     static segment_options c99() {
         segment_options o = paper();
         o.method = segment_method::c99;
         o.positions = false;
+        o.tokenizer.stem = true;
         return o;
     }
 };

@@ -46,7 +46,32 @@ struct tokenizer_options {
     /// 0: word tokens. n > 0: each word becomes its character n-grams (a word of at most n
     /// characters is one token).
     std::size_t char_ngram = 0;
+    /// Strip common English inflections from word tokens (light_stem()).
+    bool stem = false;
 };
+
+/// A light English stemmer: strips the inflections -ies/-es/-s (plurals, third person), -ed,
+/// -ing and -ly when at least three characters remain ("studies" -> "studi", "banks" ->
+/// "bank", "walked" -> "walk", "running" -> "runn"). Cheaper and cruder than Porter's; enough
+/// to let "bank" and "banks" meet in a bag of words. Words of three characters or fewer and
+/// words ending in -ss are kept as they are.
+inline std::string light_stem(std::string word) {
+    const auto ends = [&](std::string_view suffix) {
+        return word.size() >= suffix.size() + 3 && word.compare(word.size() - suffix.size(), suffix.size(), suffix) == 0;
+    };
+    if (word.size() <= 3) return word;
+    if (ends("ies")) {
+        word.resize(word.size() - 2);  // "ies" -> "i"
+        word.back() = 'i';
+    }
+    else if (ends("sses")) word.resize(word.size() - 2);
+    else if (ends("ss")) return word;
+    else if (ends("s") && !ends("us") && !ends("is")) word.pop_back();
+    if (ends("ing")) word.resize(word.size() - 3);
+    else if (ends("ed")) word.resize(word.size() - 2);
+    else if (ends("ly")) word.resize(word.size() - 2);
+    return word;
+}
 
 /// The English stop-word list (NLTK's, the list HyperSeg uses), lower case, sorted, with the
 /// apostrophes removed as the tokenizer removes them ("don't" -> "dont").
@@ -103,7 +128,7 @@ inline std::vector<std::string> tokenize(std::string_view text, const tokenizer_
             else
                 for (std::size_t i = 0; i + n <= word.size(); ++i) tokens.push_back(word.substr(i, n));
         } else if (!options.drop_stop_words || !is_english_stop_word(word)) {
-            tokens.push_back(word);
+            tokens.push_back(options.stem ? light_stem(word) : word);
         }
         word.clear();
     };
