@@ -13,9 +13,10 @@
 // Methods (segment_options::method):
 //   adjacent  sigma_j = cos(u_j, u_{j+1}) of adjacent sentence bundles (HyperSeg).
 //   window    sigma_j = cos of the bundles of the w sentences before and after gap j.
-//   c99       Choi's C99 on the sentence bundles: cosine matrix, each cell replaced by its rank
-//             in a mask x mask neighbourhood, then divisive clustering that maximises the
-//             inside density sum(s_k) / sum(a_k).
+//   c99       Choi's C99 on the sentence bundles: cosine matrix (cosines within the noise of
+//             random vectors, 3 / sqrt(D), set to 0), each cell replaced by its rank in a
+//             mask x mask neighbourhood, then divisive clustering that maximises the inside
+//             density sum(s_k) / sum(a_k).
 // Boundaries for adjacent and window with the number unknown: the strict local minima of sigma
 // that pass the threshold tau = mean(sigma) - std(sigma), either sigma_j > tau (as HyperSeg's
 // released code compares) or sigma_j < tau (the rule the paper describes), optionally damped
@@ -146,11 +147,14 @@ inline Eigen::MatrixXd row_gram(const sentence_matrix& u, std::size_t band) {
     const Eigen::Index n = u.rows();
     const auto d = static_cast<std::size_t>(u.cols());
     if (n > 0 && band + 1 >= static_cast<std::size_t>(n)) {
-        double max_norm2 = 0;
-        for (Eigen::Index a = 0; a < n; ++a)
-            max_norm2 = std::max(max_norm2, detail::dot_rows(u.row(a).data(), u.row(a).data(), d));
-        const bool integral = (u.array() == u.array().round()).all();
-        if (integral && max_norm2 < 16777216.0) {
+        // The bound needs no exactness: a margin of 1/64 covers the rounding of the float norms.
+        const double max_norm2 = static_cast<double>(u.rowwise().squaredNorm().maxCoeff());
+        bool integral = true;
+        const float* values = u.data();
+        for (std::size_t i = 0, size = static_cast<std::size_t>(u.size()); i < size; ++i)
+            integral &= std::abs(values[i]) < 16777216.0f &&
+                        values[i] == static_cast<float>(static_cast<std::int32_t>(values[i]));
+        if (integral && max_norm2 < 16777216.0 * (1.0 - 1.0 / 64)) {
             const Eigen::MatrixXf g = u * u.transpose();
             return g.cast<double>();
         }
@@ -409,6 +413,10 @@ struct segment_options {
     /// C99's rank mask (odd) and its stopping constant.
     std::size_t c99_mask = 11;
     double c99_c = 1.2;
+    /// C99: cosines of magnitude below c99_noise_floor / sqrt(D) count as 0 before ranking.
+    /// Two bags that share no token have cosine ~ N(0, 1/D) rather than exactly 0, and the rank
+    /// transform would turn that noise into a random order of all the unrelated pairs.
+    double c99_noise_floor = 3.0;
     std::uint64_t seed = 0;
 
     /// HyperSeg as released: circular token vectors, positions, minima above tau, damping.
@@ -477,11 +485,15 @@ inline gap_flags segment_rows(const sentence_matrix& u, const segment_options& o
     if (n < 2) return gap_flags(n > 0 ? n - 1 : 0, false);
     if (options.method == segment_method::c99) {
         Eigen::MatrixXd s = row_gram(u, n);
+        // Unrelated bags have cosine ~ N(0, 1/D): below the floor a cosine is noise, and ranking
+        // noise would order the many pairs that share no word at random.
+        const double floor = options.c99_noise_floor / std::sqrt(static_cast<double>(u.cols()));
         const Eigen::VectorXd norms = s.diagonal().cwiseSqrt();
         for (Eigen::Index i = 0; i < s.rows(); ++i)
             for (Eigen::Index j = 0; j < s.cols(); ++j) {
                 const double nn = norms(i) * norms(j);
                 s(i, j) = nn > 0 ? s(i, j) / nn : 0.0;
+                if (std::abs(s(i, j)) < floor) s(i, j) = 0;
             }
         return c99_divisive(rank_transform(s, options.c99_mask), boundaries, options.c99_c);
     }
