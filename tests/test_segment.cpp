@@ -7,7 +7,9 @@
 #include <hdc/encoders/words.hpp>
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>
+#include <hdc/models/phasor.hpp>
 #include <hdc/models/real.hpp>
+#include <hdc/models/sparse.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -142,6 +144,23 @@ TEMPLATE_TEST_CASE("circular token set: similarity 1 - 2 d over circular distanc
     CHECK(hdc::token_codebook<TestType>(vocab, hdc::token_vectors::circular, 7, dim) == set);
     CHECK(hdc::similarity(hdc::token_codebook<TestType>(vocab, hdc::token_vectors::circular, 8, dim)[0], set[0]) <
           tol);
+}
+
+TEST_CASE("circular token set of a sparse block code: switched blocks", "[segment][words]") {
+    // Blocks switched between two random atoms agree by chance with probability 1/L:
+    // similarity 1 - 2 d (1 - 1/L), standard error below 1 / sqrt(B); 4 standard errors allowed.
+    using V = hdc::sparse<4096, 16>;
+    hdc::vocabulary vocab;
+    for (std::size_t i = 0; i < 6; ++i) vocab.add(std::to_string(i) + "t");
+    const auto set = hdc::token_codebook<V>(vocab, hdc::token_vectors::circular, 5, V{}.shape());
+    for (std::size_t k = 0; k < 6; ++k) {
+        const double d = static_cast<double>(std::min(k, 6 - k)) / 6.0;
+        CHECK(hdc::similarity(set[0], set[k]) == Approx(1.0 - 2.0 * d * (1.0 - 1.0 / 16)).margin(4.0 / 64));
+    }
+    // A model without settable components refuses circular vectors, and random ones work.
+    CHECK_THROWS_AS(hdc::token_codebook<hdc::phasor<64>>(vocab, hdc::token_vectors::circular, 5, 64),
+                    hdc::invalid_parameter);
+    CHECK(hdc::token_codebook<hdc::phasor<64>>(vocab, hdc::token_vectors::random, 5, 64).size() == 6);
 }
 
 TEST_CASE("encode_utterance and window_bundles follow their definitions", "[segment][words]") {
