@@ -89,6 +89,33 @@ TEST_CASE("boundaries_from_curve: released and paper rules, damping, known count
     CHECK(hdc::boundaries_from_curve(std::vector<double>{}, threshold_rule::above, true).empty());
 }
 
+TEST_CASE("row_gram: the matrix product equals the fixed-order dot products", "[segment]") {
+    // Integer rows (bipolar sums): the float product is exact, so it equals the band path's
+    // fixed-order dot products bit for bit; other rows go through double, equal to rounding.
+    hdc::rng gen(4);
+    hdc::sentence_matrix u(9, 3000);
+    for (Eigen::Index i = 0; i < u.rows(); ++i)
+        for (Eigen::Index j = 0; j < u.cols(); ++j) u(i, j) = static_cast<float>(static_cast<int>(gen.below(21)) - 10);
+    const Eigen::MatrixXd full = hdc::row_gram(u, 8), band = hdc::row_gram(u, 7);
+    for (Eigen::Index i = 0; i < 9; ++i)
+        for (Eigen::Index j = 0; j < 9; ++j)
+            if (std::abs(i - j) <= 7) CHECK(full(i, j) == band(i, j));
+    CHECK(band(0, 8) == 0.0);
+    u(0, 0) = 0.5f;
+    const Eigen::MatrixXd full2 = hdc::row_gram(u, 8), band2 = hdc::row_gram(u, 7);
+    CHECK(full2(0, 1) == Approx(band2(0, 1)).epsilon(1e-12));
+}
+
+TEST_CASE("rank_transform: hand-computed ranks", "[segment]") {
+    Eigen::MatrixXd s(3, 3);
+    s << 1, 0.2, 0.1, 0.2, 1, 0.3, 0.1, 0.3, 1;
+    const Eigen::MatrixXd r = hdc::rank_transform(s, 3);
+    CHECK(r(0, 0) == Approx(2.0 / 3.0));  // neighbours 0.2, 0.2, 1: two lower
+    CHECK(r(0, 1) == Approx(1.0 / 5.0));  // neighbours 1, 0.1, 1, 0.3, 0.2: one lower
+    CHECK(r(1, 1) == Approx(6.0 / 8.0));  // all but the other two diagonal cells
+    CHECK_THROWS_AS(hdc::rank_transform(s, 4), hdc::invalid_parameter);
+}
+
 TEST_CASE("tokenize: case, punctuation, stop-words, n-grams, stemming", "[segment][words]") {
     using V = std::vector<std::string>;
     CHECK(hdc::tokenize("Hello, World!  The U.S. don't\tstop -- ok") ==

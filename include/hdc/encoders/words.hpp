@@ -73,7 +73,7 @@ inline std::string light_stem(std::string word) {
     return word;
 }
 
-/// The English stop-word list (NLTK's, the list HyperSeg uses), lower case, sorted, with the
+/// The English stop-word list (NLTK's, which HyperSeg uses), lower case, sorted, with the
 /// apostrophes removed as the tokenizer removes them ("don't" -> "dont").
 inline std::span<const std::string_view> english_stop_words() noexcept {
     static constexpr std::array<std::string_view, 178> words = {
