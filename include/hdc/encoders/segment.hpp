@@ -21,6 +21,8 @@
 // that pass the threshold tau = mean(sigma) - std(sigma), either sigma_j > tau (as HyperSeg's
 // released code compares) or sigma_j < tau (the rule the paper describes), optionally damped
 // to the floor((ln #minima)^2) deepest. With the number known: the deepest minima.
+//
+// Every function here is pure (no shared state), so any of them may run concurrently.
 #pragma once
 
 #include "../models/eigen_core.hpp"
@@ -51,6 +53,7 @@ using gap_flags = std::vector<bool>;
 
 namespace detail {
 
+/// Throws unless reference and hypothesis are non-empty and of equal length.
 inline void check_metric_input(const char* name, const gap_flags& reference, const gap_flags& hypothesis) {
     if (reference.size() != hypothesis.size())
         throw invalid_parameter(std::string(name) + ": reference has " + std::to_string(reference.size()) +
@@ -345,7 +348,7 @@ inline gap_flags c99_divisive(const Eigen::MatrixXd& r, std::optional<std::size_
 
 /// A document with its reference segmentation.
 struct segmented_document {
-    std::vector<std::string> sentences;
+    std::vector<std::string> sentences;  ///< one per line, markers removed
     gap_flags reference;  ///< one flag per gap between sentences: true where a segment starts
 };
 
@@ -396,17 +399,26 @@ inline segmented_document parse_choi(std::string_view text, std::string_view nam
 // The pipeline
 
 /// Which similarity the boundaries are found on.
-enum class segment_method { adjacent, window, c99 };
+enum class segment_method {
+    adjacent,  ///< cosine of adjacent sentence bundles (HyperSeg)
+    window,    ///< cosine of the bundles of `window` sentences each side of a gap
+    c99        ///< C99: rank-transformed cosine matrix, divisive clustering
+};
 
 /// Everything a segmentation depends on. The presets are the two options of ALGORITHMS.md
 /// section 6.2 and the two improvements.
 struct segment_options {
+    /// The similarity boundaries are found on.
     segment_method method = segment_method::adjacent;
+    /// How sentences become tokens (default: words, English stop-words dropped).
     tokenizer_options tokenizer{.drop_stop_words = true, .char_ngram = 0};
+    /// Token vectors: circular by first appearance (HyperSeg's code) or random.
     token_vectors tokens = token_vectors::circular;
     /// Utterance = sum_i rho^(m-1-i)(tok_i) (true) or the plain bag sum_i tok_i (false).
     bool positions = true;
+    /// Which minima are kept when the number of boundaries is unknown (adjacent, window).
     threshold_rule rule = threshold_rule::above;
+    /// Keep only the floor((ln #kept)^2) deepest of them.
     bool damp = true;
     /// Sentences on each side of a gap (method window).
     std::size_t window = 4;
@@ -417,6 +429,7 @@ struct segment_options {
     /// Two bags that share no token have cosine ~ N(0, 1/D) rather than exactly 0, and the rank
     /// transform would turn that noise into a random order of all the unrelated pairs.
     double c99_noise_floor = 3.0;
+    /// Seed of the token vectors.
     std::uint64_t seed = 0;
 
     /// HyperSeg as released: circular token vectors, positions, minima above tau, damping.

@@ -12,6 +12,9 @@
 // sets components one by one, so it is given for the models that allow it (binary, bipolar,
 // real, sparse); detail::circular_set is a stand-in for the shared circular scalar
 // encoder of encoders/scalar.hpp and should be replaced by it once that exists.
+//
+// The free functions are pure; vocabulary is a value type (const members may run concurrently,
+// add needs exclusive access).
 #pragma once
 
 #include <algorithm>
