@@ -318,6 +318,7 @@ inline gap_flags c99_divisive(const Eigen::MatrixXd& r, std::optional<std::size_
                 }
             }
         }
+        if (best_cut == 0) break;  // no split left (cannot happen below n - 1 splits)
         cuts.insert(std::upper_bound(cuts.begin(), cuts.end(), best_cut), best_cut);
         inside = best_inside;
         area = best_area;
