@@ -19,3 +19,5 @@
 #include "capacity/bounds.hpp"
 #include "capacity/normal.hpp"
 #include "capacity/retrieval.hpp"
+#include "encoders/words.hpp"
+#include "encoders/segment.hpp"
