@@ -16,3 +16,5 @@
 #include "models/sparse.hpp"
 #include "models/eigen.hpp"
 #include "memory/item_memory.hpp"
+#include "encoders/scalar.hpp"
+#include "encoders/sequence.hpp"

@@ -93,8 +93,9 @@ V sequence_item(const V& seq, std::size_t n, std::size_t i) {
 ///   gram = rho^(n-1)(x_0) (x) rho^(n-2)(x_1) (x) ... (x) x_{n-1}     (torchhd's bind_sequence)
 /// Order-sensitive and dissimilar to every item. Computed left to right as
 /// g <- bind(rho^(n-1-i)(x_i), g), so for MBAT (non-commutative) each later item binds the gram
-/// of the earlier ones and unbind(gram, x_{n-1}) is exactly the gram of x_0 .. x_{n-2}, shifted
-/// by one. Throws empty_input for no items, dimension_mismatch for items of different shapes.
+/// of the earlier ones, and for every family unbind(gram, x_{n-1}) gives back that product of the
+/// earlier items at their positions (exactly, or approximately for real; where permutation
+/// distributes over binding it is the gram of x_0 .. x_{n-2} shifted once). Throws empty_input for no items, dimension_mismatch for items of different shapes.
 template <vector_sequence R>
 std::ranges::range_value_t<R> bind_sequence(R&& items) {
     const std::size_t n = detail::sequence_length("bind_sequence", items);
