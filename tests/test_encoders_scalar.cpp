@@ -1,6 +1,7 @@
 // Scalar encoders (encoders/scalar.hpp): similarity curves against the formulas of ALGORITHMS.md
 // section 1.4 within 4 standard errors derived from the components' statistics, for every
 // family each encoder supports; the out-of-range policies, NaN rejection and bad parameters.
+#include "helpers.hpp"
 #include "model_info.hpp"
 
 #include <hdc/encoders/scalar.hpp>
@@ -340,7 +341,7 @@ TEMPLATE_TEST_CASE("scalar encoders are deterministic, equal for fixed and run-t
         CHECK(Dyn(circle(x)) == circle_dyn(x));
         CHECK(Dyn(fpe(x)) == fpe_dyn(x));
         CHECK(fpe(x) == fpe(x));
-        CHECK_FALSE(fpe(x) == other_seed(x));
+        if (x != 0) CHECK_FALSE(fpe(x) == other_seed(x));  // a phasor's z(0) is the identity
     }
     // Level, circular and FPE encoders with one seed are unrelated (separate streams).
     CHECK(std::abs(hdc::similarity(level(0.0), circle(0.0))) < 0.2);

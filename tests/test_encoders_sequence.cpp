@@ -2,6 +2,7 @@
 // position-keyed sequences against an item memory; bound sequences are order-sensitive and
 // unlike their items; the appendable trajectory equals the batch bundle and forgets at the rate
 // it is given; bad input throws.
+#include "helpers.hpp"
 #include "model_info.hpp"
 
 #include <hdc/encoders/sequence.hpp>

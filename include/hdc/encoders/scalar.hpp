@@ -524,7 +524,7 @@ concept fpe_family = hypervector<V> && detail::phase_form_of<V> != detail::phase
 /// standard Cauchy), so beta is the bandwidth in units of the range width: with the sinc kernel,
 /// values (hi - lo) / beta apart are orthogonal. The family decides the form:
 ///   phasor        z_j = exp(i phase_j): exact FPE. bind(z(x), z(y)) == z(x + y) (up to float
-///                 rounding), unbind subtracts, and E similarity = psi(beta d), d the difference
+///                 rounding), unbind subtracts, z(0) is the binding identity, and E similarity = psi(beta d), d the difference
 ///                 in range widths and psi the kernel (sinc: product over coordinates of
 ///                 sinc(beta d_k); gaussian: exp(-beta^2 |d|^2 / 2); laplace:
 ///                 exp(-beta |d|_1)).
