@@ -266,6 +266,18 @@ TEMPLATE_TEST_CASE("fractional power encoding: sinc, Gaussian and Laplace kernel
             CHECK(std::abs(hdc::similarity(zx, enc(x + delta)) - p.mean) <= 4 * p.sd + rounding);
         }
     }
+    // ALGORITHMS.md section 1.8: sinc is 0 at 1 and -0.212 at 1.5; the sign form's closed forms
+    // and series agree with direct integration near 0 too.
+    CHECK(psi(hdc::fpe_kernel::sinc, {1.5}) == Approx(-0.2122).margin(1e-4));
+    CHECK(psi(hdc::fpe_kernel::sinc, {1.0}) == Approx(0).margin(1e-15));
+    if constexpr (hdc::detail::phase_form_of<V> == hdc::detail::phase_form::sign) {
+        for (auto kernel : {hdc::fpe_kernel::sinc, hdc::fpe_kernel::gaussian, hdc::fpe_kernel::laplace}) {
+            const hdc::fpe_encoder<V> near_zero({-10.0, 10.0}, 20.0, kernel, hdc::out_of_range::reject, 53);
+            for (double delta : {1e-5, 1e-3, 0.03, 7.3})
+                CHECK(near_zero.expected_similarity(0.0, delta) ==
+                      Approx(sign_kernel(kernel, delta)).margin(kernel == hdc::fpe_kernel::laplace ? 1e-3 : 1e-4));
+        }
+    }
     // The sinc kernel's first zero is one range width over the bandwidth away.
     const hdc::fpe_encoder<V> enc({0.0, 10.0}, 2.0, hdc::fpe_kernel::sinc, hdc::out_of_range::clamp, 59);
     CHECK(enc.expected_similarity(1.0, 6.0) == Approx(0).margin(1e-4));
@@ -382,6 +394,11 @@ TEMPLATE_TEST_CASE("out-of-range values are clamped, wrapped or rejected as chos
     CHECK(circle(20.0) == circle(12.0));
     const hdc::thermometer_encoder<V> thermometer(r, 11, hdc::out_of_range::clamp, 3);
     CHECK(thermometer(20.0) == thermometer.level(10));
+    CHECK(thermometer.decode(thermometer(7.0)) == Approx(7.0));
+    CHECK_THROWS_AS(thermometer.level(11), hdc::invalid_parameter);
+    CHECK_THROWS_AS(thermometer.value_of(11), hdc::invalid_parameter);
+    CHECK_THROWS_AS(circle.point(10), hdc::invalid_parameter);
+    CHECK_THROWS_AS(clamp.level(11), hdc::invalid_parameter);
 
     for (double bad : {std::nan(""), std::numeric_limits<double>::infinity(),
                        -std::numeric_limits<double>::infinity()}) {

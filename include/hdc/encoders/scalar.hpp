@@ -366,16 +366,30 @@ public:
     }
     /// Level k (0 <= k < levels()); throws invalid_parameter otherwise.
     V level(std::size_t k) const {
-        if (k >= levels_)
-            throw invalid_parameter("thermometer_encoder: level " + std::to_string(k) +
-                                    " out of range (" + std::to_string(levels_) + " levels)");
+        check_level(k);
         return code_.code(0, detail::scaled_round(k, code_.count(), levels_ - 1));
     }
-    /// The value level k stands for.
+    /// The value level k stands for: lo + k (hi - lo) / (m - 1); invalid_parameter unless
+    /// k < levels().
     double value_of(std::size_t k) const {
-        return range_.lo + range_.width() * static_cast<double>(std::min(k, levels_ - 1)) /
-                               static_cast<double>(levels_ - 1);
+        check_level(k);
+        return range_.lo + range_.width() * static_cast<double>(k) / static_cast<double>(levels_ - 1);
     }
+    /// The level most similar to v (the lowest one among equals): O(m D).
+    std::size_t nearest_level(const V& v) const {
+        std::size_t best = 0;
+        double best_sim = -2.0;
+        for (std::size_t k = 0; k < levels_; ++k) {
+            const double s = similarity(level(k), v);
+            if (s > best_sim) {
+                best_sim = s;
+                best = k;
+            }
+        }
+        return best;
+    }
+    /// The value of the level most similar to v.
+    double decode(const V& v) const { return value_of(nearest_level(v)); }
     /// Number of levels m.
     std::size_t levels() const noexcept { return levels_; }
     const value_range& range() const noexcept { return range_; }
@@ -386,6 +400,11 @@ private:
         detail::check_range("thermometer_encoder", r);
         detail::check_policy("thermometer_encoder", p);
         return r;
+    }
+    void check_level(std::size_t k) const {
+        if (k >= levels_)
+            throw invalid_parameter("thermometer_encoder: level " + std::to_string(k) +
+                                    " out of range (" + std::to_string(levels_) + " levels)");
     }
 
     value_range range_;
@@ -439,17 +458,16 @@ public:
     }
     /// Point k (0 <= k < points()); throws invalid_parameter otherwise.
     V point(std::size_t k) const {
-        if (k >= points_)
-            throw invalid_parameter("circular_encoder: point " + std::to_string(k) +
-                                    " out of range (" + std::to_string(points_) + " points)");
+        check_point(k);
         // Changed components: ranks [0, 2kP/m) on the way out, [(2k - m)P/m, P) on the way back.
         if (2 * k <= points_) return code_.code(0, detail::scaled_round(2 * k, budget_, points_));
         return code_.code(detail::scaled_round(2 * k - points_, budget_, points_), budget_);
     }
-    /// The value point k stands for: lo + k (hi - lo) / m.
+    /// The value point k stands for: lo + k (hi - lo) / m; invalid_parameter unless
+    /// k < points().
     double value_of(std::size_t k) const {
-        return range_.lo + range_.width() * static_cast<double>(k % points_) /
-                               static_cast<double>(points_);
+        check_point(k);
+        return range_.lo + range_.width() * static_cast<double>(k) / static_cast<double>(points_);
     }
     /// The point most similar to v (the lowest one among equals): O(m D).
     std::size_t nearest_point(const V& v) const {
@@ -477,6 +495,11 @@ private:
         detail::check_range("circular_encoder", r);
         detail::check_policy("circular_encoder", p);
         return r;
+    }
+    void check_point(std::size_t k) const {
+        if (k >= points_)
+            throw invalid_parameter("circular_encoder: point " + std::to_string(k) +
+                                    " out of range (" + std::to_string(points_) + " points)");
     }
 
     value_range range_;
@@ -620,23 +643,10 @@ public:
         check_arity(y.size());
         for (std::size_t k = 0; k < arity(); ++k)
             d[k] = (place(x[k], k) - place(y[k], k)) / ranges_[k].width() * bandwidth_;
-        if constexpr (detail::phase_form_of<V> == detail::phase_form::sign) {
-            // Triangle wave E_phi[sgn cos(u + phi) sgn cos(v + phi)] = (8/pi^2) sum_odd
-            // cos(k (u - v)) / k^2, averaged over the phases term by term.
-            double sum = 0, weight = 0;
-            for (std::size_t k = 1; k < 400001; k += 2) {
-                const double w = 1.0 / (static_cast<double>(k) * static_cast<double>(k));
-                sum += w * kernel_at(d, static_cast<double>(k));
-                weight += w;
-            }
-            // The remaining terms have weight pi^2/8 - weight and kernel values near 0 for any
-            // d that is not tiny; for d -> 0 they tend to 1: bound by the value at the cut.
-            return (sum + (std::numbers::pi * std::numbers::pi / 8 - weight) *
-                              kernel_at(d, 400001.0)) *
-                   8 / (std::numbers::pi * std::numbers::pi);
-        } else {
+        if constexpr (detail::phase_form_of<V> == detail::phase_form::sign)
+            return sign_kernel(d);
+        else
             return kernel_at(d, 1.0);
-        }
     }
 
     /// Number of coordinates of a point.
@@ -688,6 +698,39 @@ private:
                 return std::exp(-k * s);
             }
         }
+    }
+
+    /// The sign form's kernel E[tri(theta . d)], tri the triangle wave E_phi[sgn cos(u + phi)
+    /// sgn cos(v + phi)] of u - v = theta . d: (8/pi^2) sum over odd k of psi(k d) / k^2.
+    double sign_kernel(const std::vector<double>& d) const {
+        constexpr double pi = std::numbers::pi;
+        if (kernel_ == fpe_kernel::sinc && d.size() == 1) {
+            // theta uniform on [-pi, pi]: the mean of tri over [0, pi |d|] in closed form, from
+            // its antiderivative (r - r^2/pi on [0, pi], then back down to 0 at 2 pi).
+            const double u = pi * std::fabs(d[0]);
+            if (u == 0) return 1.0;
+            const double r = std::fmod(u, 2 * pi);
+            const double integral = r <= pi ? r - r * r / pi : -(r - pi) + (r - pi) * (r - pi) / pi;
+            return integral / u;
+        }
+        if (kernel_ == fpe_kernel::gaussian) {
+            double s = 0;  // theta . d is normal with variance |d|^2
+            for (double dk : d) s += dk * dk;
+            if (s < 1e-8)  // |theta . d| < pi for all practical purposes: tri is 1 - 2|.|/pi
+                return 1 - 2 / pi * std::sqrt(2 * s / pi);
+            double sum = 0;
+            for (double k = 1; k * k * s / 2 < 745; k += 2) sum += std::exp(-k * k * s / 2) / (k * k);
+            return 8 / (pi * pi) * sum;
+        }
+        // Generic: the series to 200,000 terms; the rest weighs pi^2/8 - (weight so far), taken
+        // at the kernel's value at the cut (below 1e-5 in total).
+        double sum = 0, weight = 0;
+        for (std::size_t k = 1; k < 400001; k += 2) {
+            const double w = 1.0 / (static_cast<double>(k) * static_cast<double>(k));
+            sum += w * kernel_at(d, static_cast<double>(k));
+            weight += w;
+        }
+        return (sum + (pi * pi / 8 - weight) * kernel_at(d, 400001.0)) * 8 / (pi * pi);
     }
 
     void check_arity(std::size_t n) const {
