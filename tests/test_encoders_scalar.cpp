@@ -26,6 +26,8 @@ using mbat_float = hdc::mbat<4096>;
 using sparse_1024x64 = hdc::sparse<1024, 64>;
 #define HDC_GRADED_TYPES \
     hdc::binary<10048>, hdc::bipolar<10000>, real_float, real_double, hdc::phasor<10000>, mbat_float, sparse_1024x64
+#define HDC_GRADED_TYPES_FLOAT \
+    hdc::binary<10048>, hdc::bipolar<10000>, real_float, hdc::phasor<10000>, mbat_float, sparse_1024x64
 #define HDC_NEGATE_TYPES \
     hdc::binary<10048>, hdc::bipolar<10000>, real_float, hdc::phasor<10000>, mbat_float
 #define HDC_FPE_TYPES \
@@ -444,4 +446,27 @@ TEST_CASE("bad encoder parameters are rejected with a clear hdc::error", "[encod
                     hdc::empty_input);
     CHECK_THROWS_AS(hdc::fpe_encoder<hdc::phasor<>>({0, 1}, 1.0, hdc::fpe_kernel::sinc, policy, 0, 0),
                     hdc::invalid_dimension);
+}
+
+TEMPLATE_TEST_CASE("golden checksums pin the scalar encoders' streams", "[encoders][golden]",
+                   HDC_GRADED_TYPES_FLOAT) {
+    // A failure means the same seed now gives other vectors (on this machine or SIMD path):
+    // every stored encoding would change. Update only for a deliberate, noted change.
+    using V = TestType;
+    using I = hdc_test::model_info<V>;
+    using G = hdc_test::encoder_golden<V>;
+    const hdc::level_encoder<V> level({0.0, 1.0}, 16, hdc::out_of_range::clamp, 2026);
+    const hdc::circular_encoder<V> circle({0.0, 1.0}, 16, hdc::out_of_range::wrap, 2026);
+    std::vector<unsigned char> graded = I::bytes(level(0.3));
+    const auto more = I::bytes(circle(0.7));
+    graded.insert(graded.end(), more.begin(), more.end());
+    CHECK(hdc_test::fnv1a(graded) == G::graded);
+    if constexpr (hdc::fpe_family<V>) {
+        const hdc::fpe_encoder<V> fpe({0.0, 1.0}, 3.0, hdc::fpe_kernel::gaussian, hdc::out_of_range::clamp, 2026);
+        const hdc::fpe_encoder<V> sinc({0.0, 1.0}, 3.0, hdc::fpe_kernel::sinc, hdc::out_of_range::clamp, 2026);
+        std::vector<unsigned char> bytes = I::bytes(fpe(0.3));
+        const auto second = I::bytes(sinc(123.25));  // clamped to 1
+        bytes.insert(bytes.end(), second.begin(), second.end());
+        CHECK(hdc_test::fnv1a(bytes) == G::fpe);
+    }
 }

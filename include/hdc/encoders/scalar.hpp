@@ -124,9 +124,10 @@ inline double place(const char* who, double x, const value_range& r, out_of_rang
     }
 }
 
-/// Round-half-up of a non-negative double to an index (deterministic, no rounding mode).
-inline std::size_t round_index(double t) noexcept {
-    return static_cast<std::size_t>(std::floor(t + 0.5));
+/// floor(t * scale + 1/2), t in [0, 1]: the nearest of scale + 1 grid points, halves rounded
+/// up. One explicit fma, so the result does not depend on floating-point contraction.
+inline std::size_t nearest_index(double t, std::size_t scale) noexcept {
+    return static_cast<std::size_t>(std::floor(std::fma(t, static_cast<double>(scale), 0.5)));
 }
 
 /// (a * b + c / 2) / c in exact integer arithmetic: a * b / c rounded half up.
@@ -260,8 +261,7 @@ public:
     std::size_t level_of(double x) const {
         const double p = detail::place("level_encoder", x, range_, policy_);
         const double t = (p - range_.lo) / range_.width();
-        return std::min(levels_ - 1,
-                        detail::round_index(t * static_cast<double>(levels_ - 1)));
+        return std::min(levels_ - 1, detail::nearest_index(t, levels_ - 1));
     }
     /// Level k (0 <= k < levels()); throws invalid_parameter otherwise.
     V level(std::size_t k) const {
@@ -361,8 +361,7 @@ public:
     std::size_t level_of(double x) const {
         const double p = detail::place("thermometer_encoder", x, range_, policy_);
         const double t = (p - range_.lo) / range_.width();
-        return std::min(levels_ - 1,
-                        detail::round_index(t * static_cast<double>(levels_ - 1)));
+        return std::min(levels_ - 1, detail::nearest_index(t, levels_ - 1));
     }
     /// Level k (0 <= k < levels()); throws invalid_parameter otherwise.
     V level(std::size_t k) const {
@@ -454,7 +453,7 @@ public:
     std::size_t point_of(double x) const {
         const double p = detail::place("circular_encoder", x, range_, policy_);
         const double t = (p - range_.lo) / range_.width();
-        return detail::round_index(t * static_cast<double>(points_)) % points_;
+        return detail::nearest_index(t, points_) % points_;
     }
     /// Point k (0 <= k < points()); throws invalid_parameter otherwise.
     V point(std::size_t k) const {
@@ -746,8 +745,8 @@ private:
         return detail::place("fpe_encoder", x, ranges_[k], policy_);
     }
 
-    /// phase_j = sum_k frequency_jk x_k (x placed by the policy), reduced exactly mod 2 pi when
-    /// large (the portable sine is accurate to about 1e5).
+    /// phase_j = offset_j + sum_k frequency_jk x_k (x placed by the policy), reduced exactly
+    /// mod 2 pi when large (the portable sine is accurate to about 1e5).
     void phases(std::span<const double> x, std::vector<double>& phase) const {
         check_arity(x.size());
         const std::size_t n = arity();
@@ -755,10 +754,10 @@ private:
         for (std::size_t k = 0; k < n; ++k) placed[k] = place(x[k], k);
         phase.resize(dim_);
         for (std::size_t j = 0; j < dim_; ++j) {
+            // Explicit fma from the offset on: no contraction can change the bits.
             const double* f = frequencies_.data() + j * n;
-            double p = f[0] * placed[0];
-            for (std::size_t k = 1; k < n; ++k) p = std::fma(f[k], placed[k], p);
-            if (!offsets_.empty()) p += offsets_[j];
+            double p = offsets_.empty() ? 0.0 : offsets_[j];
+            for (std::size_t k = 0; k < n; ++k) p = std::fma(f[k], placed[k], p);
             if (std::fabs(p) > 65536.0) p = std::fmod(p, 2.0 * std::numbers::pi);  // exact
             phase[j] = p;
         }
