@@ -621,9 +621,10 @@ public:
     V encode(double x) const { return encode(std::span<const double>(&x, 1)); }
     /// The vector of point x; throws dimension_mismatch unless x has arity() coordinates.
     V encode(std::span<const double> x) const {
-        std::vector<double> phase;
-        phases(x, phase);
-        return from_phases(phase);
+        check_arity(x.size());
+        std::vector<double> placed(arity());
+        for (std::size_t k = 0; k < arity(); ++k) placed[k] = place(x[k], k);
+        return from_phases(placed);
     }
     /// Same as encode(x).
     V operator()(double x) const { return encode(x); }
@@ -745,53 +746,67 @@ private:
         return detail::place("fpe_encoder", x, ranges_[k], policy_);
     }
 
-    /// phase_j = offset_j + sum_k frequency_jk x_k (x placed by the policy), reduced exactly
+    /// Block of components the phases are computed in (on the stack: no scratch on the heap).
+    static constexpr std::size_t block = 256;
+
+    /// phase[i] = offset_j + sum_k frequency_jk x_k for j = first + i < first + count
+    /// (explicit fma from the offset on: no contraction can change the bits), reduced exactly
     /// mod 2 pi when large (the portable sine is accurate to about 1e5).
-    void phases(std::span<const double> x, std::vector<double>& phase) const {
-        check_arity(x.size());
+    void phases(const std::vector<double>& x, std::size_t first, std::size_t count,
+                double* phase) const {
         const std::size_t n = arity();
-        std::vector<double> placed(n);
-        for (std::size_t k = 0; k < n; ++k) placed[k] = place(x[k], k);
-        phase.resize(dim_);
-        for (std::size_t j = 0; j < dim_; ++j) {
-            // Explicit fma from the offset on: no contraction can change the bits.
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::size_t j = first + i;
             const double* f = frequencies_.data() + j * n;
             double p = offsets_.empty() ? 0.0 : offsets_[j];
-            for (std::size_t k = 0; k < n; ++k) p = std::fma(f[k], placed[k], p);
+            for (std::size_t k = 0; k < n; ++k) p = std::fma(f[k], x[k], p);
             if (std::fabs(p) > 65536.0) p = std::fmod(p, 2.0 * std::numbers::pi);  // exact
-            phase[j] = p;
+            phase[i] = p;
         }
     }
 
-    V from_phases(const std::vector<double>& phase) const {
+    /// The vector of the placed point x, block by block: phases, portable sine and cosine, the
+    /// family's form.
+    V from_phases(const std::vector<double>& x) const {
         constexpr auto form = detail::phase_form_of<V>;
+        double phase[block], s[block], c[block];
         if constexpr (form == detail::phase_form::complex) {
             auto out = detail::storage_access::for_overwrite<V>(dim_);
-            simd::sin_cos(phase.data(), detail::storage_access::data(out, 1),
-                          detail::storage_access::data(out, 0), dim_);
+            for (std::size_t j = 0; j < dim_; j += block) {
+                const std::size_t count = std::min(block, dim_ - j);
+                phases(x, j, count, phase);
+                simd::sin_cos(phase, detail::storage_access::data(out, 1) + j,
+                              detail::storage_access::data(out, 0) + j, count);
+            }
+            return out;
+        } else if constexpr (form == detail::phase_form::cosine) {
+            using T = typename V::value_type;
+            constexpr bool unit = std::is_same_v<V, mbat<V::extent, T>>;
+            const double scale = std::sqrt(2.0) / (unit ? std::sqrt(static_cast<double>(dim_)) : 1.0);
+            auto out = detail::storage_access::for_overwrite<V>(dim_);
+            T* o = detail::storage_access::data(out);
+            for (std::size_t j = 0; j < dim_; j += block) {
+                const std::size_t count = std::min(block, dim_ - j);
+                phases(x, j, count, phase);
+                simd::sin_cos(phase, s, c, count);
+                for (std::size_t i = 0; i < count; ++i) o[j + i] = static_cast<T>(scale * c[i]);
+            }
             return out;
         } else {
-            std::vector<double> s(dim_), c(dim_);
-            simd::sin_cos(phase.data(), s.data(), c.data(), dim_);
-            if constexpr (form == detail::phase_form::cosine) {
-                using T = typename V::value_type;
-                constexpr bool unit = std::is_same_v<V, mbat<V::extent, T>>;
-                const double scale =
-                    std::sqrt(2.0) / (unit ? std::sqrt(static_cast<double>(dim_)) : 1.0);
-                auto out = detail::storage_access::for_overwrite<V>(dim_);
-                T* o = detail::storage_access::data(out);
-                for (std::size_t j = 0; j < dim_; ++j) o[j] = static_cast<T>(scale * c[j]);
-                return out;
-            } else {
-                binary<V::extent> bits(dim_);
-                std::uint64_t* w = detail::storage_access::data(bits);
-                for (std::size_t j = 0; j < dim_; ++j)
-                    w[j / 64] |= std::uint64_t{c[j] < 0} << (j % 64);
-                if constexpr (std::is_same_v<V, binary<V::extent>>)
-                    return bits;
-                else
-                    return to_bipolar(bits);
+            static_assert(block % 64 == 0);
+            binary<V::extent> bits(dim_);
+            std::uint64_t* w = detail::storage_access::data(bits);
+            for (std::size_t j = 0; j < dim_; j += block) {
+                const std::size_t count = std::min(block, dim_ - j);
+                phases(x, j, count, phase);
+                simd::sin_cos(phase, s, c, count);
+                for (std::size_t i = 0; i < count; ++i)
+                    w[(j + i) / 64] |= std::uint64_t{c[i] < 0} << ((j + i) % 64);
             }
+            if constexpr (std::is_same_v<V, binary<V::extent>>)
+                return bits;
+            else
+                return to_bipolar(bits);
         }
     }
 
