@@ -248,4 +248,33 @@ struct model_info<hdc::sparse<B, L>> : model_defaults {
     static constexpr std::uint64_t golden_bundle = 0x60C979D8305BC257ull;
 };
 
+/// Golden checksums of the scalar encoders' streams (test_encoders_scalar.cpp): level, circular
+/// and, where the family has one, fractional power encoding of fixed values under fixed seeds.
+template <class V>
+struct encoder_golden;
+template <>
+struct encoder_golden<hdc::binary<10048>> {
+    static constexpr std::uint64_t graded = 0x6B9A2AF50C672C96ull, fpe = 0x33AC2148DFC9FF07ull;
+};
+template <>
+struct encoder_golden<hdc::bipolar<10000>> {
+    static constexpr std::uint64_t graded = 0x8C629465928D26EFull, fpe = 0x5AAF39A7E7E05323ull;
+};
+template <>
+struct encoder_golden<hdc::real<10000>> {
+    static constexpr std::uint64_t graded = 0xDD1A6C06A36A3E4Aull, fpe = 0x7152D100241E5BF8ull;
+};
+template <>
+struct encoder_golden<hdc::phasor<10000>> {
+    static constexpr std::uint64_t graded = 0x3A8B255409FC1F8Eull, fpe = 0x52FE6051B8A102DCull;
+};
+template <>
+struct encoder_golden<hdc::mbat<4096>> {
+    static constexpr std::uint64_t graded = 0x7B202D8F36B80CB8ull, fpe = 0xE3F6480A62226DE0ull;
+};
+template <>
+struct encoder_golden<hdc::sparse<1024, 64>> {
+    static constexpr std::uint64_t graded = 0x3CA3358033A39266ull;
+};
+
 }  // namespace hdc_test

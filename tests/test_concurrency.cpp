@@ -140,3 +140,30 @@ TEST_CASE("concurrency: first MBAT key bindings of a new dimension from several 
     for (const V& b : bound) CHECK(b == hdc::bind(key, x));
     CHECK(hdc::similarity(hdc::unbind(bound[0], key), x) > 0.999);
 }
+
+TEST_CASE("concurrency: one shared scalar encoder per kind, encoding from several threads",
+          "[concurrency]") {
+    using V = hdc::bipolar<1000>;
+    using P = hdc::phasor<1000>;
+    const hdc::level_encoder<V> level({0.0, 1.0}, 32, hdc::out_of_range::clamp, 1);
+    const hdc::circular_encoder<V> circle({0.0, 1.0}, 32, hdc::out_of_range::wrap, 1);
+    const hdc::fpe_encoder<P> fpe({0.0, 1.0}, 3.0, hdc::fpe_kernel::sinc, hdc::out_of_range::clamp, 1);
+    const hdc::random_positions<V> keys(1);
+    std::vector<double> xs;
+    for (int i = 0; i < 40; ++i) xs.push_back(i / 39.0);
+    const auto run = [&] {
+        std::vector<double> out;
+        for (double x : xs) {
+            out.push_back(hdc::similarity(level(x), circle(x)));
+            out.push_back(hdc::similarity(fpe(x), fpe(0.5)));
+            out.push_back(hdc::similarity(keys(static_cast<std::size_t>(x * 39)), level(x)));
+        }
+        return out;
+    };
+    const std::vector<double> expected = run();
+    std::array<std::vector<double>, thread_count> seen;
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < seen.size(); ++t) threads.emplace_back([&, t] { seen[t] = run(); });
+    for (auto& th : threads) th.join();
+    for (const auto& s : seen) CHECK(s == expected);
+}

@@ -438,3 +438,85 @@ TEMPLATE_TEST_CASE("bad input throws a specific hdc::error naming the problem an
     CHECK_THROWS_AS(hdc::random<V>(gen, I::small_shape(1)), hdc::invalid_dimension);
     CHECK_THROWS_AS(hdc::accumulator<V>(I::small_shape(1)), hdc::invalid_dimension);
 }
+
+TEMPLATE_TEST_CASE("an accumulator permutes in place like its members, pending votes included",
+                   "[models][primitives]", HDC_MODEL_TYPES) {
+    using V = TestType;
+    using I = model_info<V>;
+    hdc::rng gen{211};
+    // 21 unit adds (bit-sliced counters of the vote families: low and high planes) and two
+    // weighted ones (their int32 sums).
+    std::vector<V> inputs;
+    for (int i = 0; i < 23; ++i) inputs.push_back(hdc::random<V>(gen));
+    const std::size_t positions = I::positions(inputs[0]);
+    for (std::ptrdiff_t k : test_shifts(positions)) {
+        CAPTURE(k);
+        hdc::accumulator<V> acc(shape_of<V>()), expected(shape_of<V>());
+        for (std::size_t i = 0; i < inputs.size(); ++i) {
+            const double w = i < 21 ? 1.0 : double(i) - 25.0;
+            acc.add(inputs[i], w);
+            expected.add(hdc::permute(inputs[i], k), w);
+        }
+        acc.permute(k);
+        CHECK(I::sums(acc) == I::sums(expected));
+        CHECK(acc.count() == expected.count());
+        acc.permute(-k);
+        acc.add(inputs[0]);  // still a working accumulator
+        CHECK(acc.count() == expected.count() + 1);
+    }
+}
+
+TEMPLATE_TEST_CASE("blend takes the masked components from the second vector; negate is exact",
+                   "[models][primitives]", HDC_MODEL_TYPES) {
+    using V = TestType;
+    using I = model_info<V>;
+    hdc::rng gen{223};
+    const V a = hdc::random<V>(gen), b = hdc::random<V>(gen);
+    const std::size_t n = hdc::component_count(a);
+    CHECK(n == I::positions(a));
+    const std::size_t words = (n + 63) / 64;
+    std::vector<std::uint64_t> none(words, 0), all(words, ~std::uint64_t{0}), mask(words), inverse(words);
+    for (std::size_t w = 0; w < words; ++w) {
+        mask[w] = gen();
+        inverse[w] = ~mask[w];
+    }
+    CHECK(hdc::blend(a, b, std::span<const std::uint64_t>(none)) == a);
+    CHECK(hdc::blend(a, b, std::span<const std::uint64_t>(all)) == b);  // bits past n ignored
+    const V mixed = hdc::blend(a, b, std::span<const std::uint64_t>(mask));
+    CHECK(mixed == hdc::blend(b, a, std::span<const std::uint64_t>(inverse)));
+    CHECK(hdc::blend(mixed, a, std::span<const std::uint64_t>(mask)) == a);
+    CHECK(hdc::blend(b, mixed, std::span<const std::uint64_t>(inverse)) == mixed);
+    // Half the components from each: similar to both by about 1/2 (+ the random-pair mean).
+    const double mu = 0.5 + 0.5 * I::random_pair_mean(a.dim());
+    CHECK(std::abs(hdc::similarity(mixed, a) - mu) < 0.1);
+    CHECK(std::abs(hdc::similarity(mixed, b) - mu) < 0.1);
+    std::vector<std::uint64_t> short_mask(words + 1, 0);
+    CHECK_THROWS_AS(hdc::blend(a, b, std::span<const std::uint64_t>(short_mask)), hdc::invalid_parameter);
+    if constexpr (requires { hdc::negate(a); }) {
+        const V minus = hdc::negate(a);
+        CHECK(hdc::negate(minus) == a);
+        CHECK(hdc::similarity(a, minus) == Approx(-1).margin(I::rounding + 1e-12));
+        CHECK(hdc::similarity(minus, b) == Approx(-hdc::similarity(a, b)).margin(1e-9));
+    }
+}
+
+TEMPLATE_TEST_CASE("floating accumulators scale their sums and refuse bad factors unchanged",
+                   "[models][primitives]", real_float, real_double, hdc::phasor<1001>, mbat_double_1001) {
+    using V = TestType;
+    using I = model_info<V>;
+    hdc::rng gen{227};
+    hdc::accumulator<V> acc(shape_of<V>());
+    acc.add(hdc::random<V>(gen), 3.0);
+    acc.add(hdc::random<V>(gen), -1.5);
+    const auto before = I::sums(acc);
+    hdc::accumulator<V> half = acc;
+    half.scale(0.5);
+    const auto after = I::sums(half);
+    bool halved = after.size() == before.size();
+    for (std::size_t i = 0; i < before.size() && halved; ++i) halved = after[i] == before[i] * 0.5;
+    CHECK(halved);
+    CHECK(half.count() == acc.count() * 0.5);
+    CHECK_THROWS_AS(acc.scale(std::nan("")), hdc::non_finite_value);
+    CHECK_THROWS_AS(acc.scale(1e200), hdc::invalid_parameter);
+    CHECK(I::sums(acc) == before);
+}

@@ -21,3 +21,5 @@
 #include "capacity/retrieval.hpp"
 #include "encoders/words.hpp"
 #include "encoders/segment.hpp"
+#include "encoders/scalar.hpp"
+#include "encoders/sequence.hpp"

@@ -141,6 +141,37 @@ binary<D> permute(const binary<D>& a, std::ptrdiff_t k) {
     return out;
 }
 
+/// Number of components blend() chooses between and a blend mask covers: the dimension.
+template <std::size_t D>
+std::size_t component_count(const binary<D>& a) noexcept {
+    return a.dim();
+}
+
+/// Bit i from b where bit i of mask is set, from a elsewhere. mask holds component_count(a) bits
+/// packed as binary's words (bits past the dimension are ignored). The primitive of graded
+/// encoders (levels, thermometers, circles). Throws dimension_mismatch or invalid_parameter.
+template <std::size_t D>
+binary<D> blend(const binary<D>& a, const binary<D>& b, std::span<const std::uint64_t> mask) {
+    detail::check_same_dim("blend", a.dim(), b.dim());
+    detail::check_blend_mask(mask.size(), a.dim());
+    binary<D> out(a.dim());
+    std::uint64_t* o = detail::storage_access::data(out);
+    for (std::size_t w = 0; w < a.word_count(); ++w)  // tail bits are zero in a and b
+        o[w] = (a.data()[w] & ~mask[w]) | (b.data()[w] & mask[w]);
+    return out;
+}
+
+/// The complement (every bit flipped): the negation of the bipolar image, so
+/// similarity(a, negate(a)) == -1 and bind(a, negate(b)) == negate(bind(a, b)).
+template <std::size_t D>
+binary<D> negate(const binary<D>& a) {
+    binary<D> out(a.dim());
+    std::uint64_t* o = detail::storage_access::data(out);
+    for (std::size_t w = 0; w < a.word_count(); ++w) o[w] = ~a.data()[w];
+    if (a.dim() % 64) o[a.word_count() - 1] &= (std::uint64_t{1} << (a.dim() % 64)) - 1;
+    return out;
+}
+
 /// Number of differing bits.
 template <std::size_t D>
 std::size_t hamming(const binary<D>& a, const binary<D>& b) {

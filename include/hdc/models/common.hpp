@@ -39,6 +39,28 @@ inline std::int32_t integer_weight(double w, const char* model) {
     return static_cast<std::int32_t>(w);
 }
 
+/// Throws invalid_parameter unless a blend mask of `words` 64-bit words covers exactly `count`
+/// components (one bit each, component i in bit i % 64 of word i / 64).
+inline void check_blend_mask(std::size_t words, std::size_t count) {
+    if (words != (count + 63) / 64)
+        throw invalid_parameter("blend: the mask has " + std::to_string(words) +
+                                " words, but " + std::to_string(count) + " components need " +
+                                std::to_string((count + 63) / 64));
+}
+
+/// Bit i of a packed mask.
+inline bool mask_bit(const std::uint64_t* mask, std::size_t i) noexcept {
+    return (mask[i / 64] >> (i % 64)) & 1u;
+}
+
+/// out[i] = mask bit i ? b[i] : a[i] for n elements: the body of blend() for the element-wise
+/// families.
+template <class T>
+void blend_elements(const T* a, const T* b, const std::uint64_t* mask, T* out,
+                    std::size_t n) noexcept {
+    for (std::size_t i = 0; i < n; ++i) out[i] = mask_bit(mask, i) ? b[i] : a[i];
+}
+
 /// Seed of the fixed vectors that break ties (zero sums of the sparse, phasor and MBAT
 /// accumulators; the fallback bits of binary and bipolar majorities, after partner components,
 /// see votes.hpp): a library constant, so every bundle is deterministic.

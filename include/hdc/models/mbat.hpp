@@ -547,6 +547,34 @@ mbat<D, T> permute(const mbat<D, T>& a, std::ptrdiff_t k) {
     return out;
 }
 
+/// Number of components blend() chooses between and a blend mask covers: the dimension.
+template <std::size_t D, class T>
+std::size_t component_count(const mbat<D, T>& a) noexcept {
+    return a.dim();
+}
+
+/// Component i from b where bit i of mask is set, from a elsewhere (mask: component_count(a)
+/// bits, component i in bit i % 64 of word i / 64). Throws dimension_mismatch or
+/// invalid_parameter.
+template <std::size_t D, class T>
+mbat<D, T> blend(const mbat<D, T>& a, const mbat<D, T>& b, std::span<const std::uint64_t> mask) {
+    detail::check_same_dim("blend", a.dim(), b.dim());
+    detail::check_blend_mask(mask.size(), a.dim());
+    auto out = detail::storage_access::for_overwrite<mbat<D, T>>(a.dim());
+    detail::blend_elements(a.data(), b.data(), mask.data(), detail::storage_access::data(out),
+                           a.dim());
+    return out;
+}
+
+/// -a (exact): similarity(a, negate(a)) == -1.
+template <std::size_t D, class T>
+mbat<D, T> negate(const mbat<D, T>& a) {
+    auto out = detail::storage_access::for_overwrite<mbat<D, T>>(a.dim());
+    T* o = detail::storage_access::data(out);
+    for (std::size_t i = 0; i < a.dim(); ++i) o[i] = -a[i];
+    return out;
+}
+
 /// Dot product, accumulated in double.
 template <std::size_t D, class T>
 double dot(const mbat<D, T>& a, const mbat<D, T>& b) {
@@ -586,6 +614,7 @@ public:
     /// The operations named in error messages.
     static constexpr const char* add_operation = "mbat_accumulator::add";
     static constexpr const char* merge_operation = "mbat_accumulator::merge";
+    static constexpr const char* scale_operation = "mbat_accumulator::scale";
 
     mbat_accumulator() requires(D != dynamic) : mbat_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.

@@ -222,6 +222,40 @@ phasor<D> permute(const phasor<D>& a, std::ptrdiff_t k) {
     return out;
 }
 
+/// Number of components blend() chooses between and a blend mask covers: the dimension.
+template <std::size_t D>
+std::size_t component_count(const phasor<D>& a) noexcept {
+    return a.dim();
+}
+
+/// Component i from b where bit i of mask is set, from a elsewhere (mask: component_count(a)
+/// bits, component i in bit i % 64 of word i / 64). Throws dimension_mismatch or
+/// invalid_parameter.
+template <std::size_t D>
+phasor<D> blend(const phasor<D>& a, const phasor<D>& b, std::span<const std::uint64_t> mask) {
+    detail::check_same_dim("blend", a.dim(), b.dim());
+    detail::check_blend_mask(mask.size(), a.dim());
+    auto out = detail::storage_access::for_overwrite<phasor<D>>(a.dim());
+    detail::blend_elements(a.re_data(), b.re_data(), mask.data(),
+                           detail::storage_access::data(out, 0), a.dim());
+    detail::blend_elements(a.im_data(), b.im_data(), mask.data(),
+                           detail::storage_access::data(out, 1), a.dim());
+    return out;
+}
+
+/// -a, every phase turned by pi (exact): similarity(a, negate(a)) == -1.
+template <std::size_t D>
+phasor<D> negate(const phasor<D>& a) {
+    auto out = detail::storage_access::for_overwrite<phasor<D>>(a.dim());
+    float* re = detail::storage_access::data(out, 0);
+    float* im = detail::storage_access::data(out, 1);
+    for (std::size_t i = 0; i < a.dim(); ++i) {
+        re[i] = -a.re_data()[i];
+        im[i] = -a.im_data()[i];
+    }
+    return out;
+}
+
 /// Hermitian inner product sum_i a_i * conj(b_i), in double.
 template <std::size_t D>
 std::complex<double> dot(const phasor<D>& a, const phasor<D>& b) {
@@ -278,6 +312,15 @@ public:
     }
     /// Forgets every vector.
     void clear() noexcept { sums_.clear(); }
+
+    /// Cyclic shift of the bundle right by k (negative k shifts left): afterwards it holds the
+    /// sum of permute(v, k) over the vectors v added. May throw std::bad_alloc, before any
+    /// change.
+    void permute(std::ptrdiff_t k) { sums_.rotate(detail::shift_amount(k, dim())); }
+    /// Multiplies the bundle (every complex sum, and the count) by a finite real factor, e.g. a
+    /// forgetting factor. Throws non_finite_value or invalid_parameter (sums beyond 1e140),
+    /// before any change.
+    void scale(double factor) { sums_.scale(factor, "phasor_accumulator::scale"); }
 
     /// The phase-projected sum: component i is sum_i / |sum_i| (tie-break vector where zero).
     vector_type result() const {

@@ -146,6 +146,34 @@ real<D, T> permute(const real<D, T>& a, std::ptrdiff_t k) {
     return out;
 }
 
+/// Number of components blend() chooses between and a blend mask covers: the dimension.
+template <std::size_t D, class T>
+std::size_t component_count(const real<D, T>& a) noexcept {
+    return a.dim();
+}
+
+/// Component i from b where bit i of mask is set, from a elsewhere (mask: component_count(a)
+/// bits, component i in bit i % 64 of word i / 64). Throws dimension_mismatch or
+/// invalid_parameter.
+template <std::size_t D, class T>
+real<D, T> blend(const real<D, T>& a, const real<D, T>& b, std::span<const std::uint64_t> mask) {
+    detail::check_same_dim("blend", a.dim(), b.dim());
+    detail::check_blend_mask(mask.size(), a.dim());
+    auto out = detail::storage_access::for_overwrite<real<D, T>>(a.dim());
+    detail::blend_elements(a.data(), b.data(), mask.data(), detail::storage_access::data(out),
+                           a.dim());
+    return out;
+}
+
+/// -a (exact): similarity(a, negate(a)) == -1.
+template <std::size_t D, class T>
+real<D, T> negate(const real<D, T>& a) {
+    auto out = detail::storage_access::for_overwrite<real<D, T>>(a.dim());
+    T* o = detail::storage_access::data(out);
+    for (std::size_t i = 0; i < a.dim(); ++i) o[i] = -a[i];
+    return out;
+}
+
 /// Dot product, accumulated in double.
 template <std::size_t D, class T>
 double dot(const real<D, T>& a, const real<D, T>& b) {
@@ -185,6 +213,7 @@ public:
     /// The operations named in error messages.
     static constexpr const char* add_operation = "real_accumulator::add";
     static constexpr const char* merge_operation = "real_accumulator::merge";
+    static constexpr const char* scale_operation = "real_accumulator::scale";
 
     real_accumulator() requires(D != dynamic) : real_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.

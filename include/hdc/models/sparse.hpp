@@ -230,6 +230,27 @@ sparse<B, L> permute(const sparse<B, L>& a, std::ptrdiff_t k) {
     return out;
 }
 
+/// Number of components blend() chooses between and a blend mask covers: the blocks (a block's
+/// one-hot pattern is what a sparse code can take from one vector or the other).
+template <std::size_t B, std::size_t L>
+std::size_t component_count(const sparse<B, L>& a) noexcept {
+    return a.blocks();
+}
+
+/// Block b from y where bit b of mask is set, from x elsewhere (mask: component_count(x) =
+/// blocks() bits, block b in bit b % 64 of word b / 64). Sparse codes have no negate(): no
+/// sparse vector is opposite to another (similarity is never below 0). Throws
+/// dimension_mismatch or invalid_parameter.
+template <std::size_t B, std::size_t L>
+sparse<B, L> blend(const sparse<B, L>& x, const sparse<B, L>& y, std::span<const std::uint64_t> mask) {
+    detail::check_same_shape("blend", x.shape(), y.shape());
+    detail::check_blend_mask(mask.size(), x.blocks());
+    sparse<B, L> out(x.shape());
+    detail::blend_elements(x.data(), y.data(), mask.data(), detail::storage_access::data(out),
+                           x.blocks());
+    return out;
+}
+
 /// Number of blocks whose active indices coincide (the dot product of the dense images).
 template <std::size_t B, std::size_t L>
 std::size_t overlap(const sparse<B, L>& a, const sparse<B, L>& b) {
@@ -284,6 +305,18 @@ public:
         count_ += other.count_;
         magnitude_ += other.magnitude_;
     }
+    /// Rotates the bundle's blocks right by k (negative k rotates left), as permute() rotates a
+    /// vector's: afterwards it holds the counts of permute(v, k) over the vectors v added. May
+    /// throw std::bad_alloc, before any change.
+    void permute(std::ptrdiff_t k) {
+        const std::size_t shift = detail::shift_amount(k, blocks());
+        if (shift == 0) return;
+        aligned_buffer<std::int32_t> moved(counts_.size());
+        detail::rotate_elements(counts_.data(), moved.data(), counts_.size(),
+                                shift * block_length());
+        counts_ = std::move(moved);
+    }
+
     /// Forgets every vote.
     void clear() noexcept {
         for (auto& c : counts_) c = 0;

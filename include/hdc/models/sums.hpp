@@ -25,6 +25,7 @@
 #include "../core/storage.hpp"
 #include "../simd/floating.hpp"
 #include "accumulator_facade.hpp"
+#include "common.hpp"
 
 namespace hdc::detail {
 
@@ -104,6 +105,35 @@ public:
         bound_ = bound;
     }
 
+    /// Shifts the sums of every part cyclically toward higher indices by k (0 <= k < dim): sum
+    /// i moves to i + k. May throw std::bad_alloc, before any change.
+    void rotate(std::size_t k) {
+        if (k == 0) return;
+        std::array<aligned_buffer<double>, Parts> moved;
+        for (std::size_t p = 0; p < Parts; ++p) {
+            moved[p] = aligned_buffer<double>(dim());
+            rotate_elements(parts_[p].data(), moved[p].data(), dim(), k);
+        }
+        parts_ = std::move(moved);
+    }
+
+    /// Multiplies every sum and the count by factor. Throws non_finite_value for NaN or
+    /// infinity and invalid_parameter if the sums could pass max_sum_magnitude, before any
+    /// change.
+    void scale(double factor, const char* operation) {
+        if (!std::isfinite(factor))
+            throw non_finite_value(std::string(operation) + ": factor must be finite, got " +
+                                   std::to_string(factor));
+        const double bound = bound_ * std::fabs(factor);
+        if (!(bound <= max_sum_magnitude))
+            throw invalid_parameter(std::string(operation) +
+                                    ": the sums could exceed 1e140 in magnitude (factor too large)");
+        for (auto& p : parts_)
+            for (auto& s : p) s *= factor;
+        count_ *= factor;
+        bound_ = bound;
+    }
+
     /// Forgets everything added.
     void clear() noexcept {
         for (auto& p : parts_)
@@ -161,6 +191,15 @@ public:
     }
     /// Forgets everything added.
     void clear() noexcept { sums_.clear(); }
+
+    /// Cyclic shift of the bundle right by k (negative k shifts left): afterwards it holds the
+    /// sum of permute(v, k) over the vectors v added, since permutation distributes over
+    /// bundling. May throw std::bad_alloc, before any change.
+    void permute(std::ptrdiff_t k) { sums_.rotate(detail::shift_amount(k, dim())); }
+    /// Multiplies the bundle (every sum, and the count) by a finite factor, e.g. a forgetting
+    /// factor. Throws non_finite_value or invalid_parameter (sums beyond 1e140), before any
+    /// change.
+    void scale(double factor) { sums_.scale(factor, Derived::scale_operation); }
 
     /// Dot product of the sums with v, in double.
     double dot_with(const V& v) const {

@@ -278,6 +278,20 @@ public:
         bound_ = 0;
     }
 
+    /// Shifts every vote sum cyclically toward higher positions by k (0 <= k < dim): sum i
+    /// moves to i + k, the pending unit votes included (each bit plane is rotated). May throw
+    /// std::bad_alloc, before any change.
+    void rotate(std::size_t k) {
+        if (k == 0) return;
+        aligned_buffer<std::int32_t> sums(sums_used_ ? dim() : 0);
+        aligned_buffer<std::uint64_t> planes(planes_.size());
+        if (sums_used_) rotate_elements(sums_.data(), sums.data(), dim(), k);
+        for (std::size_t p = 0; planes_.size() != 0 && p < low_plane_count + high_plane_count; ++p)
+            simd::rotate_bits(planes_.data() + p * stride(), planes.data() + p * stride(), dim(), k);
+        if (sums_used_) sums_ = std::move(sums);
+        planes_ = std::move(planes);
+    }
+
     /// The majority: out bit i = 1 where s_i < 0, 0 where s_i > 0, and where s_i = 0 the bit
     /// resolve_ties() gives. out is a bit vector as described above (its padding is written,
     /// with zeros).
@@ -521,6 +535,11 @@ public:
     }
     /// Forgets every vote.
     void clear() noexcept { votes_.clear(); }
+
+    /// Cyclic shift of the bundle right by k (negative k shifts left): afterwards it holds the
+    /// votes of permute(v, k) for every vector v added, so result() is the bundle of the
+    /// permuted vectors. May throw std::bad_alloc, before any change.
+    void permute(std::ptrdiff_t k) { votes_.rotate(detail::shift_amount(k, dim())); }
 
     /// The majority vector (ties resolved by partner positions).
     V result() const {
