@@ -1,0 +1,201 @@
+// hdc/memory/resonator/families.hpp - the family-specific steps of a resonator network.
+//
+// The resonator loop (resonator.hpp) is written once; what differs between families is small and
+// lives here, one specialisation of resonator_family<V> per supported family:
+//   scalar                    the working number type of the dense image (float or complex)
+//   width(shape), scale(shape) the dense image's length N and the similarity of a vector with
+//                             itself (N for dense codes, B for sparse block codes)
+//   dense(v, out)             v's dense image (the codebook columns and the composite)
+//   unbind(s, others, u)      u = s unbound by the product of the other estimates
+//   project(x)                the cleanup nonlinearity applied to X * w
+//   random_state(gen, x)      a fresh start for a restart
+//   readout(dot)              the value whose magnitude ranks a codevector against an estimate;
+//                             negative only where a sign flip is meaningful (bipolar)
+//
+// Supported families and why:
+//   bipolar (MAP-B)   Frady et al. 2020: unbind by elementwise product, cleanup sgn(X X^T u), sgn(0) = +1.
+//   phasor (FHRR)     Frady et al. 2020 (complex resonator): unbind by multiplying with conjugates,
+//                     cleanup by projecting every component of X X^H u onto the unit circle.
+//   sparse block codes the block-code factorizer of Hersche et al. ("Factorizers for distributed
+//                     sparse block codes", 2024; the rule of IBM/in-memory-factorizer's
+//                     blockcodefactorizer): estimates are dense non-negative blocks, unbinding is
+//                     block-wise circular correlation with the block-wise circular convolution of
+//                     the other estimates, cleanup is X * w followed by block-wise L1 normalisation
+//                     (a block that sums to zero becomes uniform). Its threshold activation is the
+//                     stochastic rule's threshold.
+// Not supported: binary (BSC) is the same algebra as bipolar (convert with to_bipolar); real (HRR)
+// binds by circular convolution, whose approximate unbinding needs a different cleanup analysis;
+// MBAT binds by matrix multiplication, which does not commute, so "unbind the other factors" has no
+// single order-free form. Instantiating resonator<V> for them fails with a static_assert.
+#pragma once
+
+#include "../../models/eigen_core.hpp"
+
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <cstring>
+#include <vector>
+
+#include "../../core/rng.hpp"
+#include "../../models/bipolar.hpp"
+#include "../../models/phasor.hpp"
+#include "../../models/sparse.hpp"
+
+namespace hdc {
+
+/// The family-specific steps of a resonator network; specialised for each supported family.
+template <class V>
+struct resonator_family {
+    /// False for families without a resonator (see the header comment).
+    static constexpr bool supported = false;
+};
+
+/// MAP-B bipolar: real states, elementwise unbinding, sign cleanup.
+template <std::size_t D>
+struct resonator_family<bipolar<D>> {
+    static constexpr bool supported = true;
+    using vector_type = bipolar<D>;
+    using scalar = float;
+    using shape_type = std::size_t;
+    using vec = Eigen::Matrix<scalar, Eigen::Dynamic, 1>;
+
+    static std::size_t width(shape_type n) noexcept { return n; }
+    static double scale(shape_type n) noexcept { return static_cast<double>(n); }
+    /// The components as +-1.0f.
+    static void dense(const vector_type& v, scalar* out) noexcept {
+        for (std::size_t i = 0; i < v.dim(); ++i) out[i] = static_cast<scalar>(v[i]);
+    }
+    /// u = s * prod(others), elementwise (every bipolar vector is its own inverse).
+    static void unbind(const vec& s, const std::vector<const vec*>& others, vec& u, shape_type) {
+        u = s;
+        for (const vec* x : others) u.array() *= x->array();
+    }
+    /// sgn with sgn(0) = +1 (the reference code's tie rule).
+    static void project(vec& x, shape_type) noexcept {
+        for (auto& c : x) c = c < 0 ? scalar(-1) : scalar(1);
+    }
+    /// Fair random signs.
+    static void random_state(rng& gen, vec& x, shape_type) {
+        for (auto& c : x) c = (gen() >> 63) ? scalar(-1) : scalar(1);
+    }
+    /// Signed: a negative best match means the estimate is the codevector's negation.
+    static double readout(scalar dot) noexcept { return static_cast<double>(dot); }
+    /// The real score of a similarity (it is real already).
+    static double real_part(scalar a) noexcept { return static_cast<double>(a); }
+};
+
+/// FHRR phasors: complex states, unbinding by conjugates, phase projection.
+template <std::size_t D>
+struct resonator_family<phasor<D>> {
+    static constexpr bool supported = true;
+    using vector_type = phasor<D>;
+    using scalar = std::complex<float>;
+    using shape_type = std::size_t;
+    using vec = Eigen::Matrix<scalar, Eigen::Dynamic, 1>;
+
+    static std::size_t width(shape_type n) noexcept { return n; }
+    static double scale(shape_type n) noexcept { return static_cast<double>(n); }
+    static void dense(const vector_type& v, scalar* out) noexcept {
+        for (std::size_t i = 0; i < v.dim(); ++i) out[i] = v[i];
+    }
+    /// u = s * prod(conj(others)), elementwise.
+    static void unbind(const vec& s, const std::vector<const vec*>& others, vec& u, shape_type) {
+        u = s;
+        for (const vec* x : others) u.array() *= x->array().conjugate();
+    }
+    /// z / |z| per component; a zero component becomes 1.
+    static void project(vec& x, shape_type) noexcept {
+        for (auto& c : x) {
+            const float m = std::abs(c);
+            c = m > 0 ? c / m : scalar(1.0f, 0.0f);
+        }
+    }
+    /// Uniform random phases (the model's own generator).
+    static void random_state(rng& gen, vec& x, shape_type n) {
+        dense(vector_type::random(gen, n), x.data());
+    }
+    /// A global phase is a symmetry (rotations of the factors that cancel): rank by modulus.
+    static double readout(scalar dot) noexcept { return static_cast<double>(std::abs(dot)); }
+    static double real_part(scalar a) noexcept { return static_cast<double>(a.real()); }
+};
+
+/// Sparse block codes: dense non-negative blocks, block-wise circular (de)convolution, L1
+/// normalisation per block (the block-code factorizer).
+template <std::size_t B, std::size_t L>
+struct resonator_family<sparse<B, L>> {
+    static constexpr bool supported = true;
+    using vector_type = sparse<B, L>;
+    using scalar = float;
+    using shape_type = sparse_shape;
+    using vec = Eigen::Matrix<scalar, Eigen::Dynamic, 1>;
+
+    static std::size_t width(shape_type s) noexcept { return s.blocks * s.length; }
+    static double scale(shape_type s) noexcept { return static_cast<double>(s.blocks); }
+    /// One-hot blocks.
+    static void dense(const vector_type& v, scalar* out) noexcept {
+        const std::size_t len = v.block_length();
+        std::memset(out, 0, v.dim() * sizeof(scalar));
+        for (std::size_t b = 0; b < v.blocks(); ++b) out[b * len + v[b]] = 1.0f;
+    }
+    /// y = block-wise circular convolution of the others; u = block-wise circular correlation
+    /// of s with y: u_b[j] = sum_k s_b[k] y_b[(k - j) mod L], which for one-hot blocks is exact
+    /// unbinding (index subtraction).
+    static void unbind(const vec& s, const std::vector<const vec*>& others, vec& u, shape_type sh) {
+        const std::size_t len = sh.length, n = width(sh);
+        vec y = vec::Zero(static_cast<Eigen::Index>(n));
+        for (std::size_t b = 0; b < sh.blocks; ++b) y[static_cast<Eigen::Index>(b * len)] = 1.0f;
+        vec t(static_cast<Eigen::Index>(n));
+        for (const vec* x : others) {
+            t.setZero();
+            for (std::size_t b = 0; b < sh.blocks; ++b) {
+                const scalar* yb = y.data() + b * len;
+                const scalar* xb = x->data() + b * len;
+                scalar* tb = t.data() + b * len;
+                for (std::size_t i = 0; i < len; ++i) {
+                    if (yb[i] == 0) continue;
+                    for (std::size_t j = 0; j < len; ++j) {
+                        const std::size_t k = i + j < len ? i + j : i + j - len;
+                        tb[k] += yb[i] * xb[j];
+                    }
+                }
+            }
+            y.swap(t);
+        }
+        u.setZero();
+        for (std::size_t b = 0; b < sh.blocks; ++b) {
+            const scalar* sb = s.data() + b * len;
+            const scalar* yb = y.data() + b * len;
+            scalar* ub = u.data() + b * len;
+            for (std::size_t k = 0; k < len; ++k) {
+                if (sb[k] == 0) continue;
+                for (std::size_t j = 0; j < len; ++j) {
+                    const std::size_t m = k >= j ? k - j : k + len - j;
+                    ub[j] += sb[k] * yb[m];
+                }
+            }
+        }
+    }
+    /// Negative parts clipped, then every block divided by its sum (uniform if it sums to 0).
+    static void project(vec& x, shape_type sh) noexcept {
+        const std::size_t len = sh.length;
+        for (std::size_t b = 0; b < sh.blocks; ++b) {
+            scalar* xb = x.data() + b * len;
+            scalar sum = 0;
+            for (std::size_t j = 0; j < len; ++j) {
+                if (xb[j] < 0) xb[j] = 0;
+                sum += xb[j];
+            }
+            for (std::size_t j = 0; j < len; ++j)
+                xb[j] = sum > 0 ? xb[j] / sum : 1.0f / static_cast<scalar>(len);
+        }
+    }
+    /// A random one-hot code (a random codevector-like start).
+    static void random_state(rng& gen, vec& x, shape_type sh) {
+        dense(vector_type::random(gen, sh), x.data());
+    }
+    static double readout(scalar dot) noexcept { return static_cast<double>(dot); }
+    static double real_part(scalar a) noexcept { return static_cast<double>(a); }
+};
+
+}  // namespace hdc
