@@ -10,10 +10,11 @@
 // problem). Progress goes to stderr.
 //
 // Usage: resonator [--trials T] [--threads K] [--seed S] [--variant classic|attention|stochastic|all]
-//                  [--mode grid|search|both] [--point N,F,D]
+//                  [--mode grid|search|both] [--point N,F,D] [--restarts R] [--stop-similarity C]
 //                  attention: [--beta B] [--beta-end B] [--schedule constant|linear|geometric]
 //                             [--anneal K] [--similarity raw|cosine] [--state none|sign|phasor]
-//                             [--sqrt-n]
+//                             [--sqrt-n] [--centered]
+//                             [--symmetric]
 //                  stochastic: [--top-a A] [--threshold T] [--noise S] [--asymmetry R]
 #include <hdc/hdc.hpp>
 #include <hdc/memory/resonator/resonator.hpp>
@@ -44,6 +45,8 @@ struct config {
     std::size_t point_n = 0, point_f = 0, point_d = 0;
     hdc::attention_options attention{};
     hdc::stochastic_options stochastic{};
+    std::size_t restarts = 0;
+    double stop_similarity = 0;
 };
 
 struct outcome {
@@ -57,9 +60,10 @@ struct outcome {
                  "resonator: %s\n"
                  "usage: resonator [--trials T] [--threads K] [--seed S]\n"
                  "                 [--variant classic|attention|stochastic|all] [--mode grid|search|both]\n"
-                 "                 [--point N,F,D]\n"
+                 "                 [--point N,F,D] [--restarts R] [--stop-similarity C]\n"
                  "  attention:  [--beta B] [--beta-end B] [--schedule constant|linear|geometric]\n"
-                 "              [--anneal K] [--similarity raw|cosine] [--state none|sign|phasor] [--sqrt-n]\n"
+                 "              [--anneal K] [--similarity raw|cosine] [--state none|sign|phasor] [--sqrt-n] [--centered]\n"
+                 "              [--symmetric]\n"
                  "  stochastic: [--top-a A] [--threshold T] [--noise S] [--asymmetry R]\n",
                  why);
     std::exit(2);
@@ -102,6 +106,8 @@ config parse(int argc, char** argv) {
         else if (a == "--beta-end") c.attention.beta_end = number(value(), "--beta-end");
         else if (a == "--anneal") c.attention.anneal_sweeps = count(value(), "--anneal");
         else if (a == "--sqrt-n") c.attention.beta_times_sqrt_n = true;
+        else if (a == "--centered") c.attention.centered = true;
+        else if (a == "--symmetric") c.attention.symmetric = true;
         else if (a == "--schedule") {
             const std::string s = value();
             if (s == "constant") c.attention.schedule = hdc::beta_schedule::constant;
@@ -120,6 +126,8 @@ config parse(int argc, char** argv) {
             else if (s == "phasor") c.attention.state = hdc::state_normalization::phasor;
             else usage("--state is none, sign or phasor");
         }
+        else if (a == "--restarts") c.restarts = count(value(), "--restarts");
+        else if (a == "--stop-similarity") c.stop_similarity = number(value(), "--stop-similarity");
         else if (a == "--top-a") c.stochastic.top_a = count(value(), "--top-a");
         else if (a == "--threshold") c.stochastic.threshold = number(value(), "--threshold");
         else if (a == "--noise") c.stochastic.noise = number(value(), "--noise");
@@ -141,6 +149,8 @@ hdc::resonator_options options_for(const std::string& variant, const config& c, 
     hdc::resonator_options o;
     o.max_iterations = cap;
     o.seed = c.seed;
+    o.restarts = c.restarts;
+    o.stop_similarity = c.stop_similarity;
     if (variant == "attention") {
         o.rule = hdc::resonator_rule::attention;
         o.attention = c.attention;

@@ -79,6 +79,14 @@ struct attention_options {
     beta_schedule schedule = beta_schedule::constant;
     double beta_end = 100.0;                         ///< final beta of an annealed schedule (> 0)
     std::size_t anneal_sweeps = 100;                 ///< sweeps over which beta anneals (> 0)
+    /// Subtract the mean weight (1/D_f) before projecting: a softmax always carries the uniform
+    /// superposition of the whole codebook, which dominates X * w for small beta; without it,
+    /// beta -> 0 tends to the classic linear rule and large beta to winner-take-all.
+    bool centered = false;
+    /// Softmax over |similarity|, each weight taking its similarity's sign: respects the sign
+    /// symmetry of bipolar products (negating two factors leaves s unchanged), which a plain
+    /// softmax breaks by giving a negated match almost no weight.
+    bool symmetric = false;
 };
 
 /// Parameters of the stochastic, sparsely activated rule (the in-memory factorizer, §3.9).
@@ -100,7 +108,8 @@ struct resonator_options {
     std::size_t max_iterations = 1000;
     /// Stop when the decoded indices stay the same for this many sweeps (0: off).
     std::size_t stable_sweeps = 0;
-    /// Stop when every factor's best normalised similarity reaches this value (0: off).
+    /// Stop when every factor's best normalised similarity reaches this value (0: off). When
+    /// set, a fixed point below it is spurious: it restarts while restarts remain.
     double stop_similarity = 0.0;
     /// Detect limit cycles of period 2..max_cycle_period (0 or 1: off).
     std::size_t max_cycle_period = 20;

@@ -144,7 +144,7 @@ public:
         vec s_, u_, raw_;
         std::vector<vec> x_, prev_;
         std::vector<Eigen::Matrix<scalar, Eigen::Dynamic, 1>> a_;
-        Eigen::VectorXd scores_;
+        Eigen::VectorXd scores_, signs_;
         std::vector<std::size_t> idx_, prev_idx_;
         std::vector<std::uint64_t> hashes_;  // ring of the last max_cycle_period state hashes
         std::vector<const vec*> others_;
@@ -170,6 +170,7 @@ public:
         for (std::size_t f = 0; f < factors(); ++f)
             r.a_[f].resize(static_cast<Eigen::Index>(codebook_size(f)));
         r.scores_.resize(static_cast<Eigen::Index>(max_codebook_));
+        r.signs_.resize(static_cast<Eigen::Index>(max_codebook_));
         r.idx_.assign(factors(), max_codebook_);
         r.prev_idx_ = r.idx_;
         r.hashes_.assign(options_.max_cycle_period > 1 ? options_.max_cycle_period : 0, 0);
@@ -373,14 +374,16 @@ private:
                         v = denom > 0 ? v / (denom * col_norm_[f][static_cast<std::size_t>(j)]) : 0.0;
                     else
                         v /= denom;
-                    r.scores_[j] = beta * v;
+                    r.signs_[j] = o.symmetric && v < 0 ? -1.0 : 1.0;
+                    r.scores_[j] = beta * (o.symmetric ? std::abs(v) : v);
                     top = std::max(top, r.scores_[j]);
                 }
                 double sum = 0;
                 for (Eigen::Index j = 0; j < d; ++j) sum += (r.scores_[j] = std::exp(r.scores_[j] - top));
                 vec w(d);
+                const double mean = o.centered ? 1.0 / static_cast<double>(d) : 0.0;
                 for (Eigen::Index j = 0; j < d; ++j)
-                    w[j] = scalar(static_cast<float>(r.scores_[j] / sum));
+                    w[j] = scalar(static_cast<float>(r.signs_[j] * (r.scores_[j] / sum - mean)));
                 r.raw_.noalias() = x * w;
                 if (o.state != state_normalization::none) family::project(r.raw_, shape_);
                 r.x_[f] = r.raw_;
@@ -455,27 +458,41 @@ private:
         for (auto& x : r.x_) family::random_state(r.gen_, x, shape_);
     }
 
+    /// Whether every factor's best normalised similarity in the last sweep reached
+    /// stop_similarity.
+    bool confident(const run& r) const {
+        const double scale = family::scale(shape_);
+        for (std::size_t f = 0; f < factors(); ++f)
+            if (std::abs(family::readout(r.a_[f][static_cast<Eigen::Index>(r.idx_[f])])) / scale <
+                options_.stop_similarity)
+                return false;
+        return true;
+    }
+
     void check_stop(run& r) const {
         // Fixed point: no estimate moved.
         bool moved = false;
         for (std::size_t f = 0; f < factors() && !moved; ++f)
             moved = static_cast<double>((r.x_[f] - r.prev_[f]).cwiseAbs().maxCoeff()) >
                     options_.tolerance;
-        if (!moved) return stop(r, resonator_stop::fixed_point, true);
+        if (!moved) {
+            // With stop_similarity set, a fixed point must also be a confident match; a spurious
+            // one (low similarities) restarts while restarts remain.
+            if (options_.stop_similarity > 0 && !confident(r)) {
+                if (r.restarts_ < options_.restarts && r.iterations_ < options_.max_iterations)
+                    return restart(r);
+                return stop(r, resonator_stop::fixed_point, false);
+            }
+            return stop(r, resonator_stop::fixed_point, true);
+        }
         // Stable arg-max.
         r.stable_ = (r.idx_ == r.prev_idx_) ? r.stable_ + 1 : 0;
         r.prev_idx_ = r.idx_;
         if (options_.stable_sweeps > 0 && r.stable_ >= options_.stable_sweeps)
             return stop(r, resonator_stop::stable_argmax, true);
         // Confident match on every factor.
-        if (options_.stop_similarity > 0) {
-            bool all = true;
-            const double scale = family::scale(shape_);
-            for (std::size_t f = 0; f < factors() && all; ++f)
-                all = std::abs(family::readout(r.a_[f][static_cast<Eigen::Index>(r.idx_[f])])) /
-                          scale >= options_.stop_similarity;
-            if (all) return stop(r, resonator_stop::confident, true);
-        }
+        if (options_.stop_similarity > 0 && confident(r))
+            return stop(r, resonator_stop::confident, true);
         if (r.iterations_ >= options_.max_iterations)
             return stop(r, resonator_stop::iteration_cap, false);
         // Limit cycle: the joint state equals the one k sweeps ago, 2 <= k <= period.
