@@ -93,6 +93,12 @@ struct attention_options {
 struct stochastic_options {
     std::size_t top_a = 7;      ///< at most this many similarities pass to the projection (> 0)
     double threshold = 0.05;    ///< normalised similarities below this do not pass (>= 0)
+    /// Replace threshold by the reference code's rule for when none is given: per factor the
+    /// value that chance similarities (std. dev. 1/sqrt(scale), exact for bipolar) exceed with
+    /// probability top_a / D_f, i.e. Phi^-1(1 - top_a / D_f) / sqrt(N), at least 0 (0.0475 for
+    /// N = 1500, D_f = 214, top_a = 7). Small codebooks need it: with a fixed 0.05 and D_f = 20
+    /// almost nothing passes and the network freezes in spurious fixed points.
+    bool threshold_from_top_a = false;
     double noise = 0.0005;      ///< std. dev. of Gaussian noise added to normalised similarities
     /// Asymmetric codebooks: the fraction of a factor's similarity-codebook entries that differ
     /// from its projection codebook, at positions drawn at random per factor from the seed

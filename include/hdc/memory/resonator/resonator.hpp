@@ -326,9 +326,41 @@ private:
                     for (Eigen::Index i = 0; i < n; ++i)
                         if (gen.uniform() < rho) sim(i, j) = -sim(i, j);
             }
+            threshold_.push_back(options_.stochastic.threshold_from_top_a
+                                     ? chance_threshold(options_.stochastic.top_a, codebook_size(f))
+                                     : options_.stochastic.threshold);
             proj_.push_back(std::move(x));
             sim_.push_back(own_sim ? std::move(sim) : mat{});
         }
+    }
+
+    /// Phi^-1(1 - a / d) / sqrt(scale), at least 0 (Acklam's rational approximation of the
+    /// normal quantile, relative error < 1.2e-9).
+    double chance_threshold(std::size_t a, std::size_t d) const {
+        const double p = 1.0 - static_cast<double>(a) / static_cast<double>(d);
+        if (p <= 0.5) return 0.0;
+        static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
+                                       -2.400758277161838e+00, -2.549732539343734e+00,
+                                       4.374664141464968e+00,  2.938163982698783e+00};
+        static constexpr double dd[] = {7.784695709041462e-03, 3.224671290700398e-01,
+                                        2.445134137142996e+00, 3.754408661907416e+00};
+        static constexpr double aa[] = {-3.969683028665376e+01, 2.209460984245205e+02,
+                                        -2.759285104469687e+02, 1.383577518672690e+02,
+                                        -3.066479806614716e+01, 2.506628277459239e+00};
+        static constexpr double bb[] = {-5.447609879822406e+01, 1.615858368580409e+02,
+                                        -1.556989798598866e+02, 6.680131188771972e+01,
+                                        -1.328068155288572e+01};
+        double z;
+        if (p < 0.97575) {
+            const double q = p - 0.5, t = q * q;
+            z = (((((aa[0] * t + aa[1]) * t + aa[2]) * t + aa[3]) * t + aa[4]) * t + aa[5]) * q /
+                (((((bb[0] * t + bb[1]) * t + bb[2]) * t + bb[3]) * t + bb[4]) * t + 1);
+        } else {
+            const double q = std::sqrt(-2 * std::log(1 - p));
+            z = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+                ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
+        }
+        return std::max(0.0, z / std::sqrt(family::scale(shape_)));
     }
 
     const mat& similarity_matrix(std::size_t f) const {
@@ -396,7 +428,7 @@ private:
                     double v = family::real_part(a[j]) / scale;
                     if (o.noise > 0) v += o.noise * r.gen_.normal();
                     r.scores_[j] = v;
-                    if (v >= o.threshold) r.order_[kept++] = static_cast<std::size_t>(j);
+                    if (v >= threshold_[f]) r.order_[kept++] = static_cast<std::size_t>(j);
                 }
                 // The top-a of those above the threshold (ties by index: deterministic).
                 auto better = [&](std::size_t p, std::size_t q) {
@@ -518,6 +550,7 @@ private:
     std::vector<mat> proj_;  // X_f: codevectors as columns
     std::vector<mat> sim_;   // S_f when it differs from X_f (OLS, asymmetric), else empty
     std::vector<std::vector<double>> col_norm_;
+    std::vector<double> threshold_;  // the stochastic rule's threshold per factor
     std::vector<vec> initial_;
 };
 
