@@ -2,7 +2,7 @@
 //
 // For every variant it factors random composites s = x1 * x2 * ... * xF of bipolar codevectors
 // on the grid of ALGORITHMS.md §3.5/§3.8 (F = 3 at N = 1500, 2000, 3000 with per-factor
-// codebooks of 79, 128, 205; F = 4 at N = 2000 with 41; iteration cap 0.001 * M, M = D^F), then
+// codebooks of 79, 128, 205; F = 4 at N = 2000 with 41; iteration cap max(100, 0.001 * D^F)), then
 // searches the largest per-factor codebook decoded at accuracy >= 0.99 for N = 1500, F = 3.
 // One line per variant and point on stdout:
 //   variant=... N=... F=... M=... accuracy=... median_iterations=... ms_per_problem=...
@@ -13,8 +13,11 @@
 //                  [--mode grid|search|both] [--point N,F,D] [--restarts R] [--stop-similarity C]
 //                  attention: [--beta B] [--beta-end B] [--schedule constant|linear|geometric]
 //                             [--anneal K] [--similarity raw|cosine] [--state none|sign|phasor]
-//                             [--sqrt-n] [--centered]
+//                             [--sqrt-n|--no-sqrt-n] [--centered]
 //                             [--symmetric]
+//   defaults: attention --beta 1 --sqrt-n --state sign (the best found); stochastic --auto-threshold
+//   (a fixed --threshold turns it off); attention and stochastic restart spurious fixed points
+//   (--stop-similarity 0.5) until the cap; classic follows the published protocol (no restarts).
 //                  stochastic: [--top-a A] [--threshold T] [--noise S] [--asymmetry R]
 #include <hdc/hdc.hpp>
 #include <hdc/memory/resonator/resonator.hpp>
@@ -26,6 +29,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <thread>
@@ -45,8 +49,8 @@ struct config {
     std::size_t point_n = 0, point_f = 0, point_d = 0;
     hdc::attention_options attention{};
     hdc::stochastic_options stochastic{};
-    std::size_t restarts = 0;
-    double stop_similarity = 0;
+    std::optional<std::size_t> restarts;
+    std::optional<double> stop_similarity;
 };
 
 struct outcome {
@@ -62,9 +66,12 @@ struct outcome {
                  "                 [--variant classic|attention|stochastic|all] [--mode grid|search|both]\n"
                  "                 [--point N,F,D] [--restarts R] [--stop-similarity C]\n"
                  "  attention:  [--beta B] [--beta-end B] [--schedule constant|linear|geometric]\n"
-                 "              [--anneal K] [--similarity raw|cosine] [--state none|sign|phasor] [--sqrt-n] [--centered]\n"
+                 "              [--anneal K] [--similarity raw|cosine] [--state none|sign|phasor] [--sqrt-n|--no-sqrt-n] [--centered]\n"
                  "              [--symmetric]\n"
-                 "  stochastic: [--top-a A] [--threshold T] [--noise S] [--asymmetry R]\n",
+                 "  stochastic: [--top-a A] [--threshold T] [--noise S] [--asymmetry R] [--auto-threshold]\n"
+                 "defaults: attention --beta 1 --sqrt-n --state sign; stochastic --auto-threshold\n"
+                 "          (a fixed --threshold turns it off); attention and stochastic restart\n"
+                 "          spurious fixed points (--stop-similarity 0.5) until the cap\n",
                  why);
     std::exit(2);
 }
@@ -85,6 +92,12 @@ std::size_t count(const char* text, const char* name) {
 
 config parse(int argc, char** argv) {
     config c;
+    // The best attention settings found (bench/RESULTS.md) and the stochastic threshold rule
+    // that also serves small codebooks; flags override them.
+    c.attention.beta = 1;
+    c.attention.beta_times_sqrt_n = true;
+    c.attention.state = hdc::state_normalization::sign;
+    c.stochastic.threshold_from_top_a = true;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto value = [&]() -> const char* {
@@ -106,6 +119,7 @@ config parse(int argc, char** argv) {
         else if (a == "--beta-end") c.attention.beta_end = number(value(), "--beta-end");
         else if (a == "--anneal") c.attention.anneal_sweeps = count(value(), "--anneal");
         else if (a == "--sqrt-n") c.attention.beta_times_sqrt_n = true;
+        else if (a == "--no-sqrt-n") c.attention.beta_times_sqrt_n = false;
         else if (a == "--centered") c.attention.centered = true;
         else if (a == "--symmetric") c.attention.symmetric = true;
         else if (a == "--schedule") {
@@ -129,9 +143,13 @@ config parse(int argc, char** argv) {
         else if (a == "--restarts") c.restarts = count(value(), "--restarts");
         else if (a == "--stop-similarity") c.stop_similarity = number(value(), "--stop-similarity");
         else if (a == "--top-a") c.stochastic.top_a = count(value(), "--top-a");
-        else if (a == "--threshold") c.stochastic.threshold = number(value(), "--threshold");
+        else if (a == "--threshold") {
+            c.stochastic.threshold = number(value(), "--threshold");
+            c.stochastic.threshold_from_top_a = false;
+        }
         else if (a == "--noise") c.stochastic.noise = number(value(), "--noise");
         else if (a == "--asymmetry") c.stochastic.asymmetry = number(value(), "--asymmetry");
+        else if (a == "--auto-threshold") c.stochastic.threshold_from_top_a = true;
         else if (a == "--help" || a == "-h") usage("help");
         else usage(("unknown argument " + a).c_str());
     }
@@ -149,8 +167,11 @@ hdc::resonator_options options_for(const std::string& variant, const config& c, 
     hdc::resonator_options o;
     o.max_iterations = cap;
     o.seed = c.seed;
-    o.restarts = c.restarts;
-    o.stop_similarity = c.stop_similarity;
+    // Classic: the published protocol (no restarts). Attention and stochastic: spurious fixed
+    // points (best similarity below 0.5) restart until the cap.
+    const bool restarting = variant != "classic";
+    o.restarts = c.restarts.value_or(restarting ? cap : 0);
+    o.stop_similarity = c.stop_similarity.value_or(restarting ? 0.5 : 0.0);
     if (variant == "attention") {
         o.rule = hdc::resonator_rule::attention;
         o.attention = c.attention;
@@ -168,7 +189,9 @@ hdc::resonator_options options_for(const std::string& variant, const config& c, 
 outcome measure(const std::string& variant, const config& c, std::size_t n, std::size_t f,
                 std::size_t d) {
     const double m = std::pow(static_cast<double>(d), static_cast<double>(f));
-    const auto cap = static_cast<std::size_t>(std::max(1.0, std::floor(0.001 * m)));
+    // max(100, 0.001 M) (§3.7): the capacity protocol's cap, with a floor so that small
+    // codebooks are not cut off after a handful of sweeps.
+    const auto cap = static_cast<std::size_t>(std::max(100.0, std::floor(0.001 * m)));
     const std::size_t group = 50;
     std::vector<std::size_t> iterations(c.trials);
     std::vector<double> seconds(c.trials);

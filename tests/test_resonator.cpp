@@ -193,10 +193,25 @@ TEST_CASE("results depend on the seed only, not on the thread count", "[resonato
         CHECK(one[p].similarities == three[p].similarities);
         CHECK(one[p].indices == again[p].indices);
         CHECK(one[p].iterations == again[p].iterations);
+        // Batched stepping is exact for bipolar: the same as solving the problem alone.
+        const auto alone = net.factor(composites[p], p);
+        CHECK(alone.indices == one[p].indices);
+        CHECK(alone.iterations == one[p].iterations);
         // The same problem under another problem number draws other noise.
         differs += net.factor(composites[p], 1000 + p).iterations != one[p].iterations;
     }
     CHECK(differs > 0);
+
+    // The classic rule in batches of 3 (a partial last batch) equals the one-by-one path.
+    const hdc::resonator<bip> classic(cb);
+    const auto batched = classic.factor(std::span<const bip>(composites), 2, 3);
+    for (std::size_t p = 0; p < composites.size(); ++p) {
+        const auto alone = classic.factor(composites[p], p);
+        CHECK(batched[p].indices == alone.indices);
+        CHECK(batched[p].iterations == alone.iterations);
+        CHECK(batched[p].reason == alone.reason);
+    }
+    CHECK_THROWS_AS(classic.factor(std::span<const bip>(composites), 1, 0), hdc::invalid_parameter);
 }
 
 TEST_CASE("bad input is rejected with a clear hdc::error", "[resonator]") {

@@ -121,6 +121,9 @@ struct resonator_options {
     std::size_t max_cycle_period = 20;
     /// Continuous states count as unchanged when no component moves by more than this.
     double tolerance = 1e-6;
+    /// Stop at a fixed point (off: only the other tests or the cap stop a run, e.g. to time
+    /// sweeps).
+    bool detect_fixed_point = true;
     /// Fresh random starts allowed after a limit cycle, or after restart_after sweeps of an
     /// attempt without convergence (deterministic from the problem's seed).
     std::size_t restarts = 0;

@@ -198,6 +198,61 @@ public:
         return r.done_;
     }
 
+    /// One sweep of every run in `runs` that has not stopped, together: per factor the
+    /// similarities of all runs are one matrix product S^H U (and, for the classic rule, the
+    /// projections one product X A), so the codebook is read once for the whole batch. Each run
+    /// ends exactly as if stepped alone when the arithmetic is exact (bipolar, classic or
+    /// stochastic rule); with float rounding (phasor, OLS, attention) the last bits may differ.
+    /// Returns true when every run has stopped.
+    bool step(std::span<run> runs) const {
+        std::vector<run*> active;
+        for (run& r : runs)
+            if (!r.done_) active.push_back(&r);
+        if (active.empty()) return true;
+        if (active.size() == 1) {
+            step(*active[0]);
+            return std::ranges::all_of(runs, [](const run& r) { return r.done_; });
+        }
+        const bool sync = options_.order == resonator_order::synchronous;
+        const auto n = static_cast<Eigen::Index>(n_);
+        const auto p = static_cast<Eigen::Index>(active.size());
+        for (run* r : active) r->prev_ = r->x_;
+        mat u(n, p), a, raw;
+        for (std::size_t f = 0; f < factors(); ++f) {
+            for (Eigen::Index q = 0; q < p; ++q) {
+                run& r = *active[static_cast<std::size_t>(q)];
+                r.others_.clear();
+                for (std::size_t g = 0; g < factors(); ++g)
+                    if (g != f) r.others_.push_back(sync ? &r.prev_[g] : &r.x_[g]);
+                family::unbind(r.s_, r.others_, r.u_, shape_);
+                u.col(q) = r.u_;
+            }
+            a.noalias() = similarity_matrix(f).adjoint() * u;
+            if (options_.rule == resonator_rule::classic) raw.noalias() = proj_[f] * a;
+            for (Eigen::Index q = 0; q < p; ++q) {
+                run& r = *active[static_cast<std::size_t>(q)];
+                r.a_[f] = a.col(q);
+                if (options_.rule == resonator_rule::classic) {
+                    r.raw_ = raw.col(q);
+                    family::project(r.raw_, shape_);
+                    r.x_[f] = r.raw_;
+                    note_best(r, f);
+                } else {
+                    r.u_ = u.col(q);
+                    apply_rule(r, f);
+                }
+            }
+        }
+        bool all = true;
+        for (run* r : active) {
+            ++r->iterations_;
+            ++r->attempt_sweeps_;
+            check_stop(*r);
+            all = all && r->done_;
+        }
+        return all && std::ranges::all_of(runs, [](const run& r) { return r.done_; });
+    }
+
     /// The result of a stopped (or abandoned) run: read-out, similarities, counts.
     resonator_result finish(run& r) const {
         resonator_result out;
@@ -237,27 +292,38 @@ public:
         return finish(r);
     }
 
-    /// Factors every composite; composite i is problem i. Work is spread over `threads` threads
-    /// (0: hardware concurrency); the results do not depend on the thread count. An exception in
-    /// any thread reaches the caller.
-    std::vector<resonator_result> factor(std::span<const V> composites, unsigned threads = 1) const {
+    /// Factors every composite; composite i is problem i. Problems are solved in fixed batches
+    /// of `batch` consecutive indices (stepped together, see step(span)); whole batches are
+    /// spread over `threads` threads (0: hardware concurrency), so the results do not depend on
+    /// the thread count. An exception in any thread reaches the caller.
+    std::vector<resonator_result> factor(std::span<const V> composites, unsigned threads = 1,
+                                         std::size_t batch = 16) const {
+        if (batch == 0) throw invalid_parameter("resonator::factor: batch must be positive");
         for (const V& s : composites) check_shape(s, "resonator::factor");
         std::vector<resonator_result> out(composites.size());
         if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-        threads = static_cast<unsigned>(std::min<std::size_t>(threads, composites.size()));
+        const std::size_t chunks = (composites.size() + batch - 1) / batch;
+        threads = static_cast<unsigned>(std::min<std::size_t>(threads, chunks));
         std::atomic<std::size_t> next{0};
         std::exception_ptr failure;
         std::mutex failure_mutex;
         auto work = [&] {
             for (;;) {
-                const std::size_t i = next.fetch_add(1);
-                if (i >= composites.size()) return;
+                const std::size_t c = next.fetch_add(1);
+                if (c >= chunks) return;
                 try {
-                    out[i] = factor(composites[i], i);
+                    const std::size_t first = c * batch;
+                    const std::size_t last = std::min(composites.size(), first + batch);
+                    std::vector<run> runs;
+                    runs.reserve(last - first);
+                    for (std::size_t i = first; i < last; ++i) runs.push_back(start(composites[i], i));
+                    while (!step(std::span<run>(runs))) {
+                    }
+                    for (std::size_t i = first; i < last; ++i) out[i] = finish(runs[i - first]);
                 } catch (...) {
                     std::lock_guard lock(failure_mutex);
                     if (!failure) failure = std::current_exception();
-                    next = composites.size();
+                    next = chunks;
                     return;
                 }
             }
@@ -382,10 +448,15 @@ private:
 
     /// Similarity, activation and projection of factor f from r.u_.
     void update_factor(run& r, std::size_t f) const {
+        r.a_[f].noalias() = similarity_matrix(f).adjoint() * r.u_;
+        apply_rule(r, f);
+    }
+
+    /// Activation and projection of factor f from its similarities r.a_[f] (and r.u_).
+    void apply_rule(run& r, std::size_t f) const {
         const mat& x = proj_[f];
         auto& a = r.a_[f];
         const auto d = a.size();
-        a.noalias() = similarity_matrix(f).adjoint() * r.u_;
         const double scale = family::scale(shape_);
         switch (options_.rule) {
             case resonator_rule::classic:
@@ -452,7 +523,13 @@ private:
                 break;
             }
         }
-        // The factor's current best candidate, from this sweep's similarities.
+        note_best(r, f);
+    }
+
+    /// The factor's current best candidate, from this sweep's similarities.
+    void note_best(run& r, std::size_t f) const {
+        const auto& a = r.a_[f];
+        const auto d = a.size();
         std::size_t best = 0;
         double best_abs = -1;
         for (Eigen::Index j = 0; j < d; ++j) {
@@ -503,7 +580,7 @@ private:
 
     void check_stop(run& r) const {
         // Fixed point: no estimate moved.
-        bool moved = false;
+        bool moved = !options_.detect_fixed_point;
         for (std::size_t f = 0; f < factors() && !moved; ++f)
             moved = static_cast<double>((r.x_[f] - r.prev_[f]).cwiseAbs().maxCoeff()) >
                     options_.tolerance;
