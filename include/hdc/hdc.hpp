@@ -16,3 +16,4 @@
 #include "models/sparse.hpp"
 #include "models/eigen.hpp"
 #include "memory/item_memory.hpp"
+#include "memory/resonator/resonator.hpp"
