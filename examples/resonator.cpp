@@ -292,7 +292,7 @@ int main(int argc, char** argv) {
             }
         }
     } catch (const hdc::error& e) {
-        std::fprintf(stderr, "resonator: %s\n", e.what());
+        std::fprintf(stderr, "error: %s\n", e.what());
         return 1;
     }
     return 0;

@@ -227,6 +227,7 @@ TEST_CASE("bad input is rejected with a clear hdc::error", "[resonator]") {
     const hdc::resonator<bip> net(good);
     CHECK_THROWS_AS(net.factor(bip::random(gen, 99)), hdc::dimension_mismatch);
     CHECK_THROWS_AS(net.compose(std::vector<std::size_t>{0}), hdc::invalid_parameter);
+    CHECK_THROWS_AS(net.compose(std::vector<std::size_t>{3, 0}), hdc::invalid_parameter);
 
     hdc::resonator_options o;
     o.rule = hdc::resonator_rule::attention;

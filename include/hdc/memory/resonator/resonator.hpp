@@ -39,7 +39,6 @@
 #include <cstring>
 #include <exception>
 #include <mutex>
-#include <numeric>
 #include <span>
 #include <string>
 #include <thread>
@@ -112,13 +111,13 @@ public:
         if (indices.size() != factors())
             throw invalid_parameter("resonator::compose: " + std::to_string(indices.size()) +
                                     " indices for " + std::to_string(factors()) + " factors");
-        V out = codevector(0, indices[0]);
-        for (std::size_t f = 1; f < factors(); ++f) {
+        for (std::size_t f = 0; f < factors(); ++f)
             if (indices[f] >= codebook_size(f))
                 throw invalid_parameter("resonator::compose: index " + std::to_string(indices[f]) +
-                                        " out of range for codebook " + std::to_string(f));
-            out = bind(out, codevector(f, indices[f]));
-        }
+                                        " out of range for codebook " + std::to_string(f) +
+                                        " of " + std::to_string(codebook_size(f)));
+        V out = codevector(0, indices[0]);
+        for (std::size_t f = 1; f < factors(); ++f) out = bind(out, codevector(f, indices[f]));
         return out;
     }
 
