@@ -23,3 +23,4 @@
 #include "encoders/segment.hpp"
 #include "encoders/scalar.hpp"
 #include "encoders/sequence.hpp"
+#include "memory/resonator/resonator.hpp"
