@@ -173,28 +173,47 @@ public:
         rng gen_order = rng::from_key(make_key(seed ^ domain, 2));
         for (std::size_t i = n; i-- > 1;)
             std::swap(order[i], order[static_cast<std::size_t>(gen_order.below(i + 1))]);
-        rank_.resize(n);
-        for (std::size_t r = 0; r < n; ++r) rank_[order[r]] = static_cast<std::uint32_t>(r);
+        order_ = std::move(order);
     }
 
     /// Number of components that can be taken from b.
-    std::size_t count() const noexcept { return rank_.size(); }
+    std::size_t count() const noexcept { return order_.size(); }
     /// The first vector (code(0, 0)).
     const V& first() const noexcept { return a_; }
 
-    /// a with the components of rank in [first, last) taken from b.
+    /// a with the components of rank in [first, last) taken from b (O(last - first) to build
+    /// the mask, then one blend).
     V code(std::size_t first, std::size_t last) const {
-        const std::size_t n = count();
-        std::vector<std::uint64_t> mask((n + 63) / 64, 0);
-        const std::uint64_t lo = first, span = last > first ? last - first : 0;
-        for (std::size_t i = 0; i < n; ++i)
-            mask[i / 64] |= std::uint64_t{static_cast<std::uint64_t>(rank_[i]) - lo < span} << (i % 64);
+        std::vector<std::uint64_t> mask((count() + 63) / 64, 0);
+        mark(mask, first, last);
         return blend(a_, b_, std::span<const std::uint64_t>(mask));
     }
 
+    /// code(first1, last1) from prev == code(first0, last0): only the components whose rank
+    /// enters or leaves the interval are taken (from b or back from a), so a walk through a
+    /// codebook costs one copy per vector plus the components that change.
+    V step(const V& prev, std::size_t first0, std::size_t last0, std::size_t first1,
+           std::size_t last1) const {
+        std::vector<std::uint64_t> to_b((count() + 63) / 64, 0), to_a(to_b.size(), 0);
+        const bool any_b = mark(to_b, first1, std::min(last1, first0)) |
+                           mark(to_b, std::max(first1, last0), last1);
+        const bool any_a = mark(to_a, first0, std::min(last0, first1)) |
+                           mark(to_a, std::max(first0, last1), last0);
+        V out = any_b ? blend(prev, b_, std::span<const std::uint64_t>(to_b)) : prev;
+        if (any_a) out = blend(out, a_, std::span<const std::uint64_t>(to_a));
+        return out;
+    }
+
 private:
+    /// Sets the mask bits of the components of rank in [first, last); true if there are any.
+    bool mark(std::vector<std::uint64_t>& mask, std::size_t first, std::size_t last) const {
+        for (std::size_t r = first; r < last; ++r)
+            mask[order_[r] / 64] |= std::uint64_t{1} << (order_[r] % 64);
+        return first < last;
+    }
+
     V a_, b_;
-    std::vector<std::uint32_t> rank_;
+    std::vector<std::uint32_t> order_;  // order_[r]: the component of rank r
 };
 
 /// Throws invalid_parameter unless 2 <= levels <= max_levels.
@@ -282,8 +301,18 @@ protected:
                    const shape_type& shape)
         : range_(checked(range, policy)), count_(count), policy_(policy),
           code_(seed, Kind::domain, shape, Kind::opposite_ends || has_negate<V>) {
-        budget_ = Kind::opposite_ends || !has_negate<V> ? code_.count() : code_.count() / 2;
-        check_levels(Kind::name, count, Kind::periodic ? 2 * budget_ : budget_ + 1, Kind::why);
+        budget_ = budget_for(code_.count());
+        check_levels(Kind::name, count, max_count(budget_), Kind::why);
+    }
+
+    /// P for n components: all of them when the ends are opposite or the family has no
+    /// negate(), half of them otherwise.
+    static constexpr std::size_t budget_for(std::size_t n) noexcept {
+        return Kind::opposite_ends || !has_negate<V> ? n : n / 2;
+    }
+    /// The most items a budget of P components allows: every step changes at least one.
+    static constexpr std::size_t max_count(std::size_t budget) noexcept {
+        return Kind::periodic ? 2 * budget : budget + 1;
     }
 
     /// Number of items m.
@@ -309,6 +338,20 @@ protected:
     std::size_t changed_at(std::size_t k) const noexcept {
         return scaled_round(k, budget_, count_ - 1);
     }
+    /// Every item, item 0 first, each built from the one before (equal to item(k) for every k).
+    std::vector<V> codebook() const {
+        std::vector<V> out;
+        out.reserve(count_);
+        auto [first, last] = interval(0);
+        out.push_back(code_.code(first, last));
+        for (std::size_t k = 1; k < count_; ++k) {
+            const auto [next_first, next_last] = interval(k);
+            out.push_back(code_.step(out.back(), first, last, next_first, next_last));
+            first = next_first;
+            last = next_last;
+        }
+        return out;
+    }
     /// The item most similar to v (the lowest one among equals): O(m D).
     std::size_t nearest(const V& v) const {
         std::size_t best = 0;
@@ -327,16 +370,20 @@ private:
     /// The spacing divisor of the values: m - 1 steps from lo to hi, m round a circle.
     std::size_t steps() const noexcept { return Kind::periodic ? count_ : count_ - 1; }
 
+    /// The ranks of the components item k takes from b (k < m).
+    std::pair<std::size_t, std::size_t> interval(std::size_t k) const noexcept {
+        if constexpr (Kind::periodic) {
+            // Ranks [0, 2kP/m) on the way out, [(2k - m)P/m, P) on the way back.
+            if (2 * k <= count_) return {0, scaled_round(2 * k, budget_, count_)};
+            return {scaled_round(2 * k - count_, budget_, count_), budget_};
+        } else {
+            return {0, changed_at(k)};
+        }
+    }
     /// Item k (k < m, unchecked).
     V code_at(std::size_t k) const {
-        if constexpr (Kind::periodic) {
-            // Changed components: ranks [0, 2kP/m) on the way out, [(2k - m)P/m, P) on the
-            // way back.
-            if (2 * k <= count_) return code_.code(0, scaled_round(2 * k, budget_, count_));
-            return code_.code(scaled_round(2 * k - count_, budget_, count_), budget_);
-        } else {
-            return code_.code(0, changed_at(k));
-        }
+        const auto [first, last] = interval(k);
+        return code_.code(first, last);
     }
 
     static value_range checked(value_range r, out_of_range p) {
@@ -399,13 +446,8 @@ public:
     V level(std::size_t k) const { return this->item(k); }
     /// The level most similar to v (the lowest one among equals): O(m D).
     std::size_t nearest_level(const V& v) const { return this->nearest(v); }
-    /// Every level, L_0 first (e.g. to fill an item_memory).
-    std::vector<V> levels_codebook() const {
-        std::vector<V> out;
-        out.reserve(levels());
-        for (std::size_t k = 0; k < levels(); ++k) out.push_back(level(k));
-        return out;
-    }
+    /// Every level, L_0 first (e.g. to fill an item_memory); each built from the one before.
+    std::vector<V> levels_codebook() const { return this->codebook(); }
 
     /// Number of levels m.
     std::size_t levels() const noexcept { return this->count(); }
@@ -488,8 +530,17 @@ public:
     V point(std::size_t k) const { return this->item(k); }
     /// The point most similar to v (the lowest one among equals): O(m D).
     std::size_t nearest_point(const V& v) const { return this->nearest(v); }
+    /// Every point, C_0 first (e.g. to fill an item_memory); each built from the one before.
+    std::vector<V> points_codebook() const { return this->codebook(); }
     /// Number of points m.
     std::size_t points() const noexcept { return this->count(); }
+
+    /// The most points a circle of this shape holds (2 P: every step changes a component).
+    /// Builds one vector to count the components.
+    static std::size_t max_points(const shape_type& shape) {
+        rng probe(0, detail::circular_domain);
+        return base::max_count(base::budget_for(component_count(V::random(probe, shape))));
+    }
 };
 
 namespace detail {
