@@ -23,3 +23,5 @@
 #include "encoders/segment.hpp"
 #include "encoders/scalar.hpp"
 #include "encoders/sequence.hpp"
+#include "encoders/ngram.hpp"
+#include "encoders/text.hpp"
