@@ -294,9 +294,10 @@ public:
     /// What becomes of values outside the range.
     out_of_range policy() const noexcept { return policy_; }
 
-protected:
-    /// Checks range and policy, builds the code, then checks the count of items against the
-    /// budget (as each encoder's constructor documents).
+    /// An encoder of `count` items over range (one period on a circle), inherited by each
+    /// encoder. Throws invalid_parameter for an empty range (lo >= hi), an unknown policy,
+    /// fewer than 2 items or more than the shape allows (P + 1 levels, 2 P points: every step
+    /// must change a component); non_finite_value for an infinite or NaN end.
     graded_encoder(value_range range, std::size_t count, out_of_range policy, std::uint64_t seed,
                    const shape_type& shape)
         : range_(checked(range, policy)), count_(count), policy_(policy),
@@ -304,6 +305,12 @@ protected:
         budget_ = budget_for(code_.count());
         check_levels(Kind::name, count, max_count(budget_), Kind::why);
     }
+    /// As above, for fixed-dimension V.
+    graded_encoder(value_range range, std::size_t count, out_of_range policy, std::uint64_t seed)
+        requires(V::extent != dynamic)
+        : graded_encoder(range, count, policy, seed, default_shape<V>()) {}
+
+protected:
 
     /// P for n components: all of them when the ends are opposite or the family has no
     /// negate(), half of them otherwise.
@@ -429,16 +436,9 @@ public:
     using vector_type = V;
     using shape_type = typename V::shape_type;
 
-    /// An encoder of values in range with `levels` levels. Throws invalid_parameter for fewer
-    /// than 2 levels or more than the shape allows (P + 1: one per changed component), an empty
-    /// range (lo >= hi) or an unknown policy; non_finite_value for an infinite or NaN end.
-    level_encoder(value_range range, std::size_t levels, out_of_range policy, std::uint64_t seed,
-                  const shape_type& shape)
-        : base(range, levels, policy, seed, shape) {}
-    /// As above, for fixed-dimension V.
-    level_encoder(value_range range, std::size_t levels, out_of_range policy, std::uint64_t seed)
-        requires(V::extent != dynamic)
-        : level_encoder(range, levels, policy, seed, detail::default_shape<V>()) {}
+    /// level_encoder(range, levels, policy, seed[, shape]): at most P + 1 levels (one per
+    /// changed component); see graded_encoder's constructor.
+    using base::base;
 
     /// The level of x: round((x - lo) / (hi - lo) * (m - 1)) after the policy.
     std::size_t level_of(double x) const { return this->index_of(x); }
@@ -473,15 +473,9 @@ public:
     using vector_type = V;
     using shape_type = typename V::shape_type;
 
-    /// As level_encoder's constructor (at most N + 1 levels).
-    thermometer_encoder(value_range range, std::size_t levels, out_of_range policy,
-                        std::uint64_t seed, const shape_type& shape)
-        : base(range, levels, policy, seed, shape) {}
-    /// As above, for fixed-dimension V.
-    thermometer_encoder(value_range range, std::size_t levels, out_of_range policy,
-                        std::uint64_t seed)
-        requires(V::extent != dynamic)
-        : thermometer_encoder(range, levels, policy, seed, detail::default_shape<V>()) {}
+    /// thermometer_encoder(range, levels, policy, seed[, shape]): at most N + 1 levels (each
+    /// negates at least one component); see graded_encoder's constructor.
+    using base::base;
 
     /// The level of x: round((x - lo) / (hi - lo) * (m - 1)) after the policy.
     std::size_t level_of(double x) const { return this->index_of(x); }
@@ -512,17 +506,9 @@ public:
     using vector_type = V;
     using shape_type = typename V::shape_type;
 
-    /// An encoder of `points` points on the circle of period range. Throws invalid_parameter
-    /// for fewer than 2 points or more than 2 P (every step must change a component), an empty
-    /// range or an unknown policy; non_finite_value for an infinite or NaN end.
-    circular_encoder(value_range period, std::size_t points, out_of_range policy,
-                     std::uint64_t seed, const shape_type& shape)
-        : base(period, points, policy, seed, shape) {}
-    /// As above, for fixed-dimension V.
-    circular_encoder(value_range period, std::size_t points, out_of_range policy,
-                     std::uint64_t seed)
-        requires(V::extent != dynamic)
-        : circular_encoder(period, points, policy, seed, detail::default_shape<V>()) {}
+    /// circular_encoder(period, points, policy, seed[, shape]): at most 2 P points (every step
+    /// changes a component); see graded_encoder's constructor.
+    using base::base;
 
     /// The point of x: round((x - lo) / (hi - lo) * m) mod m after the policy.
     std::size_t point_of(double x) const { return this->index_of(x); }
