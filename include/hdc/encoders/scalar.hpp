@@ -199,9 +199,10 @@ public:
                            mark(to_b, std::max(first1, last0), last1);
         const bool any_a = mark(to_a, first0, std::min(last0, first1)) |
                            mark(to_a, std::max(first0, last1), last0);
-        V out = any_b ? blend(prev, b_, std::span<const std::uint64_t>(to_b)) : prev;
-        if (any_a) out = blend(out, a_, std::span<const std::uint64_t>(to_a));
-        return out;
+        const std::span<const std::uint64_t> from_b(to_b), from_a(to_a);
+        if (!any_a) return any_b ? blend(prev, b_, from_b) : prev;
+        if (!any_b) return blend(prev, a_, from_a);  // one copy, not two, on the way back
+        return blend(blend(prev, b_, from_b), a_, from_a);
     }
 
 private:
