@@ -338,6 +338,25 @@ TEST_CASE("FPE phasors: binding adds values, unbinding subtracts them", "[encode
           std::vector<double>(zr.frequencies().begin(), zr.frequencies().end()));
 }
 
+TEMPLATE_TEST_CASE("codebooks built step by step equal the items built one by one",
+                   "[encoders][level][circular]", HDC_GRADED_TYPES) {
+    // levels_codebook and points_codebook build each item from the one before; every item must
+    // be bit for bit the one level(k) or point(k) builds from scratch (odd and even counts:
+    // the circle turns at a point or between two).
+    using V = TestType;
+    for (const std::size_t m : {std::size_t{2}, std::size_t{7}, std::size_t{12}}) {
+        CAPTURE(m);
+        const hdc::level_encoder<V> levels({0.0, 1.0}, m, hdc::out_of_range::clamp, 5);
+        const std::vector<V> lbook = levels.levels_codebook();
+        REQUIRE(lbook.size() == m);
+        for (std::size_t k = 0; k < m; ++k) CHECK(lbook[k] == levels.level(k));
+        const hdc::circular_encoder<V> circle({0.0, 1.0}, m, hdc::out_of_range::wrap, 5);
+        const std::vector<V> cbook = circle.points_codebook();
+        REQUIRE(cbook.size() == m);
+        for (std::size_t k = 0; k < m; ++k) CHECK(cbook[k] == circle.point(k));
+    }
+}
+
 TEMPLATE_TEST_CASE("scalar encoders are deterministic, equal for fixed and run-time dimensions, and "
                    "safe to share between threads", "[encoders][determinism]",
                    hdc::binary<1001>, hdc::phasor<1001>, hdc::real<1001>) {

@@ -152,9 +152,10 @@ TEST_CASE("vocabulary: ids by first appearance", "[segment][words]") {
 
 TEMPLATE_TEST_CASE("circular token set: similarity 1 - 2 d over circular distance d", "[segment][words]",
                    hdc::bipolar<hdc::dynamic>, hdc::binary<hdc::dynamic>, hdc::real<hdc::dynamic>) {
-    // Vectors at circular distance d (fraction of the circle) differ in exactly a fraction 2 d of
-    // their components, where they take independent atoms' values: similarity 1 - 2 d up to the
-    // atoms' noise, standard error below 1 / sqrt(D); 4 standard errors allowed.
+    // Vectors at circular distance d (fraction of the circle) have a fraction d of their
+    // components negated relative to each other: similarity 1 - 2 d, exactly for binary and
+    // bipolar, for real up to the components' spread (standard error below 1 / sqrt(D)); 4
+    // standard errors allowed.
     const std::size_t dim = 8192, count = 8;
     hdc::vocabulary vocab;
     for (std::size_t i = 0; i < count; ++i) vocab.add(std::to_string(i) + "t");
@@ -184,10 +185,33 @@ TEST_CASE("circular token set of a sparse block code: switched blocks", "[segmen
         const double d = static_cast<double>(std::min(k, 6 - k)) / 6.0;
         CHECK(hdc::similarity(set[0], set[k]) == Approx(1.0 - 2.0 * d * (1.0 - 1.0 / 16)).margin(4.0 / 64));
     }
-    // A model without settable components refuses circular vectors, and random ones work.
-    CHECK_THROWS_AS(hdc::token_codebook<hdc::phasor<64>>(vocab, hdc::token_vectors::circular, 5, 64),
-                    hdc::invalid_parameter);
+    // Every family has circular vectors (the circular scalar encoder's points): phasor's are
+    // exact, 1 - 2 d, opposite points orthogonal, up to the rounding of 2 k P / m to whole
+    // components (P = 32 of 64: within 1/64). Random ones work too.
+    const auto phasors = hdc::token_codebook<hdc::phasor<64>>(vocab, hdc::token_vectors::circular, 5, 64);
+    REQUIRE(phasors.size() == 6);
+    for (std::size_t k = 0; k < 6; ++k) {
+        const double d = static_cast<double>(std::min(k, 6 - k)) / 6.0;
+        CHECK(hdc::similarity(phasors[0], phasors[k]) == Approx(1.0 - 2.0 * d).margin(1.0 / 64 + 1e-6));
+    }
     CHECK(hdc::token_codebook<hdc::phasor<64>>(vocab, hdc::token_vectors::random, 5, 64).size() == 6);
+}
+
+TEST_CASE("circular token set: one token, and more tokens than a circle holds", "[segment][words]") {
+    using V = hdc::bipolar<hdc::dynamic>;
+    hdc::vocabulary vocab;
+    vocab.add("only");
+    const auto one = hdc::token_codebook<V>(vocab, hdc::token_vectors::circular, 3, 16);
+    REQUIRE(one.size() == 1);
+    // 40 tokens on a circle of at most 16 points (D = 16, 8 flippable components): tokens share
+    // the point nearest to their angle, so the opposite token is still orthogonal to token 0.
+    for (std::size_t i = 1; i < 40; ++i) vocab.add(std::to_string(i));
+    REQUIRE(hdc::circular_encoder<V>::max_points(16) == 16);
+    const auto many = hdc::token_codebook<V>(vocab, hdc::token_vectors::circular, 3, 16);
+    REQUIRE(many.size() == 40);
+    CHECK(many[0] == one[0]);
+    CHECK(hdc::similarity(many[0], many[20]) == Approx(0.0).margin(1e-12));
+    CHECK(hdc::similarity(many[0], many[39]) == Approx(1.0).margin(1e-12));
 }
 
 TEST_CASE("encode_utterance and window_bundles follow their definitions", "[segment][words]") {

@@ -29,6 +29,11 @@ struct storage_access {
     static auto* data(V& v, std::size_t part = 0) noexcept {
         return v.mutable_part(part);
     }
+    /// Read-only pointer to array `part` of v, for the generic primitives of the dense models.
+    template <class V>
+    static const auto* part(const V& v, std::size_t k = 0) noexcept {
+        return v.part(k);
+    }
     /// A vector of model V and dimension dim (already validated) whose components the caller
     /// writes in full, so no identity fill is spent on them.
     template <class V>

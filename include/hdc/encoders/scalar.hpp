@@ -173,28 +173,48 @@ public:
         rng gen_order = rng::from_key(make_key(seed ^ domain, 2));
         for (std::size_t i = n; i-- > 1;)
             std::swap(order[i], order[static_cast<std::size_t>(gen_order.below(i + 1))]);
-        rank_.resize(n);
-        for (std::size_t r = 0; r < n; ++r) rank_[order[r]] = static_cast<std::uint32_t>(r);
+        order_ = std::move(order);
     }
 
     /// Number of components that can be taken from b.
-    std::size_t count() const noexcept { return rank_.size(); }
+    std::size_t count() const noexcept { return order_.size(); }
     /// The first vector (code(0, 0)).
     const V& first() const noexcept { return a_; }
 
-    /// a with the components of rank in [first, last) taken from b.
+    /// a with the components of rank in [first, last) taken from b (O(last - first) to build
+    /// the mask, then one blend).
     V code(std::size_t first, std::size_t last) const {
-        const std::size_t n = count();
-        std::vector<std::uint64_t> mask((n + 63) / 64, 0);
-        const std::uint64_t lo = first, span = last > first ? last - first : 0;
-        for (std::size_t i = 0; i < n; ++i)
-            mask[i / 64] |= std::uint64_t{static_cast<std::uint64_t>(rank_[i]) - lo < span} << (i % 64);
+        std::vector<std::uint64_t> mask((count() + 63) / 64, 0);
+        mark(mask, first, last);
         return blend(a_, b_, std::span<const std::uint64_t>(mask));
     }
 
+    /// code(first1, last1) from prev == code(first0, last0): only the components whose rank
+    /// enters or leaves the interval are taken (from b or back from a), so a walk through a
+    /// codebook costs one copy per vector plus the components that change.
+    V step(const V& prev, std::size_t first0, std::size_t last0, std::size_t first1,
+           std::size_t last1) const {
+        std::vector<std::uint64_t> to_b((count() + 63) / 64, 0), to_a(to_b.size(), 0);
+        const bool any_b = mark(to_b, first1, std::min(last1, first0)) |
+                           mark(to_b, std::max(first1, last0), last1);
+        const bool any_a = mark(to_a, first0, std::min(last0, first1)) |
+                           mark(to_a, std::max(first0, last1), last0);
+        const std::span<const std::uint64_t> from_b(to_b), from_a(to_a);
+        if (!any_a) return any_b ? blend(prev, b_, from_b) : prev;
+        if (!any_b) return blend(prev, a_, from_a);  // one copy, not two, on the way back
+        return blend(blend(prev, b_, from_b), a_, from_a);
+    }
+
 private:
+    /// Sets the mask bits of the components of rank in [first, last); true if there are any.
+    bool mark(std::vector<std::uint64_t>& mask, std::size_t first, std::size_t last) const {
+        for (std::size_t r = first; r < last; ++r)
+            mask[order_[r] / 64] |= std::uint64_t{1} << (order_[r] % 64);
+        return first < last;
+    }
+
     V a_, b_;
-    std::vector<std::uint32_t> rank_;
+    std::vector<std::uint32_t> order_;  // order_[r]: the component of rank r
 };
 
 /// Throws invalid_parameter unless 2 <= levels <= max_levels.
@@ -215,6 +235,184 @@ typename V::shape_type default_shape() {
     return fixed_shape<V>();
 }
 
+/// What distinguishes the level, thermometer and circular encoders: their name and the name of
+/// their items in messages, the seed domain, whether the items lie on a circle (periodic) and
+/// whether the two ends of the code are opposite vectors (b = negate(a) over every component).
+struct level_kind {
+    static constexpr const char* name = "level_encoder";
+    static constexpr const char* item = "level";
+    static constexpr const char* why = "each level must change at least one component";
+    static constexpr std::uint64_t domain = level_domain;
+    static constexpr bool periodic = false;
+    static constexpr bool opposite_ends = false;
+};
+/// See level_kind.
+struct thermometer_kind {
+    static constexpr const char* name = "thermometer_encoder";
+    static constexpr const char* item = "level";
+    static constexpr const char* why = "each level must negate at least one component";
+    static constexpr std::uint64_t domain = thermometer_domain;
+    static constexpr bool periodic = false;
+    static constexpr bool opposite_ends = true;
+};
+/// See level_kind.
+struct circular_kind {
+    static constexpr const char* name = "circular_encoder";
+    static constexpr const char* item = "point";
+    static constexpr const char* why = "each step must change at least one component";
+    static constexpr std::uint64_t domain = circular_domain;
+    static constexpr bool periodic = true;
+    static constexpr bool opposite_ends = false;
+};
+
+/// The body shared by level_encoder, thermometer_encoder and circular_encoder: a range
+/// quantized to m items (levels, or points of a circle), the policy, a graded_code, and
+/// everything computed from them. The public encoders name their items (level(k), point(k),
+/// ...) and add what only they have. Item k changes the components of rank below
+/// round(k P / (m - 1)) (P = budget(): N for opposite ends, N / 2 where the family has
+/// negate(), N otherwise); on a circle the first half changes them at twice that pace and the
+/// second half restores them in the same order.
+template <hypervector V, class Kind>
+class graded_encoder {
+public:
+    using vector_type = V;
+    using shape_type = typename V::shape_type;
+
+    /// The vector of x's item (x placed in the range by the policy first).
+    V encode(double x) const { return code_at(index_of(x)); }
+    /// Same as encode(x).
+    V operator()(double x) const { return encode(x); }
+    /// The value item k stands for: lo + k (hi - lo) / (m - 1), or lo + k (hi - lo) / m on a
+    /// circle; invalid_parameter unless k < m.
+    double value_of(std::size_t k) const {
+        check_index(k);
+        return range_.lo + range_.width() * static_cast<double>(k) / static_cast<double>(steps());
+    }
+    /// The value of the item most similar to v.
+    double decode(const V& v) const { return value_of(nearest(v)); }
+    /// The declared range (one period on a circle).
+    const value_range& range() const noexcept { return range_; }
+    /// What becomes of values outside the range.
+    out_of_range policy() const noexcept { return policy_; }
+
+    /// An encoder of `count` items over range (one period on a circle), inherited by each
+    /// encoder. Throws invalid_parameter for an empty range (lo >= hi), an unknown policy,
+    /// fewer than 2 items or more than the shape allows (P + 1 levels, 2 P points: every step
+    /// must change a component); non_finite_value for an infinite or NaN end.
+    graded_encoder(value_range range, std::size_t count, out_of_range policy, std::uint64_t seed,
+                   const shape_type& shape)
+        : range_(checked(range, policy)), count_(count), policy_(policy),
+          code_(seed, Kind::domain, shape, Kind::opposite_ends || has_negate<V>) {
+        budget_ = budget_for(code_.count());
+        check_levels(Kind::name, count, max_count(budget_), Kind::why);
+    }
+    /// As above, for fixed-dimension V.
+    graded_encoder(value_range range, std::size_t count, out_of_range policy, std::uint64_t seed)
+        requires(V::extent != dynamic)
+        : graded_encoder(range, count, policy, seed, default_shape<V>()) {}
+
+protected:
+
+    /// P for n components: all of them when the ends are opposite or the family has no
+    /// negate(), half of them otherwise.
+    static constexpr std::size_t budget_for(std::size_t n) noexcept {
+        return Kind::opposite_ends || !has_negate<V> ? n : n / 2;
+    }
+    /// The most items a budget of P components allows: every step changes at least one.
+    static constexpr std::size_t max_count(std::size_t budget) noexcept {
+        return Kind::periodic ? 2 * budget : budget + 1;
+    }
+
+    /// Number of items m.
+    std::size_t count() const noexcept { return count_; }
+    /// Components changed between item 0 and the farthest item (P).
+    std::size_t budget() const noexcept { return budget_; }
+    /// The item of x after the policy: round((x - lo) / (hi - lo) * (m - 1)), or on a circle
+    /// round((x - lo) / (hi - lo) * m) mod m.
+    std::size_t index_of(double x) const {
+        const double p = place(Kind::name, x, range_, policy_);
+        const double t = (p - range_.lo) / range_.width();
+        if constexpr (Kind::periodic)
+            return nearest_index(t, count_) % count_;
+        else
+            return std::min(count_ - 1, nearest_index(t, count_ - 1));
+    }
+    /// Item k; invalid_parameter unless k < m.
+    V item(std::size_t k) const {
+        check_index(k);
+        return code_at(k);
+    }
+    /// Components changed between item 0 and item k of a non-periodic code.
+    std::size_t changed_at(std::size_t k) const noexcept {
+        return scaled_round(k, budget_, count_ - 1);
+    }
+    /// Every item, item 0 first, each built from the one before (equal to item(k) for every k).
+    std::vector<V> codebook() const {
+        std::vector<V> out;
+        out.reserve(count_);
+        auto [first, last] = interval(0);
+        out.push_back(code_.code(first, last));
+        for (std::size_t k = 1; k < count_; ++k) {
+            const auto [next_first, next_last] = interval(k);
+            out.push_back(code_.step(out.back(), first, last, next_first, next_last));
+            first = next_first;
+            last = next_last;
+        }
+        return out;
+    }
+    /// The item most similar to v (the lowest one among equals): O(m D).
+    std::size_t nearest(const V& v) const {
+        std::size_t best = 0;
+        double best_sim = -2.0;
+        for (std::size_t k = 0; k < count_; ++k) {
+            const double s = similarity(code_at(k), v);
+            if (s > best_sim) {
+                best_sim = s;
+                best = k;
+            }
+        }
+        return best;
+    }
+
+private:
+    /// The spacing divisor of the values: m - 1 steps from lo to hi, m round a circle.
+    std::size_t steps() const noexcept { return Kind::periodic ? count_ : count_ - 1; }
+
+    /// The ranks of the components item k takes from b (k < m).
+    std::pair<std::size_t, std::size_t> interval(std::size_t k) const noexcept {
+        if constexpr (Kind::periodic) {
+            // Ranks [0, 2kP/m) on the way out, [(2k - m)P/m, P) on the way back.
+            if (2 * k <= count_) return {0, scaled_round(2 * k, budget_, count_)};
+            return {scaled_round(2 * k - count_, budget_, count_), budget_};
+        } else {
+            return {0, changed_at(k)};
+        }
+    }
+    /// Item k (k < m, unchecked).
+    V code_at(std::size_t k) const {
+        const auto [first, last] = interval(k);
+        return code_.code(first, last);
+    }
+
+    static value_range checked(value_range r, out_of_range p) {
+        check_range(Kind::name, r);
+        check_policy(Kind::name, p);
+        return r;
+    }
+    void check_index(std::size_t k) const {
+        if (k >= count_)
+            throw invalid_parameter(std::string(Kind::name) + ": " + Kind::item + " " +
+                                    std::to_string(k) + " out of range (" +
+                                    std::to_string(count_) + " " + Kind::item + "s)");
+    }
+
+    value_range range_;
+    std::size_t count_;
+    out_of_range policy_;
+    graded_code<V> code_;
+    std::size_t budget_ = 0;
+};
+
 }  // namespace detail
 
 /// Level (linear-decay) encoding of a number quantized to m levels over [lo, hi]: level k of
@@ -229,187 +427,65 @@ typename V::shape_type default_shape() {
 /// (with the counts rounded to whole components). For binary, bipolar and phasor the first
 /// formula holds exactly. The changed components are chosen in a random order (not a prefix),
 /// so levels of independently seeded encoders bound together give the product kernel.
+/// encode, operator(), value_of, decode, range and policy come from detail::graded_encoder.
 /// Supports every family. Thread safety: const members may be called concurrently.
 template <hypervector V>
-class level_encoder {
+class level_encoder : public detail::graded_encoder<V, detail::level_kind> {
+    using base = detail::graded_encoder<V, detail::level_kind>;
+
 public:
     using vector_type = V;
     using shape_type = typename V::shape_type;
 
-    /// An encoder of values in range with `levels` levels. Throws invalid_parameter for fewer
-    /// than 2 levels or more than the shape allows (P + 1: one per changed component), an empty
-    /// range (lo >= hi) or an unknown policy; non_finite_value for an infinite or NaN end.
-    level_encoder(value_range range, std::size_t levels, out_of_range policy, std::uint64_t seed,
-                  const shape_type& shape)
-        : range_(checked(range, policy)), levels_(levels), policy_(policy),
-          code_(seed, detail::level_domain, shape, detail::has_negate<V>) {
-        budget_ = detail::has_negate<V> ? code_.count() / 2 : code_.count();
-        detail::check_levels("level_encoder", levels, budget_ + 1,
-                             "each level must change at least one component");
-    }
-    /// As above, for fixed-dimension V.
-    level_encoder(value_range range, std::size_t levels, out_of_range policy, std::uint64_t seed)
-        requires(V::extent != dynamic)
-        : level_encoder(range, levels, policy, seed, detail::default_shape<V>()) {}
-
-    /// The vector of x's level (x placed in the range by the policy first).
-    V encode(double x) const { return level(level_of(x)); }
-    /// Same as encode(x).
-    V operator()(double x) const { return encode(x); }
+    /// level_encoder(range, levels, policy, seed[, shape]): at most P + 1 levels (one per
+    /// changed component); see graded_encoder's constructor.
+    using base::base;
 
     /// The level of x: round((x - lo) / (hi - lo) * (m - 1)) after the policy.
-    std::size_t level_of(double x) const {
-        const double p = detail::place("level_encoder", x, range_, policy_);
-        const double t = (p - range_.lo) / range_.width();
-        return std::min(levels_ - 1, detail::nearest_index(t, levels_ - 1));
-    }
+    std::size_t level_of(double x) const { return this->index_of(x); }
     /// Level k (0 <= k < levels()); throws invalid_parameter otherwise.
-    V level(std::size_t k) const {
-        check_level(k);
-        return code_.code(0, changed(k));
-    }
-    /// The value level k stands for: lo + k (hi - lo) / (m - 1).
-    double value_of(std::size_t k) const {
-        check_level(k);
-        return range_.lo + range_.width() * static_cast<double>(k) / static_cast<double>(levels_ - 1);
-    }
+    V level(std::size_t k) const { return this->item(k); }
     /// The level most similar to v (the lowest one among equals): O(m D).
-    std::size_t nearest_level(const V& v) const {
-        std::size_t best = 0;
-        double best_sim = -2.0;
-        for (std::size_t k = 0; k < levels_; ++k) {
-            const double s = similarity(level(k), v);
-            if (s > best_sim) {
-                best_sim = s;
-                best = k;
-            }
-        }
-        return best;
-    }
-    /// The value of the level most similar to v.
-    double decode(const V& v) const { return value_of(nearest_level(v)); }
-    /// Every level, L_0 first (e.g. to fill an item_memory).
-    std::vector<V> levels_codebook() const {
-        std::vector<V> out;
-        out.reserve(levels_);
-        for (std::size_t k = 0; k < levels_; ++k) out.push_back(level(k));
-        return out;
-    }
+    std::size_t nearest_level(const V& v) const { return this->nearest(v); }
+    /// Every level, L_0 first (e.g. to fill an item_memory); each built from the one before.
+    std::vector<V> levels_codebook() const { return this->codebook(); }
 
     /// Number of levels m.
-    std::size_t levels() const noexcept { return levels_; }
+    std::size_t levels() const noexcept { return this->count(); }
     /// Components changed between L_0 and L_{m-1} (P).
-    std::size_t span_components() const noexcept { return budget_; }
+    std::size_t span_components() const noexcept { return this->budget(); }
     /// Components changed between L_0 and L_k.
-    std::size_t changed(std::size_t k) const noexcept {
-        return detail::scaled_round(k, budget_, levels_ - 1);
-    }
-    const value_range& range() const noexcept { return range_; }
-    out_of_range policy() const noexcept { return policy_; }
-
-private:
-    static value_range checked(value_range r, out_of_range p) {
-        detail::check_range("level_encoder", r);
-        detail::check_policy("level_encoder", p);
-        return r;
-    }
-    void check_level(std::size_t k) const {
-        if (k >= levels_)
-            throw invalid_parameter("level_encoder: level " + std::to_string(k) +
-                                    " out of range (" + std::to_string(levels_) + " levels)");
-    }
-
-    value_range range_;
-    std::size_t levels_;
-    out_of_range policy_;
-    detail::graded_code<V> code_;
-    std::size_t budget_ = 0;
+    std::size_t changed(std::size_t k) const noexcept { return this->changed_at(k); }
 };
 
 /// Thermometer encoding over m levels: T_0 is a random atom a, T_{m-1} is its opposite
 /// negate(a), and T_k has the first round(k N / (m - 1)) components of a random order negated,
 /// so E similarity(T_i, T_j) = 1 - 2 |i - j| / (m - 1), exactly for binary, bipolar and phasor
 /// (N = component count). Needs a family with negate(): binary, bipolar, real, phasor, mbat (no
-/// sparse vector is opposite to another). Thread safety: const members may be called
+/// sparse vector is opposite to another). encode, operator(), value_of, decode, range and
+/// policy come from detail::graded_encoder. Thread safety: const members may be called
 /// concurrently.
 template <hypervector V>
     requires detail::has_negate<V>
-class thermometer_encoder {
+class thermometer_encoder : public detail::graded_encoder<V, detail::thermometer_kind> {
+    using base = detail::graded_encoder<V, detail::thermometer_kind>;
+
 public:
     using vector_type = V;
     using shape_type = typename V::shape_type;
 
-    /// As level_encoder's constructor (at most N + 1 levels).
-    thermometer_encoder(value_range range, std::size_t levels, out_of_range policy,
-                        std::uint64_t seed, const shape_type& shape)
-        : range_(checked(range, policy)), levels_(levels), policy_(policy),
-          code_(seed, detail::thermometer_domain, shape, true) {
-        detail::check_levels("thermometer_encoder", levels, code_.count() + 1,
-                             "each level must negate at least one component");
-    }
-    /// As above, for fixed-dimension V.
-    thermometer_encoder(value_range range, std::size_t levels, out_of_range policy,
-                        std::uint64_t seed)
-        requires(V::extent != dynamic)
-        : thermometer_encoder(range, levels, policy, seed, detail::default_shape<V>()) {}
+    /// thermometer_encoder(range, levels, policy, seed[, shape]): at most N + 1 levels (each
+    /// negates at least one component); see graded_encoder's constructor.
+    using base::base;
 
-    /// The vector of x's level.
-    V encode(double x) const { return level(level_of(x)); }
-    /// Same as encode(x).
-    V operator()(double x) const { return encode(x); }
     /// The level of x: round((x - lo) / (hi - lo) * (m - 1)) after the policy.
-    std::size_t level_of(double x) const {
-        const double p = detail::place("thermometer_encoder", x, range_, policy_);
-        const double t = (p - range_.lo) / range_.width();
-        return std::min(levels_ - 1, detail::nearest_index(t, levels_ - 1));
-    }
+    std::size_t level_of(double x) const { return this->index_of(x); }
     /// Level k (0 <= k < levels()); throws invalid_parameter otherwise.
-    V level(std::size_t k) const {
-        check_level(k);
-        return code_.code(0, detail::scaled_round(k, code_.count(), levels_ - 1));
-    }
-    /// The value level k stands for: lo + k (hi - lo) / (m - 1); invalid_parameter unless
-    /// k < levels().
-    double value_of(std::size_t k) const {
-        check_level(k);
-        return range_.lo + range_.width() * static_cast<double>(k) / static_cast<double>(levels_ - 1);
-    }
+    V level(std::size_t k) const { return this->item(k); }
     /// The level most similar to v (the lowest one among equals): O(m D).
-    std::size_t nearest_level(const V& v) const {
-        std::size_t best = 0;
-        double best_sim = -2.0;
-        for (std::size_t k = 0; k < levels_; ++k) {
-            const double s = similarity(level(k), v);
-            if (s > best_sim) {
-                best_sim = s;
-                best = k;
-            }
-        }
-        return best;
-    }
-    /// The value of the level most similar to v.
-    double decode(const V& v) const { return value_of(nearest_level(v)); }
+    std::size_t nearest_level(const V& v) const { return this->nearest(v); }
     /// Number of levels m.
-    std::size_t levels() const noexcept { return levels_; }
-    const value_range& range() const noexcept { return range_; }
-    out_of_range policy() const noexcept { return policy_; }
-
-private:
-    static value_range checked(value_range r, out_of_range p) {
-        detail::check_range("thermometer_encoder", r);
-        detail::check_policy("thermometer_encoder", p);
-        return r;
-    }
-    void check_level(std::size_t k) const {
-        if (k >= levels_)
-            throw invalid_parameter("thermometer_encoder: level " + std::to_string(k) +
-                                    " out of range (" + std::to_string(levels_) + " levels)");
-    }
-
-    value_range range_;
-    std::size_t levels_;
-    out_of_range policy_;
-    detail::graded_code<V> code_;
+    std::size_t levels() const noexcept { return this->count(); }
 };
 
 /// Circular (periodic) encoding: m points equally spaced on a circle of period [lo, hi) (lo and
@@ -420,92 +496,38 @@ private:
 ///   E similarity(C_i, C_j) = 1 - 2 d / m      (d = circular distance min(|i-j|, m-|i-j|))
 /// for families with negate() (exact for binary, bipolar, phasor): 1 for the same point, 0 for
 /// opposite points; for sparse codes s0 + (1 - s0)(1 - 2 d / m), s0 = 1/L. Supports every
-/// family. The natural policy is out_of_range::wrap. Thread safety: const members may be called
-/// concurrently.
+/// family. The natural policy is out_of_range::wrap. encode, operator(), value_of, decode,
+/// range and policy come from detail::graded_encoder. Thread safety: const members may be
+/// called concurrently.
 template <hypervector V>
-class circular_encoder {
+class circular_encoder : public detail::graded_encoder<V, detail::circular_kind> {
+    using base = detail::graded_encoder<V, detail::circular_kind>;
+
 public:
     using vector_type = V;
     using shape_type = typename V::shape_type;
 
-    /// An encoder of `points` points on the circle of period range. Throws invalid_parameter
-    /// for fewer than 2 points or more than 2 P (every step must change a component), an empty
-    /// range or an unknown policy; non_finite_value for an infinite or NaN end.
-    circular_encoder(value_range period, std::size_t points, out_of_range policy,
-                     std::uint64_t seed, const shape_type& shape)
-        : range_(checked(period, policy)), points_(points), policy_(policy),
-          code_(seed, detail::circular_domain, shape, detail::has_negate<V>) {
-        budget_ = detail::has_negate<V> ? code_.count() / 2 : code_.count();
-        detail::check_levels("circular_encoder", points, 2 * budget_,
-                             "each step must change at least one component");
-    }
-    /// As above, for fixed-dimension V.
-    circular_encoder(value_range period, std::size_t points, out_of_range policy,
-                     std::uint64_t seed)
-        requires(V::extent != dynamic)
-        : circular_encoder(period, points, policy, seed, detail::default_shape<V>()) {}
+    /// circular_encoder(period, points, policy, seed[, shape]): at most 2 P points (every step
+    /// changes a component); see graded_encoder's constructor.
+    using base::base;
 
-    /// The vector of x's point.
-    V encode(double x) const { return point(point_of(x)); }
-    /// Same as encode(x).
-    V operator()(double x) const { return encode(x); }
     /// The point of x: round((x - lo) / (hi - lo) * m) mod m after the policy.
-    std::size_t point_of(double x) const {
-        const double p = detail::place("circular_encoder", x, range_, policy_);
-        const double t = (p - range_.lo) / range_.width();
-        return detail::nearest_index(t, points_) % points_;
-    }
+    std::size_t point_of(double x) const { return this->index_of(x); }
     /// Point k (0 <= k < points()); throws invalid_parameter otherwise.
-    V point(std::size_t k) const {
-        check_point(k);
-        // Changed components: ranks [0, 2kP/m) on the way out, [(2k - m)P/m, P) on the way back.
-        if (2 * k <= points_) return code_.code(0, detail::scaled_round(2 * k, budget_, points_));
-        return code_.code(detail::scaled_round(2 * k - points_, budget_, points_), budget_);
-    }
-    /// The value point k stands for: lo + k (hi - lo) / m; invalid_parameter unless
-    /// k < points().
-    double value_of(std::size_t k) const {
-        check_point(k);
-        return range_.lo + range_.width() * static_cast<double>(k) / static_cast<double>(points_);
-    }
+    V point(std::size_t k) const { return this->item(k); }
     /// The point most similar to v (the lowest one among equals): O(m D).
-    std::size_t nearest_point(const V& v) const {
-        std::size_t best = 0;
-        double best_sim = -2.0;
-        for (std::size_t k = 0; k < points_; ++k) {
-            const double s = similarity(point(k), v);
-            if (s > best_sim) {
-                best_sim = s;
-                best = k;
-            }
-        }
-        return best;
-    }
-    /// The value of the point most similar to v.
-    double decode(const V& v) const { return value_of(nearest_point(v)); }
-
+    std::size_t nearest_point(const V& v) const { return this->nearest(v); }
+    /// Every point, C_0 first (e.g. to fill an item_memory); each built from the one before.
+    std::vector<V> points_codebook() const { return this->codebook(); }
     /// Number of points m.
-    std::size_t points() const noexcept { return points_; }
-    const value_range& range() const noexcept { return range_; }
-    out_of_range policy() const noexcept { return policy_; }
+    std::size_t points() const noexcept { return this->count(); }
 
-private:
-    static value_range checked(value_range r, out_of_range p) {
-        detail::check_range("circular_encoder", r);
-        detail::check_policy("circular_encoder", p);
-        return r;
+    /// The most points a circle of this shape holds (2 P: every step changes a component).
+    /// Builds one vector to count the components.
+    static std::size_t max_points(const shape_type& shape) {
+        rng probe(0, detail::circular_domain);
+        return base::max_count(base::budget_for(component_count(V::random(probe, shape))));
     }
-    void check_point(std::size_t k) const {
-        if (k >= points_)
-            throw invalid_parameter("circular_encoder: point " + std::to_string(k) +
-                                    " out of range (" + std::to_string(points_) + " points)");
-    }
-
-    value_range range_;
-    std::size_t points_;
-    out_of_range policy_;
-    detail::graded_code<V> code_;
-    std::size_t budget_ = 0;
 };
 
 namespace detail {

@@ -8,10 +8,8 @@
 // plain bag sum_i tok_i. Utterances stay accumulators (MAP-I for bipolar): HyperSeg compares the
 // integer sums, not their signs, and windows of utterances are merged accumulators.
 //
-// Everything but the circular set is written against the hypervector concept. The circular set
-// sets components one by one, so it is given for the models that allow it (binary, bipolar,
-// real, sparse); detail::circular_set is a stand-in for the shared circular scalar
-// encoder of encoders/scalar.hpp and should be replaced by it once that exists.
+// Everything is written against the hypervector concept; circular token vectors are the points
+// of the shared circular_encoder (encoders/scalar.hpp), so every family has them.
 //
 // The free functions are pure; vocabulary is a value type (const members may run concurrently,
 // add needs exclusive access).
@@ -35,6 +33,7 @@
 #include "../core/concepts.hpp"
 #include "../core/error.hpp"
 #include "../core/rng.hpp"
+#include "scalar.hpp"
 
 namespace hdc {
 
@@ -193,62 +192,23 @@ enum class token_vectors {
 
 namespace detail {
 
-/// A model whose components can be read (v[i]) and written one at a time (v.set(i, x)):
-/// binary, bipolar and real (components), sparse block codes (blocks).
-template <class V>
-concept component_model = hypervector<V> && requires(V& v, const V& c, std::size_t i) { v.set(i, c[i]); };
-
-/// Number of components v.set() addresses: blocks for block codes, the dimension otherwise.
-template <class V>
-std::size_t component_count(const V& v) {
-    if constexpr (requires { v.blocks(); })
-        return v.blocks();
-    else
-        return v.dim();
-}
-
-/// count vectors on a circle: vector k sits at angle k / count, and two vectors at circular
-/// distance d (as a fraction of the circle, 0 to 1/2) have similarity about 1 - 2 d, reaching
-/// ~0 opposite each other (torchhd's circular set, MAP form). Built from two atoms A and B and
-/// a random order of the components: going from angle 0 to 1/2 the components switch from A to
-/// B in that order, from 1/2 back to 1 they switch back to A in the same order, so the
-/// number of differing components is exactly proportional to the distance.
-/// Stand-in for the circular scalar encoder of encoders/scalar.hpp (replace it when merged).
-template <component_model V>
+/// count vectors on a circle (HyperSeg's circular set, MAP form): vector k is the point at angle
+/// k / count of circular_encoder, so vectors at circular distance d (a fraction of the circle,
+/// 0 to 1/2) have expected similarity 1 - 2 d (exactly, for binary and bipolar), 0 opposite each
+/// other; for sparse codes 1 - 2 d (1 - 1/L). A circle holds at most
+/// circular_encoder<V>::max_points(shape) points (every step changes a component): a larger
+/// vocabulary shares them, token k taking the point nearest to its angle. A single token gets
+/// point 0 of a two-point circle.
+template <hypervector V>
 std::vector<V> circular_set(std::size_t count, std::uint64_t seed, const typename V::shape_type& shape) {
     if (count == 0) return {};
-    rng gen(seed, 0x63697263756C6172ull);  // "circular"
-    const V a = V::random(gen, shape);
-    const V b = V::random(gen, shape);
-    const std::size_t dim = component_count(a);
-    // order: when each component switches (a random permutation, Fisher-Yates).
-    std::vector<std::size_t> order(dim);
-    for (std::size_t i = 0; i < dim; ++i) order[i] = i;
-    for (std::size_t i = dim; i > 1; --i) std::swap(order[i - 1], order[gen.below(i)]);
+    const std::size_t points = std::min(std::max<std::size_t>(count, 2), circular_encoder<V>::max_points(shape));
+    const circular_encoder<V> circle({0.0, static_cast<double>(count)}, points, out_of_range::reject, seed, shape);
+    std::vector<V> book = circle.points_codebook();
+    if (points == count) return book;
     std::vector<V> out;
     out.reserve(count);
-    // Walk round the circle, switching each component once on the way out (A -> B) and once on
-    // the way back (B -> A), in the same order: each step sets only the components it
-    // switches, so the set costs one copy per vector.
-    V current = a;
-    std::size_t switched = 0;  // components of the order switched on the current half
-    bool back = false;
-    for (std::size_t k = 0; k < count; ++k) {
-        const std::size_t twice = 2 * k;  // angle k / count, times 2 count
-        if (!back && twice > count) {  // past the opposite point: every component is B now
-            for (std::size_t r = switched; r < dim; ++r) current.set(order[r], b[order[r]]);
-            back = true;
-            switched = 0;
-        }
-        const std::size_t num = back ? twice - count : twice;
-        const auto target = static_cast<std::size_t>(
-            std::llround(static_cast<double>(dim) * static_cast<double>(num) / static_cast<double>(count)));
-        for (; switched < target; ++switched) {
-            const std::size_t i = order[switched];
-            current.set(i, back ? a[i] : b[i]);
-        }
-        out.push_back(current);
-    }
+    for (std::size_t k = 0; k < count; ++k) out.push_back(book[circle.point_of(static_cast<double>(k))]);
     return out;
 }
 
@@ -256,18 +216,11 @@ std::vector<V> circular_set(std::size_t count, std::uint64_t seed, const typenam
 
 /// The vectors of token ids 0..vocab.size()-1 under a seed. random: symbol<V>(token, seed), so
 /// a token has the same vector in every document. circular: the circular set of vocab.size()
-/// points (tokens first seen close together are similar); needs a model whose components can be
-/// set (binary, bipolar, real, sparse; invalid_parameter for the others).
+/// points (tokens first seen close together are similar, detail::circular_set).
 template <hypervector V>
 std::vector<V> token_codebook(const vocabulary& vocab, token_vectors kind, std::uint64_t seed,
                               const typename V::shape_type& shape) {
-    if (kind == token_vectors::circular) {
-        if constexpr (detail::component_model<V>)
-            return detail::circular_set<V>(vocab.size(), seed, shape);
-        else
-            throw invalid_parameter("token_codebook: circular token vectors need a model whose "
-                                    "components can be set (binary, bipolar, real, sparse)");
-    }
+    if (kind == token_vectors::circular) return detail::circular_set<V>(vocab.size(), seed, shape);
     std::vector<V> out;
     out.reserve(vocab.size());
     for (std::size_t id = 0; id < vocab.size(); ++id) out.push_back(symbol<V>(vocab.token(id), seed, shape));

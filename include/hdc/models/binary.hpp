@@ -24,6 +24,7 @@
 #include "../simd/bitslice.hpp"
 #include "../simd/bitwise.hpp"
 #include "common.hpp"
+#include "element_wise.hpp"
 #include "row_kernels.hpp"
 #include "votes.hpp"
 
@@ -114,6 +115,12 @@ private:
     }
 };
 
+namespace detail {
+/// binary packs 64 components in a word: it keeps its own blend() and negate().
+template <std::size_t D>
+inline constexpr bool packed_components<binary<D>> = true;
+}  // namespace detail
+
 /// XOR binding; self-inverse and commutative.
 template <std::size_t D>
 binary<D> bind(const binary<D>& a, const binary<D>& b) {
@@ -139,12 +146,6 @@ binary<D> permute(const binary<D>& a, std::ptrdiff_t k) {
     simd::rotate_bits(a.data(), detail::storage_access::data(out), a.dim(),
                       detail::shift_amount(k, a.dim()));
     return out;
-}
-
-/// Number of components blend() chooses between and a blend mask covers: the dimension.
-template <std::size_t D>
-std::size_t component_count(const binary<D>& a) noexcept {
-    return a.dim();
 }
 
 /// Bit i from b where bit i of mask is set, from a elsewhere. mask holds component_count(a) bits

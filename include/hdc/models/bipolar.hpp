@@ -28,6 +28,7 @@
 #include "../simd/integer.hpp"
 #include "binary.hpp"
 #include "common.hpp"
+#include "element_wise.hpp"
 #include "row_kernels.hpp"
 #include "votes.hpp"
 
@@ -162,34 +163,6 @@ bipolar<D> permute(const bipolar<D>& a, std::ptrdiff_t k) {
     auto out = detail::storage_access::for_overwrite<bipolar<D>>(a.dim());
     detail::rotate_elements(a.data(), detail::storage_access::data(out), a.dim(),
                             detail::shift_amount(k, a.dim()));
-    return out;
-}
-
-/// Number of components blend() chooses between and a blend mask covers: the dimension.
-template <std::size_t D>
-std::size_t component_count(const bipolar<D>& a) noexcept {
-    return a.dim();
-}
-
-/// Component i from b where bit i of mask is set, from a elsewhere (mask: component_count(a)
-/// bits, component i in bit i % 64 of word i / 64). Throws dimension_mismatch or
-/// invalid_parameter.
-template <std::size_t D>
-bipolar<D> blend(const bipolar<D>& a, const bipolar<D>& b, std::span<const std::uint64_t> mask) {
-    detail::check_same_dim("blend", a.dim(), b.dim());
-    detail::check_blend_mask(mask.size(), a.dim());
-    auto out = detail::storage_access::for_overwrite<bipolar<D>>(a.dim());
-    detail::blend_elements(a.data(), b.data(), mask.data(), detail::storage_access::data(out),
-                           a.dim());
-    return out;
-}
-
-/// -a: similarity(a, negate(a)) == -1.
-template <std::size_t D>
-bipolar<D> negate(const bipolar<D>& a) {
-    auto out = detail::storage_access::for_overwrite<bipolar<D>>(a.dim());
-    std::int8_t* o = detail::storage_access::data(out);
-    for (std::size_t i = 0; i < a.dim(); ++i) o[i] = static_cast<std::int8_t>(-a[i]);
     return out;
 }
 

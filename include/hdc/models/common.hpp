@@ -1,6 +1,8 @@
 // hdc/models/common.hpp - small pieces shared by the model headers.
 #pragma once
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -53,12 +55,19 @@ inline bool mask_bit(const std::uint64_t* mask, std::size_t i) noexcept {
     return (mask[i / 64] >> (i % 64)) & 1u;
 }
 
-/// out[i] = mask bit i ? b[i] : a[i] for n elements: the body of blend() for the element-wise
-/// families.
+/// out[i] = mask bit i ? b[i] : a[i] for n elements (mask bits past n ignored): the body of
+/// blend() for the element-wise families. A copy of a, then b's elements at the set bits only,
+/// so sparse masks cost little more than the copy.
 template <class T>
 void blend_elements(const T* a, const T* b, const std::uint64_t* mask, T* out,
                     std::size_t n) noexcept {
-    for (std::size_t i = 0; i < n; ++i) out[i] = mask_bit(mask, i) ? b[i] : a[i];
+    std::copy(a, a + n, out);
+    for (std::size_t w = 0; w < (n + 63) / 64; ++w)
+        for (std::uint64_t bits = mask[w]; bits != 0; bits &= bits - 1) {
+            const std::size_t i = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
+            if (i >= n) break;
+            out[i] = b[i];
+        }
 }
 
 /// Seed of the fixed vectors that break ties (zero sums of the sparse, phasor and MBAT

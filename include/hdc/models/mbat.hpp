@@ -50,6 +50,7 @@
 #include "../simd/rotation.hpp"
 #include "../simd/transform.hpp"
 #include "common.hpp"
+#include "element_wise.hpp"
 #include "cosine_rows.hpp"
 #include "sums.hpp"
 
@@ -544,34 +545,6 @@ template <std::size_t D, class T>
 mbat<D, T> permute(const mbat<D, T>& a, std::ptrdiff_t k) {
     mbat<D, T> out(a.dim());
     detail::rotate_elements(a.data(), detail::storage_access::data(out), a.dim(), detail::shift_amount(k, a.dim()));
-    return out;
-}
-
-/// Number of components blend() chooses between and a blend mask covers: the dimension.
-template <std::size_t D, class T>
-std::size_t component_count(const mbat<D, T>& a) noexcept {
-    return a.dim();
-}
-
-/// Component i from b where bit i of mask is set, from a elsewhere (mask: component_count(a)
-/// bits, component i in bit i % 64 of word i / 64). Throws dimension_mismatch or
-/// invalid_parameter.
-template <std::size_t D, class T>
-mbat<D, T> blend(const mbat<D, T>& a, const mbat<D, T>& b, std::span<const std::uint64_t> mask) {
-    detail::check_same_dim("blend", a.dim(), b.dim());
-    detail::check_blend_mask(mask.size(), a.dim());
-    auto out = detail::storage_access::for_overwrite<mbat<D, T>>(a.dim());
-    detail::blend_elements(a.data(), b.data(), mask.data(), detail::storage_access::data(out),
-                           a.dim());
-    return out;
-}
-
-/// -a (exact): similarity(a, negate(a)) == -1.
-template <std::size_t D, class T>
-mbat<D, T> negate(const mbat<D, T>& a) {
-    auto out = detail::storage_access::for_overwrite<mbat<D, T>>(a.dim());
-    T* o = detail::storage_access::data(out);
-    for (std::size_t i = 0; i < a.dim(); ++i) o[i] = -a[i];
     return out;
 }
 

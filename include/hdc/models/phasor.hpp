@@ -28,6 +28,7 @@
 #include "../simd/complex.hpp"
 #include "accumulator_facade.hpp"
 #include "common.hpp"
+#include "element_wise.hpp"
 #include "row_kernels.hpp"
 #include "sums.hpp"
 
@@ -219,40 +220,6 @@ phasor<D> permute(const phasor<D>& a, std::ptrdiff_t k) {
     const std::size_t s = detail::shift_amount(k, a.dim());
     detail::rotate_elements(a.re_data(), detail::storage_access::data(out, 0), a.dim(), s);
     detail::rotate_elements(a.im_data(), detail::storage_access::data(out, 1), a.dim(), s);
-    return out;
-}
-
-/// Number of components blend() chooses between and a blend mask covers: the dimension.
-template <std::size_t D>
-std::size_t component_count(const phasor<D>& a) noexcept {
-    return a.dim();
-}
-
-/// Component i from b where bit i of mask is set, from a elsewhere (mask: component_count(a)
-/// bits, component i in bit i % 64 of word i / 64). Throws dimension_mismatch or
-/// invalid_parameter.
-template <std::size_t D>
-phasor<D> blend(const phasor<D>& a, const phasor<D>& b, std::span<const std::uint64_t> mask) {
-    detail::check_same_dim("blend", a.dim(), b.dim());
-    detail::check_blend_mask(mask.size(), a.dim());
-    auto out = detail::storage_access::for_overwrite<phasor<D>>(a.dim());
-    detail::blend_elements(a.re_data(), b.re_data(), mask.data(),
-                           detail::storage_access::data(out, 0), a.dim());
-    detail::blend_elements(a.im_data(), b.im_data(), mask.data(),
-                           detail::storage_access::data(out, 1), a.dim());
-    return out;
-}
-
-/// -a, every phase turned by pi (exact): similarity(a, negate(a)) == -1.
-template <std::size_t D>
-phasor<D> negate(const phasor<D>& a) {
-    auto out = detail::storage_access::for_overwrite<phasor<D>>(a.dim());
-    float* re = detail::storage_access::data(out, 0);
-    float* im = detail::storage_access::data(out, 1);
-    for (std::size_t i = 0; i < a.dim(); ++i) {
-        re[i] = -a.re_data()[i];
-        im[i] = -a.im_data()[i];
-    }
     return out;
 }
 

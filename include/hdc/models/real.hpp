@@ -25,6 +25,7 @@
 #include "../core/vector_storage.hpp"
 #include "../simd/floating.hpp"
 #include "common.hpp"
+#include "element_wise.hpp"
 #include "cosine_rows.hpp"
 #include "sums.hpp"
 
@@ -143,34 +144,6 @@ real<D, T> permute(const real<D, T>& a, std::ptrdiff_t k) {
     auto out = detail::storage_access::for_overwrite<real<D, T>>(a.dim());
     detail::rotate_elements(a.data(), detail::storage_access::data(out), a.dim(),
                             detail::shift_amount(k, a.dim()));
-    return out;
-}
-
-/// Number of components blend() chooses between and a blend mask covers: the dimension.
-template <std::size_t D, class T>
-std::size_t component_count(const real<D, T>& a) noexcept {
-    return a.dim();
-}
-
-/// Component i from b where bit i of mask is set, from a elsewhere (mask: component_count(a)
-/// bits, component i in bit i % 64 of word i / 64). Throws dimension_mismatch or
-/// invalid_parameter.
-template <std::size_t D, class T>
-real<D, T> blend(const real<D, T>& a, const real<D, T>& b, std::span<const std::uint64_t> mask) {
-    detail::check_same_dim("blend", a.dim(), b.dim());
-    detail::check_blend_mask(mask.size(), a.dim());
-    auto out = detail::storage_access::for_overwrite<real<D, T>>(a.dim());
-    detail::blend_elements(a.data(), b.data(), mask.data(), detail::storage_access::data(out),
-                           a.dim());
-    return out;
-}
-
-/// -a (exact): similarity(a, negate(a)) == -1.
-template <std::size_t D, class T>
-real<D, T> negate(const real<D, T>& a) {
-    auto out = detail::storage_access::for_overwrite<real<D, T>>(a.dim());
-    T* o = detail::storage_access::data(out);
-    for (std::size_t i = 0; i < a.dim(); ++i) o[i] = -a[i];
     return out;
 }
 
