@@ -133,7 +133,8 @@ TEST_CASE("packed sign codebook computes exact similarities and projections", "[
     Eigen::VectorXf w(d);
     for (Eigen::Index j = 0; j < w.size(); ++j) w[j] = static_cast<float>(gen.below(41)) - 20.0f;
     hdc::aligned_buffer<std::int32_t> sums(n);
-    book.project(w.data(), sums.data());
+    std::vector<std::int32_t> weights(d);
+    book.project(w.data(), weights.data(), sums.data());
     const Eigen::VectorXf expected_p = x * w;
     for (std::size_t i = 0; i < n; ++i)
         CHECK(static_cast<float>(sums.data()[i]) == expected_p[static_cast<Eigen::Index>(i)]);

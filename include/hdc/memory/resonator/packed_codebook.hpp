@@ -5,8 +5,9 @@
 // classic projection sum_j a_j X_j is an integer per component. Packed rows (bit 1 for -1, the
 // item_memory layout of bipolar vectors) are 32x smaller than the float codebook, so one sweep
 // reads ~115 KB instead of 3.7 MB at F = 3, N = 1500, D = 205 and stops being bandwidth bound:
-// similarities are the SIMD hamming kernel, projections the int32 add_signed_bits kernel
-// (sums[i] += bit ? -w : w, a masked blend per 16 lanes on AVX-512). Both are exact, hence
+// similarities are the SIMD hamming kernel, projections the int32 add_signed_rows kernel
+// (sums[i] += sum_j bit ? -w_j : w_j; on AVX-512 one masked add per row and 16 lanes, the
+// partial sums held in registers over all rows). Both are exact, hence
 // bit-identical to the float matrix products whenever those are exact (N * D_f < 2^24).
 #pragma once
 
@@ -60,13 +61,12 @@ public:
     }
 
     /// sums = sum_j w[j] X_j over all codevectors, the weights integers (as float) whose
-    /// magnitudes sum below 2^31. sums holds n entries in a 64-byte aligned, padded buffer.
-    void project(const float* w, std::int32_t* sums) const noexcept {
+    /// magnitudes sum below 2^31. sums holds n entries in a 64-byte aligned, padded buffer;
+    /// scratch holds size() int32 weights.
+    void project(const float* w, std::int32_t* scratch, std::int32_t* sums) const noexcept {
+        for (std::size_t j = 0; j < d_; ++j) scratch[j] = static_cast<std::int32_t>(w[j]);
         std::fill(sums, sums + n_, 0);
-        for (std::size_t j = 0; j < d_; ++j)
-            if (w[j] != 0)
-                simd::add_signed_bits(sums, rows_.data() + j * stride_, n_,
-                                      static_cast<std::int32_t>(w[j]));
+        simd::add_signed_rows(sums, rows_.data(), d_, stride_, scratch, n_);
     }
 
 private:

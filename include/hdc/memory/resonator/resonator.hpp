@@ -176,6 +176,7 @@ public:
         aligned_buffer<std::uint64_t> bits_;  // the packed path: u as sign bits
         aligned_buffer<std::int32_t> sums_;   // the packed path: X w
         std::vector<std::uint32_t> hamming_;
+        std::vector<std::int32_t> weights_;
         rng gen_;
         std::size_t iterations_ = 0, attempt_sweeps_ = 0, stable_ = 0, restarts_ = 0;
         bool done_ = false, converged_ = false;
@@ -207,6 +208,7 @@ public:
             r.bits_ = aligned_buffer<std::uint64_t>((n_ + 63) / 64);
             r.sums_ = aligned_buffer<std::int32_t>(n_);
             r.hamming_.resize(max_codebook_);
+            r.weights_.resize(max_codebook_);
         }
         r.gen_ = rng(options_.seed, problem);
         return r;
@@ -516,7 +518,7 @@ private:
             case resonator_rule::classic:
                 if constexpr (has_packed) {
                     if (packed_) {
-                        packed_proj_[f].project(a.data(), r.sums_.data());
+                        packed_proj_[f].project(a.data(), r.weights_.data(), r.sums_.data());
                         for (std::size_t i = 0; i < n_; ++i)
                             r.raw_[static_cast<Eigen::Index>(i)] = static_cast<scalar>(r.sums_.data()[i]);
                     } else {
