@@ -14,7 +14,8 @@
 // the classic rule without OLS, or the stochastic rule), S^H u and the classic X w run on packed
 // sign bits instead (popcount similarities, int32 projections; options.packed_bits), with the
 // same results; the stochastic rule's projection of its few float weights stays on the float
-// columns, in the same order, so its rounding is unchanged. Estimates start as project(X_f 1), the superposition of all codevectors.
+// columns, in the same order, so its rounding is unchanged. Estimates start as project(X_f 1),
+// the superposition of all codevectors.
 // The run stops at a fixed point, a stable arg-max, a confident match, a limit cycle (periods
 // 2..20 by default, found by hashing the estimates after every sweep), or the iteration cap;
 // limit cycles (and, optionally, slow attempts) restart from a fresh random state. The decoded
@@ -90,7 +91,6 @@ private:
     using packed_type = typename packed_of<family>::type;
 
 public:
-
     /// A network over the given codebooks (sizes may differ). Throws empty_input for F = 0 or an
     /// empty codebook, dimension_mismatch for codevectors of different shapes, invalid_parameter
     /// for bad options.
@@ -237,7 +237,8 @@ public:
     /// projections one product X A), so the codebook is read once for the whole batch. Each run
     /// ends exactly as if stepped alone when the arithmetic is exact (bipolar, classic or
     /// stochastic rule); with float rounding (phasor, OLS, attention) the last bits may differ.
-    /// Returns true when every run has stopped.
+    /// On the packed path (packed()) the runs are stepped one by one: the packed codebooks stay
+    /// in cache, so a batch would save nothing. Returns true when every run has stopped.
     bool step(std::span<run> runs) const {
         std::vector<run*> active;
         for (run& r : runs)
@@ -519,8 +520,9 @@ private:
                 if constexpr (has_packed) {
                     if (packed_) {
                         packed_proj_[f].project(a.data(), r.weights_.data(), r.sums_.data());
+                        const std::int32_t* sums = r.sums_.data();
                         for (std::size_t i = 0; i < n_; ++i)
-                            r.raw_[static_cast<Eigen::Index>(i)] = static_cast<scalar>(r.sums_.data()[i]);
+                            r.raw_[static_cast<Eigen::Index>(i)] = static_cast<scalar>(sums[i]);
                     } else {
                         r.raw_.noalias() = x * a;
                     }
