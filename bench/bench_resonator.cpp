@@ -1,14 +1,19 @@
 // bench_resonator - one classic resonator iteration (sweep) for F = 3, N = 1500, 205 bipolar
-// codevectors per factor, against naive baselines of the same loop in the same run.
+// codevectors per factor, against naive baselines of the same loop in the same run, and one
+// stochastic sweep (top-a = 7) at 800 codevectors per factor.
 //
-//   library          resonator<bipolar>::step: per factor one unbinding, S^T u and X a as Eigen
-//                    matrix-vector products over the contiguous float codebook, sign
-//   batch16          16 problems stepped together (step(span)): S^T U and X A as matrix-matrix
-//                    products; the counter us_per_problem is the time per problem-sweep
+//   packed           resonator<bipolar>::step (the default): per factor one unbinding, S^T u as
+//                    hamming distances to packed sign-bit rows, X a as int32 signed adds of the
+//                    packed rows, sign
+//   float            the same with options.packed_bits = false: S^T u and X a as Eigen
+//                    matrix-vector products over the contiguous float codebook
+//   batch16_float    16 problems stepped together on the float path (step(span)): S^T U and X A
+//                    as matrix-matrix products; the counter us_per_problem is the time per
+//                    problem-sweep
 //   naive_dot        the same sweep with every similarity a separate dot product and the
 //                    projection a separate scaled add per codevector (vectorised, no matrix product)
 //   naive_scalar     the same as naive_dot with plain scalar loops
-// All three compute the same integers (bipolar dot products are exact in float), which the
+// All of them compute the same integers (bipolar dot products are exact in float), which the
 // benchmark checks once before timing. The problem lies above the classic network's capacity
 // (D = 205 > 79 at N = 1500), so sweeps keep changing the estimates; a run that nevertheless
 // stops is restarted outside the timed region.
@@ -25,15 +30,16 @@ namespace {
 
 using V = hdc::bipolar<hdc::dynamic>;
 constexpr std::size_t n = 1500, d = 205, factors = 3;
+constexpr std::size_t d_stochastic = 800;
 
 struct problem {
     std::vector<std::vector<V>> books;
     V s;
-    problem() {
+    explicit problem(std::size_t size = d) {
         hdc::rng gen(7);
         books.resize(factors);
         for (auto& b : books)
-            for (std::size_t j = 0; j < d; ++j) b.push_back(V::random(gen, n));
+            for (std::size_t j = 0; j < size; ++j) b.push_back(V::random(gen, n));
         s = hdc::bind(hdc::bind(books[0][3], books[1][5]), books[2][7]);
     }
 };
@@ -43,11 +49,26 @@ const problem& shared() {
     return p;
 }
 
-hdc::resonator_options never_stop() {
+const problem& shared_stochastic() {
+    static const problem p(d_stochastic);
+    return p;
+}
+
+hdc::resonator_options never_stop(bool packed = true) {
     hdc::resonator_options o;
     o.max_iterations = 1u << 30;
     o.max_cycle_period = 0;
     o.detect_fixed_point = false;
+    o.packed_bits = packed;
+    return o;
+}
+
+/// The stochastic rule as examples/resonator runs it (threshold from top-a, default noise and
+/// asymmetry), never stopping.
+hdc::resonator_options stochastic_never_stop(bool packed) {
+    hdc::resonator_options o = never_stop(packed);
+    o.rule = hdc::resonator_rule::stochastic;
+    o.stochastic.threshold_from_top_a = true;
     return o;
 }
 
@@ -109,28 +130,48 @@ struct naive {
     }
 };
 
-/// Checks once that the library and both naive sweeps produce the same estimates.
+/// Checks once that the packed and float library sweeps and both naive sweeps produce the same
+/// estimates, and that both library paths agree on the stochastic problem.
 void check_same() {
+    static bool checked = false;
+    if (checked) return;
+    checked = true;
+    auto fail = [](const char* what) {
+        std::fprintf(stderr, "bench_resonator: %s sweeps differ\n", what);
+        std::exit(1);
+    };
     const auto& p = shared();
-    const hdc::resonator<V> net(p.books, never_stop());
-    auto run = net.start(p.s);
+    const hdc::resonator<V> packed(p.books, never_stop(true)), plain(p.books, never_stop(false));
+    if (!packed.packed() || plain.packed()) fail("packed flag");
+    auto rp = packed.start(p.s), rf = plain.start(p.s);
     naive a(p), b(p);
     for (int t = 0; t < 5; ++t) {
-        net.step(run);
+        packed.step(rp);
+        plain.step(rf);
         a.sweep<true>();
         b.sweep<false>();
         for (std::size_t f = 0; f < factors; ++f)
-            if (run.estimate(f) != a.est[f] || a.est[f] != b.est[f]) {
-                std::fprintf(stderr, "bench_resonator: naive and library sweeps differ\n");
-                std::exit(1);
-            }
+            if (rp.estimate(f) != rf.estimate(f) || rf.estimate(f) != a.est[f] ||
+                a.est[f] != b.est[f])
+                fail("naive and library");
+    }
+    const auto& q = shared_stochastic();
+    const hdc::resonator<V> sp(q.books, stochastic_never_stop(true)),
+        sf(q.books, stochastic_never_stop(false));
+    auto rsp = sp.start(q.s), rsf = sf.start(q.s);
+    for (int t = 0; t < 5; ++t) {
+        sp.step(rsp);
+        sf.step(rsf);
+        for (std::size_t f = 0; f < factors; ++f)
+            if (rsp.estimate(f) != rsf.estimate(f)) fail("stochastic packed and float");
     }
 }
 
+template <bool Packed>
 void BM_resonator_sweep_library(benchmark::State& state) {
     check_same();
     const auto& p = shared();
-    const hdc::resonator<V> net(p.books, never_stop());
+    const hdc::resonator<V> net(p.books, never_stop(Packed));
     auto run = net.start(p.s);
     for (auto _ : state) {
         if (net.step(run)) {
@@ -142,11 +183,28 @@ void BM_resonator_sweep_library(benchmark::State& state) {
     }
 }
 
-/// 16 problems stepped together (step(span)): the time is per sweep of the whole batch; the
-/// counter us_per_problem divides it by 16.
-void BM_resonator_sweep_batch16(benchmark::State& state) {
+/// One stochastic sweep at 800 codevectors per factor (top-a = 7 sparse projections).
+template <bool Packed>
+void BM_resonator_stochastic_sweep(benchmark::State& state) {
+    check_same();
+    const auto& p = shared_stochastic();
+    const hdc::resonator<V> net(p.books, stochastic_never_stop(Packed));
+    auto run = net.start(p.s);
+    for (auto _ : state) {
+        if (net.step(run)) {
+            state.PauseTiming();
+            run = net.start(p.s);
+            state.ResumeTiming();
+        }
+        benchmark::DoNotOptimize(run.estimate(0).data());
+    }
+}
+
+/// 16 problems stepped together on the float path (step(span)): the time is per sweep of the
+/// whole batch; the counter us_per_problem divides it by 16.
+void BM_resonator_sweep_batch16_float(benchmark::State& state) {
     const auto& p = shared();
-    const hdc::resonator<V> net(p.books, never_stop());
+    const hdc::resonator<V> net(p.books, never_stop(false));
     std::vector<hdc::resonator<V>::run> runs;
     for (std::size_t i = 0; i < 16; ++i) runs.push_back(net.start(p.s, i));
     for (auto _ : state) {
@@ -167,10 +225,13 @@ void BM_resonator_sweep_naive(benchmark::State& state) {
     }
 }
 
-BENCHMARK(BM_resonator_sweep_library)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_resonator_sweep_batch16)->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_resonator_sweep_library, true)->Name("BM_resonator_sweep_packed")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_resonator_sweep_library, false)->Name("BM_resonator_sweep_float")->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_resonator_sweep_batch16_float)->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_resonator_sweep_naive, true)->Name("BM_resonator_sweep_naive_dot")->Unit(benchmark::kMicrosecond);
 BENCHMARK_TEMPLATE(BM_resonator_sweep_naive, false)->Name("BM_resonator_sweep_naive_scalar")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_resonator_stochastic_sweep, true)->Name("BM_resonator_stochastic800_sweep_packed")->Unit(benchmark::kMicrosecond);
+BENCHMARK_TEMPLATE(BM_resonator_stochastic_sweep, false)->Name("BM_resonator_stochastic800_sweep_float")->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

@@ -7,6 +7,7 @@
 #include <hdc/memory/resonator/resonator.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -110,6 +111,106 @@ TEST_CASE("stochastic and attention rules factor small problems", "[resonator]")
     a.max_iterations = 2000;
     const hdc::resonator<bip> attention(books<bip>(gen, 1000, {8, 8, 8}), a);
     CHECK(solve_many(attention, gen, 10) == 10);
+}
+
+TEST_CASE("packed sign codebook computes exact similarities and projections", "[resonator]") {
+    hdc::rng gen(31);
+    const std::size_t n = 777, d = 13;  // n not a multiple of 64: padding must not count
+    Eigen::MatrixXf x(n, d);
+    for (Eigen::Index j = 0; j < x.cols(); ++j)
+        for (Eigen::Index i = 0; i < x.rows(); ++i) x(i, j) = (gen() >> 63) ? -1.0f : 1.0f;
+    Eigen::VectorXf u(n);
+    for (auto& c : u) c = (gen() >> 63) ? -1.0f : 1.0f;
+    const hdc::packed_sign_codebook book(x.data(), n, d);
+    REQUIRE(book.size() == d);
+    hdc::aligned_buffer<std::uint64_t> bits(book.words());
+    hdc::packed_sign_codebook::pack(u.data(), n, bits.data());
+    std::vector<std::uint32_t> scratch(d);
+    Eigen::VectorXf a(d);
+    book.similarities(bits.data(), scratch.data(), a.data());
+    const Eigen::VectorXf expected_a = x.transpose() * u;
+    CHECK(a == expected_a);
+    Eigen::VectorXf w(d);
+    for (Eigen::Index j = 0; j < w.size(); ++j) w[j] = static_cast<float>(gen.below(41)) - 20.0f;
+    hdc::aligned_buffer<std::int32_t> sums(n);
+    std::vector<std::int32_t> weights(d);
+    book.project(w.data(), weights.data(), sums.data());
+    const Eigen::VectorXf expected_p = x * w;
+    for (std::size_t i = 0; i < n; ++i)
+        CHECK(static_cast<float>(sums.data()[i]) == expected_p[static_cast<Eigen::Index>(i)]);
+}
+
+TEST_CASE("packed-bit and float paths give identical results", "[resonator]") {
+    // Bipolar classic and stochastic runs are exact integer arithmetic: the packed sign-bit
+    // backend must reproduce the float matrix path's trajectories exactly, including runs that
+    // fail, cycle and restart (codebooks above the classic network's capacity at this N).
+    hdc::rng gen(37);
+    const auto cb = books<bip>(gen, 700, {40, 33, 47});
+    std::vector<bip> composites;
+    for (std::size_t p = 0; p < 12; ++p)
+        composites.push_back(hdc::bind(hdc::bind(cb[0][gen.below(40)], cb[1][gen.below(33)]),
+                                       cb[2][gen.below(47)]));
+    auto same = [&](hdc::resonator_options o) {
+        o.packed_bits = true;
+        const hdc::resonator<bip> packed(cb, o);
+        o.packed_bits = false;
+        const hdc::resonator<bip> plain(cb, o);
+        REQUIRE(packed.packed());
+        REQUIRE_FALSE(plain.packed());
+        std::size_t correct = 0;
+        for (std::size_t p = 0; p < composites.size(); ++p) {
+            const auto a = packed.factor(composites[p], p);
+            const auto b = plain.factor(composites[p], p);
+            CHECK(a.indices == b.indices);
+            CHECK(a.iterations == b.iterations);
+            CHECK(a.similarities == b.similarities);
+            CHECK(a.restarts == b.restarts);
+            CHECK(a.reason == b.reason);
+            correct += a.converged;
+        }
+        // Batched float products (step(span)) against the packed path, and step by step.
+        const auto pa = packed.factor(std::span<const bip>(composites), 1, 5);
+        const auto pb = plain.factor(std::span<const bip>(composites), 1, 5);
+        for (std::size_t p = 0; p < composites.size(); ++p) {
+            CHECK(pa[p].indices == pb[p].indices);
+            CHECK(pa[p].iterations == pb[p].iterations);
+            CHECK(pa[p].similarities == pb[p].similarities);
+        }
+        auto ra = packed.start(composites[0], 0), rb = plain.start(composites[0], 0);
+        for (int t = 0; t < 5 && !packed.step(ra); ++t) {
+            plain.step(rb);
+            for (std::size_t f = 0; f < packed.factors(); ++f) CHECK(ra.estimate(f) == rb.estimate(f));
+        }
+        return correct;
+    };
+    hdc::resonator_options classic;
+    classic.max_iterations = 60;
+    classic.restarts = 2;
+    classic.restart_after = 25;
+    classic.seed = 9;
+    const std::size_t classic_ok = same(classic);
+    classic.order = hdc::resonator_order::synchronous;
+    same(classic);
+    hdc::resonator_options stochastic;
+    stochastic.rule = hdc::resonator_rule::stochastic;
+    stochastic.stochastic.threshold_from_top_a = true;
+    stochastic.stochastic.noise = 0.01;
+    stochastic.stop_similarity = 0.5;
+    stochastic.restarts = 3;
+    stochastic.max_iterations = 150;
+    stochastic.seed = 4;
+    const std::size_t stochastic_ok = same(stochastic);
+    // Both outcomes occur, so the comparison covers converging and failing trajectories.
+    CHECK(classic_ok < composites.size());
+    CHECK(stochastic_ok > 0);
+    // The rules whose states are not +-1 keep the float path.
+    hdc::resonator_options ols = classic;
+    ols.ols = true;
+    CHECK_FALSE(hdc::resonator<bip>(cb, ols).packed());
+    hdc::resonator_options attention;
+    attention.rule = hdc::resonator_rule::attention;
+    CHECK_FALSE(hdc::resonator<bip>(cb, attention).packed());
+    CHECK_FALSE(hdc::resonator<pha>(books<pha>(gen, 64, {3, 3})).packed());
 }
 
 TEST_CASE("an item_memory per factor builds the same network", "[resonator]") {

@@ -276,6 +276,18 @@ TEMPLATE_LIST_TEST_CASE("simd bitslice: counter kernels equal the scalar referen
             k.add_signed_bits(s2.data(), v.data(), dim, w);
         }
         CHECK(s1 == s2);
+        // Weighted rows (tail bits past dim random: they must not count), weights near the
+        // int32 limits so that the sums wrap.
+        for (std::size_t n_rows : {std::size_t{1}, std::size_t{2}, std::size_t{7}, std::size_t{33}}) {
+            const auto rows = random_rows(gen, n_rows, words, stride);
+            std::vector<std::int32_t> weights(n_rows);
+            for (auto& w : weights) w = static_cast<std::int32_t>(gen.below(2001)) - 1000;
+            if (n_rows > 2) weights[0] = 0x7FFFFFF0;
+            ref.add_signed_rows(s1.data(), rows.data(), n_rows, stride, weights.data(), dim);
+            k.add_signed_rows(s2.data(), rows.data(), n_rows, stride, weights.data(), dim);
+            CHECK(s1 == s2);
+        }
+        for (std::size_t i = 0; i < dim; ++i) s1[i] = s2[i] = static_cast<std::int32_t>(gen.below(41)) - 20;
         ref.add_unit_votes(s1.data(), p1.data(), planes, stride, 63, dim);
         k.add_unit_votes(s2.data(), p1.data(), planes, stride, 63, dim);
         CHECK(s1 == s2);

@@ -46,8 +46,9 @@ static_assert(sizeof(hdc::simd::kernel_table) ==
 template <class Arch>
 std::set<std::string> reference_only() {
     // int32 vote sums: AVX-512 mask registers only (AVX2 would need a different bit spreading).
-    const std::set<std::string> int32_votes = {"add_signed_bits", "add_unit_votes",
-                                               "majority_from_sums", "signed_sum"};
+    const std::set<std::string> int32_votes = {"add_signed_bits", "add_signed_rows",
+                                               "add_unit_votes", "majority_from_sums",
+                                               "signed_sum"};
     // Double products round once only with a fused multiply-add (fma_arch tags).
     const std::set<std::string> needs_fma = {
         "real_dot_f64",     "real_dot_f64_f32", "real_sum_squares_f64", "real_dot_rows_f64", "real_axpy_f32",

@@ -97,6 +97,13 @@ inline void add_signed_bits(std::int32_t* sums, const std::uint64_t* v, std::siz
         sums[i] = wrap_add(sums[i], (v[i / 64] >> (i % 64)) & 1u ? minus : plus);
 }
 
+inline void add_signed_rows(std::int32_t* sums, const std::uint64_t* rows, std::size_t n_rows,
+                            std::size_t stride, const std::int32_t* weights, std::size_t dim,
+                            scalar) noexcept {
+    for (std::size_t r = 0; r < n_rows; ++r)
+        add_signed_bits(sums, rows + r * stride, dim, weights[r], scalar{});
+}
+
 inline void add_unit_votes(std::int32_t* sums, const std::uint64_t* planes, std::size_t n_planes,
                            std::size_t stride, std::uint32_t n_votes, std::size_t dim,
                            scalar) noexcept {
@@ -234,6 +241,49 @@ inline void add_signed_bits(std::int32_t* sums, const std::uint64_t* v, std::siz
         const __m512i d = _mm512_mask_blend_epi32(group_bits(v, g), vp, vm);
         _mm512_mask_store_epi32(sums + 16 * g, group_mask(g, dim), _mm512_add_epi32(s, d));
     }
+}
+
+/// Words w0 .. w0 + W - 1 of add_signed_rows: the 4 W groups' sums of the weights of the rows
+/// whose bit is set stay in registers over all rows (one masked add per row and group), then
+/// sums += total - 2 set (wrapping, hence equal to the reference's signed adds modulo 2^32).
+template <std::size_t W>
+inline void add_signed_rows_words(std::int32_t* sums, const std::uint64_t* rows,
+                                  std::size_t n_rows, std::size_t stride,
+                                  const std::int32_t* weights, std::size_t dim, std::size_t w0,
+                                  __m512i total) noexcept {
+    __m512i set[4 * W];
+    for (std::size_t k = 0; k < 4 * W; ++k) set[k] = _mm512_setzero_si512();
+    for (std::size_t r = 0; r < n_rows; ++r) {
+        const __m512i w = _mm512_set1_epi32(weights[r]);
+        const std::uint64_t* row = rows + r * stride + w0;
+        for (std::size_t j = 0; j < W; ++j) {
+            const std::uint64_t m = row[j];
+            for (std::size_t k = 0; k < 4; ++k)
+                set[4 * j + k] = _mm512_mask_add_epi32(set[4 * j + k],
+                                                       static_cast<__mmask16>(m >> (16 * k)),
+                                                       set[4 * j + k], w);
+        }
+    }
+    for (std::size_t k = 0; k < 4 * W; ++k) {
+        const std::size_t g = 4 * w0 + k;
+        if (16 * g >= dim) break;
+        const __m512i s = _mm512_load_si512(sums + 16 * g);
+        const __m512i d = _mm512_sub_epi32(total, _mm512_add_epi32(set[k], set[k]));
+        _mm512_mask_store_epi32(sums + 16 * g, group_mask(g, dim), _mm512_add_epi32(s, d));
+    }
+}
+
+inline void add_signed_rows(std::int32_t* sums, const std::uint64_t* rows, std::size_t n_rows,
+                            std::size_t stride, const std::int32_t* weights, std::size_t dim,
+                            xsimd::avx512bw) noexcept {
+    std::uint32_t sum = 0;
+    for (std::size_t r = 0; r < n_rows; ++r) sum += static_cast<std::uint32_t>(weights[r]);
+    const __m512i total = _mm512_set1_epi32(static_cast<int>(sum));
+    const std::size_t words = (dim + 63) / 64;
+    std::size_t w = 0;
+    for (; w + 2 <= words; w += 2)  // 8 accumulators: each row's two words per pass
+        add_signed_rows_words<2>(sums, rows, n_rows, stride, weights, dim, w, total);
+    if (w < words) add_signed_rows_words<1>(sums, rows, n_rows, stride, weights, dim, w, total);
 }
 
 inline void add_unit_votes(std::int32_t* sums, const std::uint64_t* planes, std::size_t n_planes,

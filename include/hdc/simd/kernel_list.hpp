@@ -88,6 +88,11 @@
     X(add_signed_bits, void,                                                                     \
       (std::int32_t* sums, const std::uint64_t* v, std::size_t dim, std::int32_t weight),       \
       (sums, v, dim, weight))                                                                    \
+    /* add_signed_bits of each of n_rows rows (rows + r * stride) with weight weights[r]. */    \
+    X(add_signed_rows, void,                                                                     \
+      (std::int32_t* sums, const std::uint64_t* rows, std::size_t n_rows, std::size_t stride,   \
+       const std::int32_t* weights, std::size_t dim),                                            \
+      (sums, rows, n_rows, stride, weights, dim))                                                \
     /* sums[i] += n_votes - 2 c_i, c_i the count of bit-sliced counter `planes` at i. */        \
     X(add_unit_votes, void,                                                                      \
       (std::int32_t* sums, const std::uint64_t* planes, std::size_t n_planes,                   \

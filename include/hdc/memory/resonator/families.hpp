@@ -11,6 +11,10 @@
 //   random_state(gen, x)      a fresh start for a restart
 //   readout(dot)              the value whose magnitude ranks a codevector against an estimate;
 //                             negative only where a sign flip is meaningful (bipolar)
+//   packed_backend            optional: a codebook type whose similarities and projections are
+//                             exact integer kernels (bipolar: packed sign bits, see
+//                             packed_codebook.hpp); the network uses it for the rules whose
+//                             states stay +-1 (classic without OLS, stochastic)
 //
 // Supported families and why:
 //   bipolar (MAP-B)   Frady et al. 2020: unbind by elementwise product, cleanup sgn(X X^T u), sgn(0) = +1.
@@ -44,6 +48,7 @@
 #include "../../models/bipolar.hpp"
 #include "../../models/phasor.hpp"
 #include "../../models/sparse.hpp"
+#include "packed_codebook.hpp"
 
 namespace hdc {
 
@@ -62,6 +67,8 @@ struct resonator_family<bipolar<D>> {
     using scalar = float;
     using shape_type = std::size_t;
     using vec = Eigen::Matrix<scalar, Eigen::Dynamic, 1>;
+    /// +-1 codebooks as sign bits: popcount similarities, int32 projections.
+    using packed_backend = packed_sign_codebook;
 
     static std::size_t width(shape_type n) noexcept { return n; }
     static double scale(shape_type n) noexcept { return static_cast<double>(n); }

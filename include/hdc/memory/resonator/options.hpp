@@ -131,6 +131,11 @@ struct resonator_options {
     std::size_t restart_after = 0;
     /// Ordinary least squares weights X (X^H X)^-1 in the similarity step instead of X.
     bool ols = false;
+    /// Use the family's packed-bit backend where it has one and the rule keeps states +-1
+    /// (bipolar, classic without OLS or stochastic): exact integer similarities and
+    /// projections, the same results as the float matrix path (bit for bit while N * D_f <
+    /// 2^24, where the float products are exact). false forces the float path.
+    bool packed_bits = true;
     /// Seed of every random choice (asymmetric codebooks, noise, restarts); a problem solved
     /// with seed s and index i always gives the same result, whatever the thread count.
     std::uint64_t seed = 0;

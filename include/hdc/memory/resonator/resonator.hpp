@@ -10,7 +10,12 @@
 //                                    thresholded, top-a sparse
 //     x_f = project(X_f w)           the family's cleanup (sign, phase, block L1 normalisation)
 // so a sweep is 2F matrix-vector products (the stochastic rule's projection touches only its
-// top-a columns). Estimates start as project(X_f 1), the superposition of all codevectors.
+// top-a columns). Where the family has a packed backend and the states stay +-1 (bipolar with
+// the classic rule without OLS, or the stochastic rule), S^H u and the classic X w run on packed
+// sign bits instead (popcount similarities, int32 projections; options.packed_bits), with the
+// same results; the stochastic rule's projection of its few float weights stays on the float
+// columns, in the same order, so its rounding is unchanged. Estimates start as project(X_f 1),
+// the superposition of all codevectors.
 // The run stops at a fixed point, a stable arg-max, a confident match, a limit cycle (periods
 // 2..20 by default, found by hashing the estimates after every sweep), or the iteration cap;
 // limit cycles (and, optionally, slow attempts) restart from a fresh random state. The decoded
@@ -69,6 +74,23 @@ public:
     /// Codevectors as columns.
     using mat = Eigen::Matrix<scalar, Eigen::Dynamic, Eigen::Dynamic>;
 
+private:
+    template <class F>
+    struct packed_of {
+        using type = int;  // no packed backend: a placeholder that is never used
+        static constexpr bool value = false;
+    };
+    template <class F>
+        requires requires { typename F::packed_backend; }
+    struct packed_of<F> {
+        using type = typename F::packed_backend;
+        static constexpr bool value = true;
+    };
+    /// Whether the family has a packed-bit backend at all.
+    static constexpr bool has_packed = packed_of<family>::value;
+    using packed_type = typename packed_of<family>::type;
+
+public:
     /// A network over the given codebooks (sizes may differ). Throws empty_input for F = 0 or an
     /// empty codebook, dimension_mismatch for codevectors of different shapes, invalid_parameter
     /// for bad options.
@@ -105,6 +127,9 @@ public:
     const resonator_options& options() const noexcept { return options_; }
     /// Length N of the dense working vectors.
     std::size_t width() const noexcept { return n_; }
+    /// Whether similarities (and classic projections) run on packed sign bits
+    /// (options.packed_bits, for the families and rules that allow it).
+    bool packed() const noexcept { return packed_; }
 
     /// The product of the codevectors with the given indices (one per factor).
     V compose(std::span<const std::size_t> indices) const {
@@ -148,6 +173,10 @@ public:
         std::vector<std::uint64_t> hashes_;  // ring of the last max_cycle_period state hashes
         std::vector<const vec*> others_;
         std::vector<std::size_t> order_;
+        aligned_buffer<std::uint64_t> bits_;  // the packed path: u as sign bits
+        aligned_buffer<std::int32_t> sums_;   // the packed path: X w
+        std::vector<std::uint32_t> hamming_;
+        std::vector<std::int32_t> weights_;
         rng gen_;
         std::size_t iterations_ = 0, attempt_sweeps_ = 0, stable_ = 0, restarts_ = 0;
         bool done_ = false, converged_ = false;
@@ -175,6 +204,12 @@ public:
         r.hashes_.assign(options_.max_cycle_period > 1 ? options_.max_cycle_period : 0, 0);
         r.others_.reserve(factors());
         r.order_.resize(max_codebook_);
+        if (packed_) {
+            r.bits_ = aligned_buffer<std::uint64_t>((n_ + 63) / 64);
+            r.sums_ = aligned_buffer<std::int32_t>(n_);
+            r.hamming_.resize(max_codebook_);
+            r.weights_.resize(max_codebook_);
+        }
         r.gen_ = rng(options_.seed, problem);
         return r;
     }
@@ -202,14 +237,16 @@ public:
     /// projections one product X A), so the codebook is read once for the whole batch. Each run
     /// ends exactly as if stepped alone when the arithmetic is exact (bipolar, classic or
     /// stochastic rule); with float rounding (phasor, OLS, attention) the last bits may differ.
-    /// Returns true when every run has stopped.
+    /// On the packed path (packed()) the runs are stepped one by one: the packed codebooks stay
+    /// in cache, so a batch would save nothing. Returns true when every run has stopped.
     bool step(std::span<run> runs) const {
         std::vector<run*> active;
         for (run& r : runs)
             if (!r.done_) active.push_back(&r);
         if (active.empty()) return true;
-        if (active.size() == 1) {
-            step(*active[0]);
+        if (active.size() == 1 || packed_) {
+            // Packed codebooks are small enough to stay in cache: one run at a time.
+            for (run* r : active) step(*r);
             return std::ranges::all_of(runs, [](const run& r) { return r.done_; });
         }
         const bool sync = options_.order == resonator_order::synchronous;
@@ -357,6 +394,11 @@ private:
     void build() {
         n_ = family::width(shape_);
         const auto n = static_cast<Eigen::Index>(n_);
+        // The packed path needs +-1 states and int32 sums: |X w| <= N * D_f.
+        packed_ = has_packed && options_.packed_bits && !options_.ols &&
+                  options_.rule != resonator_rule::attention;
+        for (std::size_t f = 0; f < factors(); ++f)
+            packed_ = packed_ && n_ * codebook_size(f) <= 0x7FFFFFFFu;
         rng gen(options_.seed, 0xA5F0A5F0A5F0A5F0ull);  // the asymmetric codebooks' own stream
         for (std::size_t f = 0; f < factors(); ++f) {
             const auto d = static_cast<Eigen::Index>(codebook_size(f));
@@ -375,6 +417,8 @@ private:
             else
                 family::project(init, shape_);
             initial_.push_back(std::move(init));
+            if constexpr (has_packed)
+                if (packed_) packed_proj_.emplace_back(x.data(), n_, codebook_size(f));
             bool own_sim = false;
             mat sim;
             if (options_.ols) {
@@ -394,6 +438,11 @@ private:
             threshold_.push_back(options_.stochastic.threshold_from_top_a
                                      ? chance_threshold(options_.stochastic.top_a, codebook_size(f))
                                      : options_.stochastic.threshold);
+            if constexpr (has_packed) {
+                if (packed_)
+                    packed_sim_.push_back(own_sim ? packed_type(sim.data(), n_, codebook_size(f))
+                                                  : packed_type{});
+            }
             proj_.push_back(std::move(x));
             sim_.push_back(own_sim ? std::move(sim) : mat{});
         }
@@ -447,6 +496,15 @@ private:
 
     /// Similarity, activation and projection of factor f from r.u_.
     void update_factor(run& r, std::size_t f) const {
+        if constexpr (has_packed) {
+            if (packed_) {
+                const packed_type& book =
+                    packed_sim_[f].size() != 0 ? packed_sim_[f] : packed_proj_[f];
+                packed_type::pack(r.u_.data(), n_, r.bits_.data());
+                book.similarities(r.bits_.data(), r.hamming_.data(), r.a_[f].data());
+                return apply_rule(r, f);
+            }
+        }
         r.a_[f].noalias() = similarity_matrix(f).adjoint() * r.u_;
         apply_rule(r, f);
     }
@@ -459,7 +517,18 @@ private:
         const double scale = family::scale(shape_);
         switch (options_.rule) {
             case resonator_rule::classic:
-                r.raw_.noalias() = x * a;
+                if constexpr (has_packed) {
+                    if (packed_) {
+                        packed_proj_[f].project(a.data(), r.weights_.data(), r.sums_.data());
+                        const std::int32_t* sums = r.sums_.data();
+                        for (std::size_t i = 0; i < n_; ++i)
+                            r.raw_[static_cast<Eigen::Index>(i)] = static_cast<scalar>(sums[i]);
+                    } else {
+                        r.raw_.noalias() = x * a;
+                    }
+                } else {
+                    r.raw_.noalias() = x * a;
+                }
                 family::project(r.raw_, shape_);
                 r.x_[f] = r.raw_;
                 break;
@@ -625,6 +694,9 @@ private:
     std::size_t n_ = 0, max_codebook_ = 0;
     std::vector<mat> proj_;  // X_f: codevectors as columns
     std::vector<mat> sim_;   // S_f when it differs from X_f (OLS, asymmetric), else empty
+    bool packed_ = false;    // similarities and classic projections on packed_proj_/packed_sim_
+    std::vector<packed_type> packed_proj_;  // X_f packed (has_packed only)
+    std::vector<packed_type> packed_sim_;   // S_f packed when it differs from X_f, else empty
     std::vector<std::vector<double>> col_norm_;
     std::vector<double> threshold_;  // the stochastic rule's threshold per factor
     std::vector<vec> initial_;
