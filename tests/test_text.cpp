@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <sstream>
 #include <string>
@@ -370,4 +371,41 @@ TEST_CASE("binary and bipolar text classifiers score identically; orders' scores
     twice.orders = {3, 3};
     REQUIRE_THROWS_AS(hdc::text_classifier<hdc::binary<hdc::dynamic>>(hdc::text_alphabet::latin(), 64, twice),
                       hdc::invalid_parameter);
+}
+
+TEST_CASE("text classifier: a refused correction or training changes no prototype",
+          "[text][classifier]") {
+    using V = hdc::bipolar<hdc::dynamic>;  // integer sums: integer weights, int32 range
+    hdc::text_classifier_options opt;
+    opt.orders = {2, 3};
+    hdc::text_classifier<V> model(hdc::text_alphabet::latin(), 320, opt);
+    model.train(model.add_class("a"), std::string_view("kato rimu kato"));
+    model.train(model.add_class("b"), std::string_view("akot irum akot"));
+    const auto q = model.encode(std::string_view("rimu kato"));
+    // Order 1 of class 0 near the int32 limit: two corrections of weight 1e9 (the largest the
+    // integer accumulators take); a third would overflow in order 1 after order 0 was done.
+    REQUIRE(model.correct(q, 0, 1, {1.0, 1e9}));
+    REQUIRE(model.correct(q, 0, 1, {1.0, 1e9}));
+    auto snapshot = [&] {
+        std::vector<std::vector<std::int32_t>> s;
+        for (std::size_t i = 0; i < 2; ++i)
+            for (std::size_t c = 0; c < 2; ++c) s.push_back(model.model(i).profile(c).sums());
+        return s;
+    };
+    const auto before = snapshot();
+    CHECK_THROWS_AS(model.correct(q, 0, 1, {1.0}), hdc::invalid_parameter);       // too few weights
+    CHECK_THROWS_AS(model.correct(q, 0, 2, {1.0, 1.0}), hdc::invalid_parameter);  // bad predicted
+    CHECK_THROWS_AS(model.correct(q, 2, 0, {1.0, 1.0}), hdc::invalid_parameter);  // bad truth
+    CHECK_THROWS_AS(model.correct(q, 0, 1, {1.0, 0.5}), hdc::invalid_parameter);  // fractional
+    CHECK_THROWS_AS(model.correct(q, 0, 1, {1.0, 2e9}), hdc::invalid_parameter);  // > 1e9
+    CHECK_THROWS_AS(model.correct(q, 0, 1, {1.0, std::nan("")}), hdc::non_finite_value);
+    CHECK_THROWS_AS(model.correct(q, 0, 1, {1.0, 1e9}), hdc::invalid_parameter);  // overflow
+    CHECK(snapshot() == before);
+    // Training: order 1's merge overflows after order 0's would have succeeded.
+    auto stats = model.statistics(model.alphabet().translate("kato rimu"));
+    stats[1].add(q[1], 1e9);
+    CHECK_THROWS_AS(model.train(0, stats), hdc::invalid_parameter);
+    CHECK_THROWS_AS(model.train(2, model.statistics(model.alphabet().translate("kato"))),
+                    hdc::invalid_parameter);
+    CHECK(snapshot() == before);
 }
