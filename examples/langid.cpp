@@ -27,6 +27,8 @@
 #include <hdc/hdc.hpp>
 #include <hdc/encoders/text.hpp>
 
+#include "threads.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -169,16 +171,13 @@ void parallel_for(std::size_t count, unsigned threads, F&& f) {
         return;
     }
     std::vector<std::exception_ptr> errors(t);
-    std::vector<std::thread> pool;
-    for (std::size_t k = 0; k < t; ++k)
-        pool.emplace_back([&, k] {
-            try {
-                for (std::size_t i = count * k / t; i < count * (k + 1) / t; ++i) f(i);
-            } catch (...) {
-                errors[k] = std::current_exception();
-            }
-        });
-    for (auto& th : pool) th.join();
+    examples::run_threads(t, [&](std::size_t k) {
+        try {
+            for (std::size_t i = count * k / t; i < count * (k + 1) / t; ++i) f(i);
+        } catch (...) {
+            errors[k] = std::current_exception();
+        }
+    });
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);
 }
