@@ -264,6 +264,7 @@ int run(const options& o) {
     std::ifstream tsv(o.test_tsv, std::ios::binary);
     if (!tsv) throw hdc::format_error(o.test_tsv + ": cannot open");
     const std::vector<hdc::labelled_text> tests = hdc::read_labelled_lines(tsv, o.test_tsv);
+    if (tests.empty()) throw hdc::empty_input(o.test_tsv + ": no test lines");
 
     const hdc::text_alphabet alphabet =
         o.utf8 ? hdc::text_alphabet("abcdefghijklmnopqrstuvwxyz ", true, o.unknown, U' ')
@@ -312,6 +313,10 @@ int run(const options& o) {
             throw hdc::format_error(name + ": training text has fewer than " + std::to_string(need) +
                                     " symbols");
         stats[i] = model.statistics(symbols, ends);
+        for (std::size_t k = 0; k < o.orders.size(); ++k)
+            if (stats[i][k].count() == 0)  // every line shorter than the order
+                throw hdc::empty_input(name + ": no training line has at least " + std::to_string(o.orders[k]) +
+                                       " symbols (n-gram order " + std::to_string(o.orders[k]) + ")");
     });
     for (std::size_t i = 0; i < files.size(); ++i) model.train(i, stats[i]);
     stats.clear();
