@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -217,6 +218,8 @@ std::vector<hdc::symbol_id> translate_line(const hdc::text_alphabet& a, std::str
     }
 }
 
+/// A percentage bar on stderr when it is a terminal. update() may be called from several
+/// threads: the last percentage shown is atomic and only a thread that raises it prints.
 class progress {
 public:
     progress(const char* what, std::size_t total)
@@ -224,8 +227,10 @@ public:
     void update(std::size_t done) {
         if (!on_) return;
         const std::size_t pct = done * 100 / total_;
-        if (pct == last_) return;
-        last_ = pct;
+        std::size_t shown = last_.load();
+        do {
+            if (shown != unset && pct <= shown) return;
+        } while (!last_.compare_exchange_weak(shown, pct));
         const std::size_t bar = pct / 4;
         std::fprintf(stderr, "\r%s [%s%s] %3zu%%", what_, std::string(bar, '#').c_str(),
                      std::string(25 - bar, ' ').c_str(), pct);
@@ -239,7 +244,8 @@ private:
     const char* what_;
     std::size_t total_;
     bool on_;
-    std::size_t last_ = 1000;
+    static constexpr std::size_t unset = 1000;
+    std::atomic<std::size_t> last_{unset};
 };
 
 double seconds_since(clock_type::time_point t0) {
