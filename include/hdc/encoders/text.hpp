@@ -247,8 +247,8 @@ inline constexpr std::uint64_t default_text_seed = 0x6E6772616D2D3031ull;  // "n
 template <hypervector V>
 class text_encoder {
 public:
-    using vector_type = V;
-    using shape_type = typename V::shape_type;
+    using vector_type = V;                      ///< the family encoded into
+    using shape_type = typename V::shape_type;  ///< the family's shape (dimension)
 
     /// Texts of counting_threshold symbols or more are encoded by counting distinct n-grams
     /// first (the same sums, fewer vector additions); shorter ones streaming.
@@ -259,9 +259,13 @@ public:
                  std::uint64_t seed = default_text_seed)
         : alphabet_(std::move(alphabet)), ngrams_(make_atoms(alphabet_, shape, seed), n) {}
 
+    /// The alphabet that translates text into symbol ids.
     const text_alphabet& alphabet() const noexcept { return alphabet_; }
+    /// The n-gram encoder over the symbols' atoms.
     const ngram_encoder<V>& ngrams() const noexcept { return ngrams_; }
+    /// The n-gram order n.
     std::size_t order() const noexcept { return ngrams_.order(); }
+    /// The shape of the encoded vectors.
     const shape_type& shape() const noexcept { return ngrams_.shape(); }
 
     /// Adds the n-grams of `text` to acc (nothing if it has fewer than n symbols). Throws
@@ -485,13 +489,18 @@ public:
         }
     }
 
+    /// The alphabet shared by every order's encoder.
     const text_alphabet& alphabet() const noexcept { return alphabet_; }
+    /// The options the classifier was built with.
     const text_classifier_options& options() const noexcept { return options_; }
     /// The encoder and the prototypes of the i-th order.
     const text_encoder<V>& encoder(std::size_t i) const { return encoders_.at(i); }
     const prototype_classifier<V>& model(std::size_t i) const { return models_.at(i); }
+    /// Number of classes (the same in every order).
     std::size_t classes() const noexcept { return models_[0].classes(); }
+    /// Label of class c. No bounds check.
     const std::string& label(std::size_t c) const noexcept { return models_[0].label(c); }
+    /// Index of a label, if present.
     std::optional<std::size_t> find(std::string_view label) const { return models_[0].find(label); }
 
     /// Adds a class; returns its index. Throws invalid_parameter for a label given twice.
@@ -668,8 +677,8 @@ private:
 
 /// A labelled line of a `label<TAB>text` file.
 struct labelled_text {
-    std::string label;
-    std::string text;
+    std::string label;     ///< the class label (before the first tab, not empty)
+    std::string text;      ///< everything after the first tab
     std::size_t line = 0;  ///< 1-based line number in its source
 };
 
