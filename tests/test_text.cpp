@@ -414,3 +414,27 @@ TEST_CASE("text classifier: a refused correction or training changes no prototyp
                     hdc::invalid_parameter);
     CHECK(snapshot() == before);
 }
+
+TEST_CASE("n-gram accumulation refused mid-text leaves the accumulator unchanged", "[text][ngram]") {
+    using V = hdc::bipolar<hdc::dynamic>;
+    hdc::rng gen(11);
+    std::vector<V> atoms;
+    for (int i = 0; i < 5; ++i) atoms.push_back(hdc::random<V>(gen, 256));
+    const hdc::ngram_encoder<V> enc(atoms, 3);
+    const std::vector<symbol_id> text = random_text(7, 2000, 5);
+    // Every sum of acc at +-(2^31 - 8): 7 votes of headroom. Among 1,998 windows some component
+    // gets 7 more agreeing votes than disagreeing ones, so the accumulation is refused partway.
+    hdc::accumulator<V> acc(256);
+    const V v = hdc::random<V>(gen, 256);
+    acc.add(v, 1e9);
+    acc.add(v, 1e9);
+    acc.add(v, 147483640.0);
+    const auto sums = acc.sums();
+    const double count = acc.count();
+    CHECK_THROWS_AS(enc.accumulate(text, acc), hdc::invalid_parameter);
+    CHECK(acc.sums() == sums);
+    CHECK(acc.count() == count);
+    CHECK_THROWS_AS(enc.accumulate_counted(text, acc), hdc::invalid_parameter);
+    CHECK(acc.sums() == sums);
+    CHECK(acc.count() == count);
+}
