@@ -28,6 +28,8 @@
 //                 [--out PREFIX]
 #include <hdc/hdc.hpp>
 
+#include "threads.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -161,10 +163,7 @@ void measure(point& p, const family_run& f, std::uint64_t seed, unsigned threads
             if (!failed.exchange(true)) failure = std::current_exception();
         }
     };
-    std::vector<std::thread> pool;
-    for (unsigned i = 1; i < threads; ++i) pool.emplace_back(work);
-    work();
-    for (auto& th : pool) th.join();
+    examples::run_threads(threads, [&](std::size_t) { work(); });
     if (failure) std::rethrow_exception(failure);
     p.hits = 0;
     for (auto v : ok) p.hits += v;
@@ -383,7 +382,7 @@ int main(int argc, char** argv) {
             std::printf("max_deviation_se: %.2f\n", max_dev);
         else
             std::printf("max_deviation_se: n/a (no point with dimension >= 1,000)\n");
-    } catch (const hdc::error& e) {
+    } catch (const std::exception& e) {  // hdc::error, and std::bad_alloc for huge --trials
         std::fprintf(stderr, "capacity: %s\n", e.what());
         return 1;
     }

@@ -27,9 +27,12 @@
 #include <hdc/hdc.hpp>
 #include <hdc/encoders/text.hpp>
 
+#include "threads.hpp"
+
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -169,16 +172,13 @@ void parallel_for(std::size_t count, unsigned threads, F&& f) {
         return;
     }
     std::vector<std::exception_ptr> errors(t);
-    std::vector<std::thread> pool;
-    for (std::size_t k = 0; k < t; ++k)
-        pool.emplace_back([&, k] {
-            try {
-                for (std::size_t i = count * k / t; i < count * (k + 1) / t; ++i) f(i);
-            } catch (...) {
-                errors[k] = std::current_exception();
-            }
-        });
-    for (auto& th : pool) th.join();
+    examples::run_threads(t, [&](std::size_t k) {
+        try {
+            for (std::size_t i = count * k / t; i < count * (k + 1) / t; ++i) f(i);
+        } catch (...) {
+            errors[k] = std::current_exception();
+        }
+    });
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);
 }
@@ -218,6 +218,8 @@ std::vector<hdc::symbol_id> translate_line(const hdc::text_alphabet& a, std::str
     }
 }
 
+/// A percentage bar on stderr when it is a terminal. update() may be called from several
+/// threads: the last percentage shown is atomic and only a thread that raises it prints.
 class progress {
 public:
     progress(const char* what, std::size_t total)
@@ -225,8 +227,10 @@ public:
     void update(std::size_t done) {
         if (!on_) return;
         const std::size_t pct = done * 100 / total_;
-        if (pct == last_) return;
-        last_ = pct;
+        std::size_t shown = last_.load();
+        do {
+            if (shown != unset && pct <= shown) return;
+        } while (!last_.compare_exchange_weak(shown, pct));
         const std::size_t bar = pct / 4;
         std::fprintf(stderr, "\r%s [%s%s] %3zu%%", what_, std::string(bar, '#').c_str(),
                      std::string(25 - bar, ' ').c_str(), pct);
@@ -240,7 +244,8 @@ private:
     const char* what_;
     std::size_t total_;
     bool on_;
-    std::size_t last_ = 1000;
+    static constexpr std::size_t unset = 1000;
+    std::atomic<std::size_t> last_{unset};
 };
 
 double seconds_since(clock_type::time_point t0) {
@@ -265,6 +270,7 @@ int run(const options& o) {
     std::ifstream tsv(o.test_tsv, std::ios::binary);
     if (!tsv) throw hdc::format_error(o.test_tsv + ": cannot open");
     const std::vector<hdc::labelled_text> tests = hdc::read_labelled_lines(tsv, o.test_tsv);
+    if (tests.empty()) throw hdc::empty_input(o.test_tsv + ": no test lines");
 
     const hdc::text_alphabet alphabet =
         o.utf8 ? hdc::text_alphabet("abcdefghijklmnopqrstuvwxyz ", true, o.unknown, U' ')
@@ -313,6 +319,10 @@ int run(const options& o) {
             throw hdc::format_error(name + ": training text has fewer than " + std::to_string(need) +
                                     " symbols");
         stats[i] = model.statistics(symbols, ends);
+        for (std::size_t k = 0; k < o.orders.size(); ++k)
+            if (stats[i][k].count() == 0)  // every line shorter than the order
+                throw hdc::empty_input(name + ": no training line has at least " + std::to_string(o.orders[k]) +
+                                       " symbols (n-gram order " + std::to_string(o.orders[k]) + ")");
     });
     for (std::size_t i = 0; i < files.size(); ++i) model.train(i, stats[i]);
     stats.clear();

@@ -19,6 +19,8 @@
 #include <hdc/encoders/segment.hpp>
 #include <hdc/models/bipolar.hpp>
 
+#include "threads.hpp"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -190,10 +192,7 @@ int main(int argc, char** argv) {
                 failures[t] = std::current_exception();
             }
         };
-        std::vector<std::thread> pool;
-        for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(work, t);
-        work(0);
-        for (auto& th : pool) th.join();
+        examples::run_threads(threads, work);
         for (const auto& f : failures)
             if (f) std::rethrow_exception(f);
         const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

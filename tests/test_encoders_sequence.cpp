@@ -12,6 +12,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <numbers>
 #include <string>
 #include <vector>
@@ -206,4 +207,23 @@ TEST_CASE("sequence encoders refuse items of different shapes", "[encoders][sequ
     using S = hdc::sparse<>;
     hdc::sequence_accumulator<S> blocks(hdc::sparse_shape{16, 8});
     CHECK_THROWS_AS(blocks.push_back(hdc::random<S>(gen, hdc::sparse_shape{8, 16})), hdc::dimension_mismatch);
+}
+
+TEST_CASE("sequence accumulator: forgetting factors below the floor are refused up front",
+          "[encoders][sequence]") {
+    using V = hdc::real<>;
+    // 1e-200 used to fail on the second push_back (x / lambda beyond the sum limit), 1e-310
+    // (denormal) to give inf.
+    for (const double lambda : {1e-200, 1e-310, 0.0, -0.5, 1.5, std::numeric_limits<double>::infinity()})
+        CHECK_THROWS_AS(hdc::sequence_accumulator<V>(64, lambda), hdc::invalid_parameter);
+    CHECK_THROWS_AS(hdc::sequence_accumulator<V>(64, std::nan("")), hdc::non_finite_value);
+    hdc::rng gen{5};
+    hdc::sequence_accumulator<V> h(64, hdc::sequence_accumulator<V>::min_forgetting);
+    const V a = hdc::random<V>(gen, 64), b = hdc::random<V>(gen, 64), c = hdc::random<V>(gen, 64);
+    h.push_back(a);
+    h.push_back(b);
+    h.push_back(c);
+    REQUIRE(h.size() == 3);
+    // At the floor the older items are scaled away: h = c + 1e-100 rho(b) + ...
+    CHECK(h.similarity_to(c, 0) == Approx(1.0).epsilon(1e-12));
 }

@@ -14,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -290,6 +291,16 @@ TEST_CASE("segment: empty sentences are skipped and boundaries mapped back", "[s
     bad = hdc::segment_options::c99();
     bad.c99_mask = 10;
     CHECK_THROWS_AS(hdc::segment<hdc::bipolar<hdc::dynamic>>(doc, bad, 256), hdc::invalid_parameter);
+    // A NaN constant or noise floor used to give no boundaries silently.
+    for (const double v : {std::nan(""), -1.0, std::numeric_limits<double>::infinity()}) {
+        bad = hdc::segment_options::c99();
+        bad.c99_c = v;
+        CHECK_THROWS_AS(hdc::segment<hdc::bipolar<hdc::dynamic>>(doc, bad, 256), hdc::invalid_parameter);
+        bad = hdc::segment_options::c99();
+        bad.c99_noise_floor = v;
+        CHECK_THROWS_AS(hdc::segment<hdc::bipolar<hdc::dynamic>>(doc, bad, 256), hdc::invalid_parameter);
+        CHECK_THROWS_AS(hdc::c99_divisive(Eigen::MatrixXd::Zero(3, 3), std::nullopt, v), hdc::invalid_parameter);
+    }
 }
 
 TEST_CASE("segment: deterministic for a seed", "[segment]") {

@@ -270,16 +270,17 @@ public:
     }
 
     /// Adds the n-gram of every window to acc (the n-gram statistics of the text, section 6.1
-    /// step 4), streaming. Throws invalid_parameter for an unknown symbol id and
-    /// dimension_mismatch for an accumulator of another dimension, before any change.
+    /// step 4), streaming. Throws invalid_parameter for an unknown symbol id or a sum beyond
+    /// the accumulator's limit and dimension_mismatch for an accumulator of another dimension,
+    /// all before any change: the windows are summed in a fresh accumulator that is merged
+    /// into acc at the end (one O(D) merge per call).
     void accumulate(std::span<const symbol_id> text, accumulator<V>& acc) const {
         check_symbols(text);
         detail::check_same_dim("ngram_encoder::accumulate", dimension(), acc.dim());
-        if constexpr (vote_family<V>) {
-            for_each_sign_bits(text, [&](const std::uint64_t* bits) { acc.add_sign_bits(bits); });
-        } else {
-            for_each(text, [&](const V& g) { acc.add(g); });
-        }
+        if (text.size() < n_) return;
+        accumulator<V> local(shape_);
+        add_windows(text, local);
+        acc.merge(local);  // all or nothing
     }
 
     /// The same sums as accumulate(), by the counting tip: each distinct window is built once and
@@ -294,18 +295,21 @@ public:
     /// accumulate_counted() of several texts at once: `text` holds them one after the other,
     /// text i ending (exclusive) at ends[i], so no window crosses from one to the next (e.g. the
     /// sentences of a training file). ends must increase and the last must be text.size():
-    /// else invalid_parameter, before any change.
+    /// else invalid_parameter. Like accumulate(), a refused sum changes nothing: the texts are
+    /// summed apart and merged into acc at the end.
     void accumulate_counted(std::span<const symbol_id> text, std::span<const std::size_t> ends,
                             accumulator<V>& acc) const {
         check_symbols(text);
         check_ends(text, ends);
         detail::check_same_dim("ngram_encoder::accumulate_counted", dimension(), acc.dim());
         if (!radix_ok_ || text.size() >= (std::size_t{1} << 32)) {
+            accumulator<V> local(shape_);
             std::size_t begin = 0;
             for (std::size_t e : ends) {
-                accumulate(text.subspan(begin, e - begin), acc);
+                if (e - begin >= n_) add_windows(text.subspan(begin, e - begin), local);
                 begin = e;
             }
+            acc.merge(local);  // all or nothing
             return;
         }
         const auto counts = count(text, ends);
@@ -352,10 +356,12 @@ public:
             }
             acc.merge(total);
         } else {
+            accumulator<V> local(shape_);
             for (const auto& [key, c] : counts) {
                 decode(key, window.data());
-                acc.add(gram_unchecked(window.data()), static_cast<double>(c));
+                local.add(gram_unchecked(window.data()), static_cast<double>(c));
             }
+            acc.merge(local);  // all or nothing
         }
     }
 
@@ -413,6 +419,16 @@ public:
     }
 
 private:
+    /// Streams the windows of text (checked, at least n symbols) into acc, which may be left
+    /// partly updated if a sum is refused: callers pass a fresh accumulator.
+    void add_windows(std::span<const symbol_id> text, accumulator<V>& acc) const {
+        if constexpr (vote_family<V>) {
+            for_each_sign_bits(text, [&](const std::uint64_t* bits) { acc.add_sign_bits(bits); });
+        } else {
+            for_each(text, [&](const V& g) { acc.add(g); });
+        }
+    }
+
     /// Windows are counted in a dense table up to this many possible keys (27^4 fits).
     static constexpr std::uint64_t dense_count_limit = std::uint64_t{1} << 22;
 

@@ -283,6 +283,8 @@ inline Eigen::MatrixXd rank_transform(const Eigen::MatrixXd& s, std::size_t mask
 /// gain dD(m) last exceeds mean + c * std of the gains (Choi's rule, c = 1.2).
 inline gap_flags c99_divisive(const Eigen::MatrixXd& r, std::optional<std::size_t> boundaries = std::nullopt,
                               double c = 1.2) {
+    if (!std::isfinite(c) || c < 0)
+        throw invalid_parameter("c99_divisive: c must be finite and >= 0, got " + std::to_string(c));
     const auto n = static_cast<std::size_t>(r.rows());
     gap_flags out(n > 0 ? n - 1 : 0, false);
     if (n < 2) return out;
@@ -492,9 +494,27 @@ sentence_matrix encode_sentences(std::span<const std::string> sentences, const s
     return u;
 }
 
+/// Throws invalid_parameter, naming `operation`, for options no method can use: window 0, an
+/// even C99 mask, a C99 constant c or noise floor that is negative or not finite (a NaN would
+/// silently give no boundaries).
+inline void check_segment_options(const segment_options& options, const char* operation) {
+    const std::string name(operation);
+    if (options.window == 0) throw invalid_parameter(name + ": the window must hold at least one sentence");
+    if (options.c99_mask % 2 == 0)
+        throw invalid_parameter(name + ": the C99 mask size must be odd, got " + std::to_string(options.c99_mask));
+    if (!std::isfinite(options.c99_c) || options.c99_c < 0)
+        throw invalid_parameter(name + ": the C99 constant c must be finite and >= 0, got " +
+                                std::to_string(options.c99_c));
+    if (!std::isfinite(options.c99_noise_floor) || options.c99_noise_floor < 0)
+        throw invalid_parameter(name + ": the C99 noise floor must be finite and >= 0, got " +
+                                std::to_string(options.c99_noise_floor));
+}
+
 /// Boundaries over the rows of u (see the file comment), `boundaries` of them if given.
+/// Throws invalid_parameter for bad options (check_segment_options).
 inline gap_flags segment_rows(const sentence_matrix& u, const segment_options& options,
                               std::optional<std::size_t> boundaries = std::nullopt) {
+    check_segment_options(options, "segment_rows");
     const auto n = static_cast<std::size_t>(u.rows());
     if (n < 2) return gap_flags(n > 0 ? n - 1 : 0, false);
     if (options.method == segment_method::c99) {
@@ -520,14 +540,13 @@ inline gap_flags segment_rows(const sentence_matrix& u, const segment_options& o
 /// tokens are skipped and the boundaries mapped back: a boundary found before a kept sentence
 /// is placed at the gap just before it. `boundaries` fixes the number of boundaries (known k);
 /// fewer are placed only if the document has too few sentences with tokens.
-/// Throws invalid_parameter for bad options (window 0, even C99 mask).
+/// Throws invalid_parameter for bad options (check_segment_options: window 0, even C99 mask,
+/// negative or non-finite C99 constant or noise floor).
 template <hypervector V>
     requires summing_accumulator<typename V::accumulator_type>
 gap_flags segment(std::span<const std::string> sentences, const segment_options& options,
                   const typename V::shape_type& shape, std::optional<std::size_t> boundaries = std::nullopt) {
-    if (options.window == 0) throw invalid_parameter("segment: the window must hold at least one sentence");
-    if (options.c99_mask % 2 == 0)
-        throw invalid_parameter("segment: the C99 mask size must be odd, got " + std::to_string(options.c99_mask));
+    check_segment_options(options, "segment");
     gap_flags out(sentences.empty() ? 0 : sentences.size() - 1, false);
     std::vector<std::size_t> kept;
     const sentence_matrix u = encode_sentences<V>(sentences, options, shape, kept);

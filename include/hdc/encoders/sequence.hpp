@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <iterator>
 #include <ranges>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <utility>
@@ -199,31 +200,38 @@ public:
     using vector_type = V;
     using shape_type = typename V::shape_type;
 
+    /// The smallest forgetting factor accepted: push_back adds x / lambda, and below ~1e-140
+    /// that passes the accumulators' sum limit on the second item (denormal lambda even gives
+    /// inf). lambda = 1e-100 already forgets an item after one step for any practical purpose.
+    static constexpr double min_forgetting = 1e-100;
+
     /// An empty sequence of vectors of the given shape. Throws invalid_parameter unless
-    /// 0 < forgetting <= 1, or if forgetting < 1 for a family with integer accumulators;
-    /// non_finite_value for NaN.
+    /// min_forgetting <= forgetting <= 1, or if forgetting < 1 for a family with integer
+    /// accumulators; non_finite_value for NaN.
     explicit sequence_accumulator(const shape_type& shape, double forgetting = 1.0)
         : acc_(shape), forgetting_(checked(forgetting)) {}
     /// An empty sequence of fixed-dimension V.
     explicit sequence_accumulator(double forgetting = 1.0) requires(V::extent != dynamic)
         : sequence_accumulator(detail::default_shape<V>(), forgetting) {}
 
-    /// Appends x: h <- lambda rho(h) + x. Throws dimension_mismatch (nothing changed) for a
-    /// vector of another shape.
+    /// Appends x: h <- lambda rho(h) + x. Throws dimension_mismatch for a vector of another
+    /// shape, invalid_parameter for a sum beyond the accumulator's limit, std::bad_alloc; in
+    /// every case nothing changed.
     void push_back(const V& x) {
         if (!detail::takes_shape(acc_, x))
             throw dimension_mismatch("sequence_accumulator::push_back", x.dim(), acc_.dim());
         if (size_ == 0) {
-            acc_.add(x);
+            acc_.add(x);  // all or nothing
         } else {
-            // lambda rho(h) + x = lambda rho(h + rho^-1(x) / lambda): the add, the only step that
-            // can refuse (a sum beyond its limit), comes first, so a refusal changes nothing;
-            // the shift and the shrinking scale cannot fail (but for std::bad_alloc, before any
-            // change).
-            acc_.add(permute(x, -1), 1.0 / forgetting_);
-            acc_.permute(1);
+            // lambda rho(h) + x = lambda rho(h + rho^-1(x) / lambda), built in a copy: the add may
+            // refuse and the shift may throw std::bad_alloc after the add, so h is replaced only
+            // when every step succeeded.
+            accumulator<V> next(acc_);
+            next.add(permute(x, -1), 1.0 / forgetting_);
+            next.permute(1);
             if constexpr (detail::scalable_accumulator<accumulator<V>>)
-                if (forgetting_ != 1.0) acc_.scale(forgetting_);
+                if (forgetting_ != 1.0) next.scale(forgetting_);
+            acc_ = std::move(next);
         }
         ++size_;
     }
@@ -258,9 +266,12 @@ private:
     static double checked(double forgetting) {
         if (std::isnan(forgetting))
             throw non_finite_value("sequence_accumulator: forgetting factor is NaN");
-        if (!(forgetting > 0 && forgetting <= 1))
-            throw invalid_parameter("sequence_accumulator: forgetting factor " +
-                                    std::to_string(forgetting) + " must be in (0, 1]");
+        if (!(forgetting >= min_forgetting && forgetting <= 1)) {
+            std::ostringstream text;
+            text << "sequence_accumulator: forgetting factor " << forgetting << " must be in ["
+                 << min_forgetting << ", 1]";
+            throw invalid_parameter(text.str());
+        }
         if constexpr (!detail::scalable_accumulator<accumulator<V>>)
             if (forgetting != 1.0)
                 throw invalid_parameter(

@@ -247,8 +247,8 @@ inline constexpr std::uint64_t default_text_seed = 0x6E6772616D2D3031ull;  // "n
 template <hypervector V>
 class text_encoder {
 public:
-    using vector_type = V;
-    using shape_type = typename V::shape_type;
+    using vector_type = V;                      ///< the family encoded into
+    using shape_type = typename V::shape_type;  ///< the family's shape (dimension)
 
     /// Texts of counting_threshold symbols or more are encoded by counting distinct n-grams
     /// first (the same sums, fewer vector additions); shorter ones streaming.
@@ -259,9 +259,13 @@ public:
                  std::uint64_t seed = default_text_seed)
         : alphabet_(std::move(alphabet)), ngrams_(make_atoms(alphabet_, shape, seed), n) {}
 
+    /// The alphabet that translates text into symbol ids.
     const text_alphabet& alphabet() const noexcept { return alphabet_; }
+    /// The n-gram encoder over the symbols' atoms.
     const ngram_encoder<V>& ngrams() const noexcept { return ngrams_; }
+    /// The n-gram order n.
     std::size_t order() const noexcept { return ngrams_.order(); }
+    /// The shape of the encoded vectors.
     const shape_type& shape() const noexcept { return ngrams_.shape(); }
 
     /// Adds the n-grams of `text` to acc (nothing if it has fewer than n symbols). Throws
@@ -409,6 +413,16 @@ public:
     }
 
 private:
+    template <hypervector>
+    friend class text_classifier;
+
+    /// Installs a prototype built from a copy of profile(c) (all-or-nothing updates of several
+    /// classes and orders: build every new prototype first, then install them).
+    void replace(std::size_t c, accumulator<V>&& p) {
+        profiles_[c] = std::move(p);
+        refresh(c);
+    }
+
     void check_class(std::size_t c) const {
         if (c >= classes())
             throw invalid_parameter("prototype_classifier: class index " + std::to_string(c) +
@@ -475,13 +489,18 @@ public:
         }
     }
 
+    /// The alphabet shared by every order's encoder.
     const text_alphabet& alphabet() const noexcept { return alphabet_; }
+    /// The options the classifier was built with.
     const text_classifier_options& options() const noexcept { return options_; }
     /// The encoder and the prototypes of the i-th order.
     const text_encoder<V>& encoder(std::size_t i) const { return encoders_.at(i); }
     const prototype_classifier<V>& model(std::size_t i) const { return models_.at(i); }
+    /// Number of classes (the same in every order).
     std::size_t classes() const noexcept { return models_[0].classes(); }
+    /// Label of class c. No bounds check.
     const std::string& label(std::size_t c) const noexcept { return models_[0].label(c); }
+    /// Index of a label, if present.
     std::optional<std::size_t> find(std::string_view label) const { return models_[0].find(label); }
 
     /// Adds a class; returns its index. Throws invalid_parameter for a label given twice.
@@ -513,15 +532,23 @@ public:
         return out;
     }
     /// Adds the statistics of a training text (see statistics) to class c. Throws empty_input if
-    /// the text is too short for the largest order.
+    /// the text is too short for the largest order, invalid_parameter for a bad class or a sum
+    /// that would leave an integer range, all before any change (every order or none).
     void train(std::size_t c, const std::vector<accumulator<V>>& stats) {
         if (stats.size() != models_.size())
             throw invalid_parameter("text_classifier::train: statistics of " +
                                     std::to_string(stats.size()) + " orders, expected " +
                                     std::to_string(models_.size()));
+        check_class("train", c);
         for (const auto& s : stats)
             if (s.count() == 0) throw empty_input("text_classifier::train: training text too short");
-        for (std::size_t i = 0; i < models_.size(); ++i) models_[i].add(c, stats[i]);
+        std::vector<accumulator<V>> updated;
+        updated.reserve(models_.size());
+        for (std::size_t i = 0; i < models_.size(); ++i) {
+            updated.push_back(models_[i].profile(c));
+            updated.back().merge(stats[i]);  // may refuse: nothing installed yet
+        }
+        for (std::size_t i = 0; i < models_.size(); ++i) models_[i].replace(c, std::move(updated[i]));
     }
     /// Trains class c on a text (translated by the alphabet: format_error on bad input).
     void train(std::size_t c, std::string_view text) {
@@ -562,14 +589,37 @@ public:
 
     /// One perceptron correction (OnlineHD / AdaptHD style): when `predicted` differs from
     /// `truth`, adds w * q to the true class and subtracts it from the predicted one, order by
-    /// order, w = weights[order index]. Returns whether anything changed.
+    /// order, w = weights[order index]. Returns whether anything changed. Throws (hdc::error)
+    /// for a query or weights of the wrong number of orders, a class index out of range, a
+    /// non-finite weight, or a weight or sum the accumulator refuses (fractional weights on
+    /// integer families, for instance), all before any change: every prototype or none moves.
     bool correct(const query& q, std::size_t truth, std::size_t predicted,
                  const std::vector<double>& weights) {
         check_query(q);
+        check_class("correct", truth);
+        check_class("correct", predicted);
+        if (weights.size() != models_.size())
+            throw invalid_parameter("text_classifier::correct: " + std::to_string(weights.size()) +
+                                    " weights, expected one per order (" +
+                                    std::to_string(models_.size()) + ")");
+        for (const double w : weights)
+            if (!std::isfinite(w))
+                throw non_finite_value("text_classifier::correct: weight must be finite, got " +
+                                       std::to_string(w));
         if (truth == predicted) return false;
+        // Build the new prototypes of both classes in every order, then install them.
+        std::vector<accumulator<V>> plus, minus;
+        plus.reserve(models_.size());
+        minus.reserve(models_.size());
         for (std::size_t i = 0; i < models_.size(); ++i) {
-            models_[i].add(truth, q[i], weights[i]);
-            models_[i].add(predicted, q[i], -weights[i]);
+            plus.push_back(models_[i].profile(truth));
+            plus.back().add(q[i], weights[i]);
+            minus.push_back(models_[i].profile(predicted));
+            minus.back().add(q[i], -weights[i]);
+        }
+        for (std::size_t i = 0; i < models_.size(); ++i) {
+            models_[i].replace(truth, std::move(plus[i]));
+            models_[i].replace(predicted, std::move(minus[i]));
         }
         return true;
     }
@@ -607,6 +657,12 @@ public:
     }
 
 private:
+    void check_class(const char* operation, std::size_t c) const {
+        if (c >= classes())
+            throw invalid_parameter(std::string("text_classifier::") + operation + ": class index " +
+                                    std::to_string(c) + " out of range (" +
+                                    std::to_string(classes()) + " classes)");
+    }
     void check_query(const query& q) const {
         if (q.size() != models_.size())
             throw invalid_parameter("text_classifier: query of " + std::to_string(q.size()) +
@@ -621,8 +677,8 @@ private:
 
 /// A labelled line of a `label<TAB>text` file.
 struct labelled_text {
-    std::string label;
-    std::string text;
+    std::string label;     ///< the class label (before the first tab, not empty)
+    std::string text;      ///< everything after the first tab
     std::size_t line = 0;  ///< 1-based line number in its source
 };
 
