@@ -52,6 +52,7 @@
 
 #include "../../core/concepts.hpp"
 #include "../../core/error.hpp"
+#include "../../core/normal.hpp"
 #include "../../core/rng.hpp"
 #include "../item_memory.hpp"
 #include "families.hpp"
@@ -448,33 +449,12 @@ private:
         }
     }
 
-    /// Phi^-1(1 - a / d) / sqrt(scale), at least 0 (Acklam's rational approximation of the
-    /// normal quantile, relative error < 1.2e-9).
+    /// Phi^-1(1 - a / d) / sqrt(scale), at least 0: the similarity that about a of d chance
+    /// similarities exceed.
     double chance_threshold(std::size_t a, std::size_t d) const {
         const double p = 1.0 - static_cast<double>(a) / static_cast<double>(d);
         if (p <= 0.5) return 0.0;
-        static constexpr double c[] = {-7.784894002430293e-03, -3.223964580411365e-01,
-                                       -2.400758277161838e+00, -2.549732539343734e+00,
-                                       4.374664141464968e+00,  2.938163982698783e+00};
-        static constexpr double dd[] = {7.784695709041462e-03, 3.224671290700398e-01,
-                                        2.445134137142996e+00, 3.754408661907416e+00};
-        static constexpr double aa[] = {-3.969683028665376e+01, 2.209460984245205e+02,
-                                        -2.759285104469687e+02, 1.383577518672690e+02,
-                                        -3.066479806614716e+01, 2.506628277459239e+00};
-        static constexpr double bb[] = {-5.447609879822406e+01, 1.615858368580409e+02,
-                                        -1.556989798598866e+02, 6.680131188771972e+01,
-                                        -1.328068155288572e+01};
-        double z;
-        if (p < 0.97575) {
-            const double q = p - 0.5, t = q * q;
-            z = (((((aa[0] * t + aa[1]) * t + aa[2]) * t + aa[3]) * t + aa[4]) * t + aa[5]) * q /
-                (((((bb[0] * t + bb[1]) * t + bb[2]) * t + bb[3]) * t + bb[4]) * t + 1);
-        } else {
-            const double q = std::sqrt(-2 * std::log(1 - p));
-            z = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-                ((((dd[0] * q + dd[1]) * q + dd[2]) * q + dd[3]) * q + 1);
-        }
-        return std::max(0.0, z / std::sqrt(family::scale(shape_)));
+        return std::max(0.0, normal_quantile(p) / std::sqrt(family::scale(shape_)));
     }
 
     const mat& similarity_matrix(std::size_t f) const {
