@@ -167,20 +167,24 @@ void check_same() {
     }
 }
 
-template <bool Packed>
-void BM_resonator_sweep_library(benchmark::State& state) {
-    check_same();
-    const auto& p = shared();
-    const hdc::resonator<V> net(p.books, never_stop(Packed));
-    auto run = net.start(p.s);
+/// Times one sweep of `net` on composite `s`, restarting the run whenever it stops.
+void time_sweeps(benchmark::State& state, const hdc::resonator<V>& net, const V& s) {
+    auto run = net.start(s);
     for (auto _ : state) {
         if (net.step(run)) {
             state.PauseTiming();
-            run = net.start(p.s);
+            run = net.start(s);
             state.ResumeTiming();
         }
         benchmark::DoNotOptimize(run.estimate(0).data());
     }
+}
+
+template <bool Packed>
+void BM_resonator_sweep_library(benchmark::State& state) {
+    check_same();
+    const auto& p = shared();
+    time_sweeps(state, hdc::resonator<V>(p.books, never_stop(Packed)), p.s);
 }
 
 /// One stochastic sweep at 800 codevectors per factor (top-a = 7 sparse projections).
@@ -188,16 +192,7 @@ template <bool Packed>
 void BM_resonator_stochastic_sweep(benchmark::State& state) {
     check_same();
     const auto& p = shared_stochastic();
-    const hdc::resonator<V> net(p.books, stochastic_never_stop(Packed));
-    auto run = net.start(p.s);
-    for (auto _ : state) {
-        if (net.step(run)) {
-            state.PauseTiming();
-            run = net.start(p.s);
-            state.ResumeTiming();
-        }
-        benchmark::DoNotOptimize(run.estimate(0).data());
-    }
+    time_sweeps(state, hdc::resonator<V>(p.books, stochastic_never_stop(Packed)), p.s);
 }
 
 /// 16 problems stepped together on the float path (step(span)): the time is per sweep of the
