@@ -17,6 +17,7 @@
 #include "models/eigen.hpp"
 #include "memory/item_memory.hpp"
 #include "memory/search.hpp"
+#include "memory/state.hpp"
 #include "memory/resonator/resonator.hpp"
 #include "capacity/normal.hpp"
 #include "capacity/retrieval.hpp"

@@ -1,0 +1,93 @@
+// hdc/memory/state.hpp - the saved state of a learned memory (classifier, Hopfield, SDM, ...).
+//
+// A memory describes what it has learned as a memory_state: a kind name, a format version of its
+// own, named scalar parameters and named arrays. One serializer in io/ writes and reads every
+// memory_state, so each memory only says what its state is (state()) and how to rebuild itself from
+// one (from_state(), which validates everything and throws format_error naming what is wrong).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "../core/error.hpp"
+
+namespace hdc {
+
+/// A named array of numbers in a memory_state: row-major values with their shape.
+struct state_array {
+    /// The element types a state array may hold.
+    using values_type = std::variant<std::vector<float>, std::vector<double>, std::vector<std::int32_t>,
+                                     std::vector<std::int64_t>, std::vector<std::uint64_t>>;
+
+    std::string name;                ///< what the array is ("prototypes", "weights", ...)
+    std::vector<std::size_t> shape;  ///< extents, outermost first; their product is the value count
+    values_type values;              ///< the numbers, row-major
+
+    /// The number of elements the shape describes.
+    [[nodiscard]] std::size_t element_count() const noexcept {
+        std::size_t n = 1;
+        for (std::size_t extent : shape) n *= extent;
+        return n;
+    }
+};
+
+/// Everything a learned memory needs to be rebuilt: kind, its own version, parameters and arrays.
+struct memory_state {
+    std::string kind;                                         ///< the memory's type ("onlinehd", "hopfield", ...)
+    std::uint32_t version = 1;                                ///< the kind's own state layout version
+    std::vector<std::pair<std::string, double>> parameters;   ///< named scalars (dimension, rates, seeds, ...)
+    std::vector<state_array> arrays;                          ///< named arrays (prototypes, counters, ...)
+
+    /// Adds a named scalar parameter.
+    void set(std::string name, double value) { parameters.emplace_back(std::move(name), value); }
+
+    /// Adds a named array of the given shape; throws invalid_parameter if the sizes disagree.
+    template <class T>
+    void add_array(std::string name, std::vector<std::size_t> shape, std::vector<T> values) {
+        state_array array{std::move(name), std::move(shape), std::move(values)};
+        if (array.element_count() != std::get<std::vector<T>>(array.values).size())
+            throw invalid_parameter("memory_state: array '" + array.name + "' has " +
+                                    std::to_string(std::get<std::vector<T>>(array.values).size()) +
+                                    " values for its shape");
+        arrays.push_back(std::move(array));
+    }
+
+    /// The named parameter; throws format_error if the state has none of that name.
+    [[nodiscard]] double parameter(std::string_view name) const {
+        for (const auto& [key, value] : parameters)
+            if (key == name) return value;
+        throw format_error("saved " + kind + " state: missing parameter '" + std::string(name) + "'");
+    }
+
+    /// The named array's values, checked to hold element type T and exactly the expected shape;
+    /// throws format_error naming the mismatch otherwise.
+    template <class T>
+    [[nodiscard]] const std::vector<T>& array(std::string_view name, const std::vector<std::size_t>& expected_shape) const {
+        for (const auto& a : arrays) {
+            if (a.name != name) continue;
+            const auto* values = std::get_if<std::vector<T>>(&a.values);
+            if (values == nullptr)
+                throw format_error("saved " + kind + " state: array '" + a.name + "' has the wrong element type");
+            if (a.shape != expected_shape || values->size() != a.element_count())
+                throw format_error("saved " + kind + " state: array '" + a.name + "' has the wrong shape");
+            return *values;
+        }
+        throw format_error("saved " + kind + " state: missing array '" + std::string(name) + "'");
+    }
+
+    /// Throws format_error unless this is a state of the given kind at a version this code reads.
+    void expect(std::string_view expected_kind, std::uint32_t max_version) const {
+        if (kind != expected_kind)
+            throw format_error("saved state is a '" + kind + "', not a '" + std::string(expected_kind) + "'");
+        if (version == 0 || version > max_version)
+            throw format_error("saved " + kind + " state has version " + std::to_string(version) +
+                               "; this build reads versions 1 to " + std::to_string(max_version));
+    }
+};
+
+}  // namespace hdc
