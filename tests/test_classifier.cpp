@@ -203,7 +203,7 @@ C make_learner(std::size_t classes, std::size_t threads = 1, std::uint64_t seed 
 
 }  // namespace
 
-#define HDC_LEARNERS hdc::centroid_classifier
+#define HDC_LEARNERS hdc::centroid_classifier, hdc::onlinehd_classifier, hdc::adapthd_classifier
 
 TEMPLATE_TEST_CASE("every learner satisfies the concept and learns separable classes", "[classifier][learn]",
                    HDC_LEARNERS) {

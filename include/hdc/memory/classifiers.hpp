@@ -4,3 +4,5 @@
 
 #include "classifier/classifier.hpp"
 #include "classifier/centroid.hpp"
+#include "classifier/onlinehd.hpp"
+#include "classifier/adapthd.hpp"
