@@ -6,3 +6,6 @@
 #include "classifier/centroid.hpp"
 #include "classifier/onlinehd.hpp"
 #include "classifier/adapthd.hpp"
+#include "classifier/quanthd.hpp"
+#include "classifier/sparsehd.hpp"
+#include "classifier/comphd.hpp"
