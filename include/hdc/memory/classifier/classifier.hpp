@@ -55,6 +55,12 @@ concept classifier = std::copyable<C> && requires(C& c, const C& cc, sample_view
     { C::from_state(s) } -> std::same_as<C>;
 };
 
+/// True for the learners whose inputs are feature rows they encode themselves (NeuralHD, with
+/// its regenerated encoder, and IntRVFL, with its density encoding); false for those that take
+/// encoded samples (sample rows of width dim()).
+template <class C>
+inline constexpr bool classifier_takes_features = requires { requires C::takes_features; };
+
 namespace detail {
 
 /// Rows per block of a batch product (fixed: the blocks, not the threads, decide every sum).
@@ -86,12 +92,8 @@ inline void check_option(const char* who, const char* name, double value, double
 inline void check_samples(const char* who, sample_view x, std::size_t width) {
     if (static_cast<std::size_t>(x.cols()) != width)
         throw dimension_mismatch((std::string(who) + ": sample width").c_str(), static_cast<std::size_t>(x.cols()), width);
-    if (!x.allFinite()) {
-        for (Eigen::Index i = 0; i < x.rows(); ++i)
-            if (!x.row(i).allFinite())
-                throw non_finite_value(std::string(who) + ": sample row " + std::to_string(i) +
-                                       " holds a NaN or infinite value");
-    }
+    if (const Eigen::Index bad = first_non_finite_row(x); bad >= 0)
+        throw non_finite_value(std::string(who) + ": sample row " + std::to_string(bad) + " holds a NaN or infinite value");
 }
 
 /// The checks of a training batch: not empty, one label per row, labels in [0, classes), rows
