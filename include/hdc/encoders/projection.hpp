@@ -10,9 +10,9 @@
 // Determinism: dimension j of generation g is drawn from its own stream of the library's rng,
 // keyed by (seed, j, g), with the normal and uniform mappings of core/rng.hpp: the basis is
 // bit-identical on every machine. A batch is encoded in blocks of a fixed number of rows (one
-// Eigen product each, then the C library's cos and sin, several times faster here than Eigen's
-// vectorised ones), so the thread count never changes an encoding; across SIMD paths and C
-// libraries the last bits may differ (Eigen's summation order, the libraries' cos and sin).
+// Eigen product each, then a branch-free sin/cos that the compiler vectorises), so the thread
+// count never changes an encoding; across SIMD paths the last bits may differ (Eigen's summation
+// order in the product, floating-point contraction in the sin/cos polynomials).
 //
 // regenerate(dims, round) redraws the chosen dimensions as generation `round` (NeuralHD replaces
 // the dimensions its classifier finds useless): the basis is always a function of the seed and
@@ -35,6 +35,58 @@
 #include "../memory/search.hpp"
 
 namespace hdc {
+
+namespace detail {
+
+/// Arguments up to this magnitude are reduced exactly enough by projection_sin_cos.
+inline constexpr double projection_reduction_limit = 524288.0;  // 2^19
+
+/// sin x and cos x for |x| <= projection_reduction_limit, in plain double arithmetic without
+/// branches, so that a loop over many x vectorises (the C library's sinf and cosf cost about
+/// 20 ns a call here, which made them most of an encoding's time). x is reduced by the nearest
+/// multiple k of pi/2 in two parts (Cody and Waite; the high part has 33 bits, so k * high is
+/// exact for |k| < 2^20), and sin and cos of the remainder |r| <= pi/4 come from their Taylor
+/// polynomials to r^13 and r^14 (truncation below 1e-11, far below the float result's rounding).
+inline void projection_sin_cos(double x, double& s, double& c) noexcept {
+    constexpr double two_over_pi = 0.63661977236758134308;
+    constexpr double pio2_hi = 1.57079632673412561417e+00;  // pi/2 to 33 bits
+    constexpr double pio2_lo = 6.07710050650619224932e-11;  // pi/2 - pio2_hi
+    constexpr double round_magic = 0x1.8p52;  // adding and subtracting it rounds to an integer
+    const double k = (x * two_over_pi + round_magic) - round_magic;
+    const double r = (x - k * pio2_hi) - k * pio2_lo;
+    const double r2 = r * r;
+    const double sr =
+        r + r * r2 *
+                (-1.0 / 6 + r2 * (1.0 / 120 + r2 * (-1.0 / 5040 + r2 * (1.0 / 362880 +
+                                                                        r2 * (-1.0 / 39916800 + r2 * (1.0 / 6227020800.0))))));
+    const double cr =
+        1.0 + r2 * (-0.5 + r2 * (1.0 / 24 + r2 * (-1.0 / 720 + r2 * (1.0 / 40320 +
+                                                                     r2 * (-1.0 / 3628800 + r2 * (1.0 / 479001600.0))))));
+    const double m = k - 4.0 * ((k * 0.25 + round_magic) - round_magic);  // k mod 4, in -2..2
+    const double q = m < 0 ? m + 4.0 : m;                                   // the quadrant, 0 to 3
+    s = q == 0 ? sr : q == 1 ? cr : q == 2 ? -sr : -cr;
+    c = q == 0 ? cr : q == 1 ? -sr : q == 2 ? -cr : sr;
+}
+
+/// row[j] = cos(z + b_j) sin(z) for z = row[j], with cos(z + b) = cos z cos b - sin z sin b and
+/// the phases' cos_b, sin_b precomputed: one reduction per element. Rows with an argument
+/// beyond the reduction's range (possible only with a huge bandwidth) use the C library.
+inline void projection_activate(float* row, const float* phase, const double* cos_b, const double* sin_b,
+                                std::size_t n) noexcept {
+    float largest = 0;
+    for (std::size_t j = 0; j < n; ++j) largest = std::max(largest, std::fabs(row[j]));
+    if (!(static_cast<double>(largest) <= projection_reduction_limit)) {
+        for (std::size_t j = 0; j < n; ++j) row[j] = std::cos(row[j] + phase[j]) * std::sin(row[j]);
+        return;
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+        double s = 0, c = 0;
+        projection_sin_cos(static_cast<double>(row[j]), s, c);
+        row[j] = static_cast<float>((c * cos_b[j] - s * sin_b[j]) * s);
+    }
+}
+
+}  // namespace detail
 
 /// OnlineHD's non-linear random projection from f standardised features to D dimensions.
 /// Thread safety: const members may be called concurrently; regenerate needs exclusive access.
@@ -77,11 +129,9 @@ public:
                 const Eigen::Index r0 = static_cast<Eigen::Index>(b) * block_rows;
                 const Eigen::Index rows = std::min(block_rows, n - r0);
                 out.middleRows(r0, rows).noalias() = x.middleRows(r0, rows) * basis_;
-                const float* phase = phases_.data();
-                for (Eigen::Index r = r0; r < r0 + rows; ++r) {
-                    float* z = out.row(r).data();
-                    for (std::size_t j = 0; j < dim_; ++j) z[j] = std::cos(z[j] + phase[j]) * std::sin(z[j]);
-                }
+                for (Eigen::Index r = r0; r < r0 + rows; ++r)
+                    detail::projection_activate(out.row(r).data(), phases_.data(), cos_phase_.data(),
+                                                sin_phase_.data(), dim_);
             }
         });
         return out;
@@ -126,6 +176,8 @@ private:
             throw invalid_parameter("projection_encoder: the bandwidth must be finite and positive");
         basis_.resize(static_cast<Eigen::Index>(features), static_cast<Eigen::Index>(dim));
         phases_.resize(static_cast<Eigen::Index>(dim));
+        sin_phase_.resize(dim);
+        cos_phase_.resize(dim);
         for (std::size_t j = 0; j < dim; ++j) draw(j);
     }
 
@@ -136,6 +188,10 @@ private:
         const auto col = static_cast<Eigen::Index>(j);
         for (Eigen::Index i = 0; i < basis_.rows(); ++i) basis_(i, col) = static_cast<float>(scale * gen.normal());
         phases_[col] = static_cast<float>(2.0 * std::numbers::pi * gen.uniform());
+        double sb = 0, cb = 0;
+        detail::projection_sin_cos(static_cast<double>(phases_[col]), sb, cb);
+        sin_phase_[j] = sb;
+        cos_phase_[j] = cb;
     }
 
     void check_input(sample_view x) const {
@@ -156,6 +212,7 @@ private:
     std::vector<std::uint64_t> generations_;
     sample_matrix basis_;
     Eigen::RowVectorXf phases_;
+    std::vector<double> sin_phase_, cos_phase_;  ///< sin b_j and cos b_j
 };
 
 }  // namespace hdc
