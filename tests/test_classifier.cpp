@@ -116,7 +116,9 @@ TEST_CASE("projection encoder: the formula, determinism, threads, regeneration",
     // Same seed, same encoding; another seed, another one; threads change nothing.
     CHECK(same_bits(hdc::projection_encoder(f, dim, 7).encode(d.x), h));
     CHECK(!same_bits(hdc::projection_encoder(f, dim, 8).encode(d.x), h));
-    CHECK(same_bits(enc.encode(d.x, 3), h));
+    const dataset wide = clusters(600, 3, f, 1.0, 3);  // three blocks of rows, enough work for threads
+    const hdc::projection_encoder big(f, 3000, 7);
+    CHECK(same_bits(big.encode(wide.x, 3), big.encode(wide.x, 1)));
 
     // Regeneration redraws only the chosen dimensions, and generations rebuild the encoder.
     hdc::projection_encoder regen = enc;
@@ -216,17 +218,23 @@ constexpr std::size_t width = 48;
 /// A learner for the generic tests with the given threads: D = width for those that take
 /// encoded samples, a wider expansion for those that encode features themselves.
 template <class C>
-C make_learner(std::size_t classes, std::size_t threads = 1, std::uint64_t seed = 5) {
+C make_learner(std::size_t classes, std::size_t threads = 1, std::size_t dim = width) {
     typename C::options o;
-    o.seed = seed;
+    o.seed = 5;
     o.threads = threads;
     if constexpr (std::is_same_v<C, hdc::comphd_classifier>) o.chunks = 3;  // 16 dimensions left
     if constexpr (hdc::classifier_takes_features<C>) {
         o.features = width;
-        return C(512, classes, o);
+        return C(std::max<std::size_t>(dim, 512), classes, o);
     } else {
-        return C(width, classes, o);
+        return C(dim, classes, o);
     }
+}
+
+/// Input width of a learner made by make_learner(classes, threads, dim).
+template <class C>
+std::size_t input_width(std::size_t dim) {
+    return hdc::classifier_takes_features<C> ? width : dim;
 }
 
 }  // namespace
@@ -252,8 +260,10 @@ TEMPLATE_TEST_CASE("every learner satisfies the concept and learns separable cla
 }
 
 TEMPLATE_TEST_CASE("a learner's results do not depend on the thread count", "[classifier][threads]", HDC_LEARNERS) {
-    const dataset d = clusters(700, 3, width, 2.0, 11);  // more rows than a score block
-    TestType one = make_learner<TestType>(3, 1), three = make_learner<TestType>(3, 3);
+    // More rows than a score block, and wide enough for the batch loops to use several threads.
+    constexpr std::size_t dim = 2048;
+    const dataset d = clusters(700, 3, input_width<TestType>(dim), 12.0, 11);
+    TestType one = make_learner<TestType>(3, 1, dim), three = make_learner<TestType>(3, 3, dim);
     one.fit(d.x, d.y);
     three.fit(d.x, d.y);
     CHECK(same_bits(one.prototypes(), three.prototypes()));
@@ -262,7 +272,7 @@ TEMPLATE_TEST_CASE("a learner's results do not depend on the thread count", "[cl
     three.partial_fit(d.x.topRows(300), std::span(d.y).first(300));
     CHECK(same_bits(one.prototypes(), three.prototypes()));
     // Same seed, same model.
-    TestType again = make_learner<TestType>(3, 1);
+    TestType again = make_learner<TestType>(3, 1, dim);
     again.fit(d.x, d.y);
     again.partial_fit(d.x.topRows(300), std::span(d.y).first(300));
     CHECK(same_bits(again.prototypes(), one.prototypes()));
@@ -348,6 +358,20 @@ TEMPLATE_TEST_CASE("bad input is refused and leaves the learner unchanged", "[cl
 
     CHECK_THROWS_AS(TestType(0, 3, typename TestType::options{}), hdc::invalid_dimension);
     CHECK_THROWS_AS(TestType(width, 0, typename TestType::options{}), hdc::invalid_parameter);
+}
+
+TEST_CASE("corrections split over columns give the same bits with any thread count", "[classifier][threads]") {
+    const hdc::sample_matrix x = clusters(400, 4, 3000, 1.0, 14).x;
+    hdc::rng gen(15);
+    std::vector<hdc::detail::correction> corrections;
+    for (Eigen::Index i = 0; i < 400; ++i)
+        corrections.push_back({i, static_cast<std::int32_t>(gen.below(4)), static_cast<std::int32_t>(gen.below(4)),
+                               static_cast<float>(gen.uniform()), -static_cast<float>(gen.uniform())});
+    hdc::sample_matrix one = hdc::sample_matrix::Constant(4, 3000, 0.1f), three = one;
+    hdc::detail::apply_corrections(one, x, corrections, 1);
+    hdc::detail::apply_corrections(three, x, corrections, 3);
+    CHECK(same_bits(one, three));
+    CHECK(!same_bits(one, hdc::sample_matrix::Constant(4, 3000, 0.1f)));
 }
 
 // ---- retraining against the centroid --------------------------------------------------------

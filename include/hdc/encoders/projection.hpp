@@ -121,7 +121,7 @@ public:
         const Eigen::Index n = x.rows();
         sample_matrix out(n, static_cast<Eigen::Index>(dim_));
         const auto blocks = static_cast<std::size_t>((n + block_rows - 1) / block_rows);
-        const std::size_t work = static_cast<std::size_t>(n) * dim_ * (features_ + 16) / (std::size_t{1} << 22);
+        const std::size_t work = static_cast<std::size_t>(n) * dim_ * (features_ + 16) / detail::parallel_work_unit;
         const unsigned t = detail::resolve_threads(threads > 1024 ? 1024u : static_cast<unsigned>(threads),
                                                    std::min(blocks, work));
         detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {

@@ -137,7 +137,7 @@ inline Eigen::MatrixXf cosine_scores(sample_view x, const prototype_table& table
     const auto blocks = static_cast<std::size_t>((n + score_block_rows - 1) / score_block_rows);
     // A thread gets whole blocks, and blocks only pay for a thread when large.
     const std::size_t work = static_cast<std::size_t>(n) * static_cast<std::size_t>(x.cols()) *
-                             static_cast<std::size_t>(classes) / (std::size_t{1} << 22);
+                             static_cast<std::size_t>(classes) / parallel_work_unit;
     const unsigned t = classifier_threads(threads, std::min(blocks, work));
     parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
         for (std::size_t b = first; b < last; ++b) {
@@ -229,7 +229,7 @@ struct correction {
 template <class Body>
 void for_column_ranges(std::size_t dim, std::size_t updates, std::size_t threads, Body&& body) {
     constexpr std::size_t grain = 1024;  // whole cache lines, big enough to pay for a thread
-    const std::size_t work = updates * dim / (std::size_t{1} << 18);
+    const std::size_t work = updates * dim / parallel_work_unit;
     const unsigned t = classifier_threads(threads, std::min((dim + grain - 1) / grain, work));
     parallel_ranges(dim, t, grain, [&](unsigned, std::size_t first, std::size_t last) {
         body(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(last - first));

@@ -106,7 +106,7 @@ public:
         sample_matrix out(n, static_cast<Eigen::Index>(dim_));
         const auto f = static_cast<Eigen::Index>(features_);
         const auto blocks = static_cast<std::size_t>((n + detail::score_block_rows - 1) / detail::score_block_rows);
-        const std::size_t work = static_cast<std::size_t>(n) * features_ * dim_ / (std::size_t{1} << 22);
+        const std::size_t work = static_cast<std::size_t>(n) * features_ * dim_ / detail::parallel_work_unit;
         const unsigned t = detail::classifier_threads(opts_.threads, std::min(blocks, work));
         detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
             std::vector<std::int32_t> count(dim_);
@@ -137,7 +137,7 @@ public:
         const sample_matrix h = encode(x);
         Eigen::MatrixXf out(h.rows(), static_cast<Eigen::Index>(classes_));
         const auto blocks = static_cast<std::size_t>((h.rows() + detail::score_block_rows - 1) / detail::score_block_rows);
-        const std::size_t work = static_cast<std::size_t>(h.rows()) * dim_ * classes_ / (std::size_t{1} << 22);
+        const std::size_t work = static_cast<std::size_t>(h.rows()) * dim_ * classes_ / detail::parallel_work_unit;
         const unsigned t = detail::classifier_threads(opts_.threads, std::min(blocks, work));
         detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
             for (std::size_t b = first; b < last; ++b) {
@@ -262,7 +262,7 @@ private:
         Eigen::MatrixXd g(n, n);
         const auto blocks = static_cast<std::size_t>((n + detail::score_block_rows - 1) / detail::score_block_rows);
         const std::size_t work = static_cast<std::size_t>(n) * static_cast<std::size_t>(n) *
-                                 static_cast<std::size_t>(a.cols()) / (std::size_t{1} << 24);
+                                 static_cast<std::size_t>(a.cols()) / detail::parallel_work_unit;
         const unsigned t = detail::classifier_threads(opts_.threads, std::min(blocks, work));
         Eigen::MatrixXd ad;
         if (!in_float) ad = a.cast<double>();
