@@ -241,19 +241,20 @@ private:
         for (Eigen::Index i = 0; i < n; ++i) y(i, seen_y_[static_cast<std::size_t>(i)]) = 1.0;
         // Exact integer Gram products: in float while every partial sum stays below 2^24.
         const bool exact_in_float = static_cast<double>(std::max(n, d)) * opts_.kappa * opts_.kappa < 16777216.0;
-        Eigen::MatrixXd w;
         if (n <= d) {
             Eigen::MatrixXd g = gram(h, exact_in_float);  // H H^T, n x n
             g.diagonal().array() += opts_.lambda;
-            const Eigen::MatrixXd alpha = g.ldlt().solve(y);
-            w = h.cast<double>().transpose() * alpha;  // D x classes
+            // W^T = alpha^T H with alpha = (H H^T + lambda I)^-1 Y: the solve in double, the
+            // product (classes x D, well conditioned) in float, without a double copy of H.
+            const Eigen::MatrixXf alpha = g.ldlt().solve(y).cast<float>();
+            readout_.noalias() = alpha.transpose() * h;
         } else {
             const sample_matrix ht = h.transpose();
             Eigen::MatrixXd g = gram(ht, exact_in_float);  // H^T H, D x D
             g.diagonal().array() += opts_.lambda;
-            w = g.ldlt().solve(h.cast<double>().transpose() * y);
+            const Eigen::MatrixXd hty = (ht * y.cast<float>()).cast<double>();  // integer sums, exact in float here
+            readout_ = g.ldlt().solve(hty).transpose().cast<float>();
         }
-        readout_ = w.transpose().cast<float>();
     }
 
     /// a a^T for a matrix of small integers, exact: blocks of rows, spread over threads.
