@@ -129,6 +129,12 @@ TEST_CASE("projection encoder: the formula, determinism, threads, regeneration",
         const bool redrawn = j == 3 || j == 400;
         CHECK(same_bits(h2.col(j), h.col(j)) == !redrawn);
     }
+    hdc::sample_matrix patched = h;  // only the regenerated columns recomputed
+    regen.encode_columns(d.x, dims, patched, 2);
+    CHECK((patched - h2).cwiseAbs().maxCoeff() < 1e-5f);
+    CHECK(same_bits(patched.col(4), h.col(4)));
+    hdc::sample_matrix wrong_rows = h.topRows(10);
+    CHECK_THROWS_AS(regen.encode_columns(d.x, dims, wrong_rows), hdc::dimension_mismatch);
     const auto rebuilt = hdc::projection_encoder::from_generations(f, dim, 7, 1.0, regen.generations());
     CHECK(same_bits(rebuilt.encode(d.x), h2));
 

@@ -137,6 +137,52 @@ public:
         return out;
     }
 
+    /// Recomputes only the listed columns of out = encode(x), as after regenerate(dims, ...):
+    /// D / dims.size() times cheaper than encoding again. The values may differ from a full
+    /// encoding's in the last bits (another product shape), never with the thread count. Throws
+    /// as encode, dimension_mismatch unless out is x.rows() x D, invalid_parameter for a
+    /// dimension out of range; out is unchanged when it throws.
+    void encode_columns(sample_view x, std::span<const std::size_t> dims, sample_matrix& out,
+                        std::size_t threads = 1) const {
+        check_input(x);
+        detail::check_same_dim("projection_encoder::encode_columns: rows", static_cast<std::size_t>(out.rows()),
+                               static_cast<std::size_t>(x.rows()));
+        detail::check_same_dim("projection_encoder::encode_columns: columns", static_cast<std::size_t>(out.cols()), dim_);
+        for (std::size_t j : dims)
+            if (j >= dim_)
+                throw invalid_parameter("projection_encoder::encode_columns: dimension " + std::to_string(j) +
+                                        " out of range for " + std::to_string(dim_) + " dimensions");
+        const auto m = static_cast<Eigen::Index>(dims.size());
+        if (m == 0) return;
+        sample_matrix basis(basis_.rows(), m);
+        std::vector<float> phase(dims.size());
+        std::vector<double> cos_b(dims.size()), sin_b(dims.size());
+        for (std::size_t k = 0; k < dims.size(); ++k) {
+            basis.col(static_cast<Eigen::Index>(k)) = basis_.col(static_cast<Eigen::Index>(dims[k]));
+            phase[k] = phases_[static_cast<Eigen::Index>(dims[k])];
+            cos_b[k] = cos_phase_[dims[k]];
+            sin_b[k] = sin_phase_[dims[k]];
+        }
+        const Eigen::Index n = x.rows();
+        const auto blocks = static_cast<std::size_t>((n + block_rows - 1) / block_rows);
+        const std::size_t work = static_cast<std::size_t>(n) * dims.size() * (features_ + 16) / detail::parallel_work_unit;
+        const unsigned t = detail::resolve_threads(threads > 1024 ? 1024u : static_cast<unsigned>(threads),
+                                                   std::min(blocks, work));
+        detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
+            sample_matrix z;
+            for (std::size_t b = first; b < last; ++b) {
+                const Eigen::Index r0 = static_cast<Eigen::Index>(b) * block_rows;
+                const Eigen::Index rows = std::min(block_rows, n - r0);
+                z.noalias() = x.middleRows(r0, rows) * basis;
+                for (Eigen::Index r = 0; r < rows; ++r) {
+                    float* zr = z.row(r).data();
+                    detail::projection_activate(zr, phase.data(), cos_b.data(), sin_b.data(), dims.size());
+                    for (std::size_t k = 0; k < dims.size(); ++k) out(r0 + r, static_cast<Eigen::Index>(dims[k])) = zr[k];
+                }
+            }
+        });
+    }
+
     /// Redraws the basis row and phase of every listed dimension as generation `round` (give a
     /// new round each time: redrawing with a dimension's current generation changes nothing).
     /// Throws invalid_parameter, changing nothing, if a dimension is out of range.
