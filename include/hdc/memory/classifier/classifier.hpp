@@ -24,6 +24,7 @@
 #include <numeric>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -218,9 +219,9 @@ enum class update_rule {
 /// One correction: sample row `sample` added with weight a_label to the label's prototype and
 /// with weight a_predicted to the predicted one's.
 struct correction {
-    Eigen::Index sample;
-    std::int32_t label, predicted;
-    float a_label, a_predicted;
+    Eigen::Index sample;             ///< the sample's row
+    std::int32_t label, predicted;   ///< the classes whose prototypes move
+    float a_label, a_predicted;      ///< their weights (a_y, a_p)
 };
 
 /// Runs body(first column, column count) over [0, dim) split into runs of whole 1024-column
@@ -390,14 +391,6 @@ inline std::vector<std::size_t> permutation(std::size_t n, std::uint64_t seed, s
     rng gen(seed, stream);
     for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[gen.below(i)]);
     return order;
-}
-
-/// Rows of x in the given order, as a new matrix.
-inline sample_matrix gather_rows(sample_view x, std::span<const std::size_t> order) {
-    sample_matrix out(static_cast<Eigen::Index>(order.size()), x.cols());
-    for (std::size_t i = 0; i < order.size(); ++i)
-        out.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(order[i]));
-    return out;
 }
 
 // ---- saving and restoring -------------------------------------------------------------------
