@@ -177,15 +177,19 @@ item_memory<V> get_patterns(const memory_state& s, const typename V::shape_type&
     using E = typename row_traits<V>::element_type;
     using S = state_element_t<E>;
     const std::size_t width = row_traits<V>::row_size(shape);
-    try {
-        (void)V(shape);  // the shape is one the family (and a fixed extent) accepts
-    } catch (const error& e) {
-        throw format_error("saved " + s.kind + " state: " + e.what());
-    }
+    if (V::extent != dynamic && dim_of(shape) != V::extent)
+        throw format_error("saved " + s.kind + " state has dimension " + std::to_string(dim_of(shape)) + ", not " +
+                           std::to_string(V::extent));
     const auto& values = s.array<S>("patterns", {count, width});
     if constexpr (sign_bit_vector<V>) check_tail_bits(s, "patterns", values.data(), count, width, shape);
     item_memory<V> out(shape);
-    out.reserve(std::max<std::size_t>(count, 1));
+    if (count == 0) return out;  // nothing allocated for a shape no pattern vouches for
+    try {
+        (void)V(shape);  // the shape is one the family accepts (its size is vouched for by the values)
+    } catch (const error& e) {
+        throw format_error("saved " + s.kind + " state: " + e.what());
+    }
+    out.reserve(count);
     const std::size_t stride = row_stride<V>(shape);
     aligned_buffer<E> row(stride);
     for (std::size_t i = 0; i < count; ++i) {
@@ -285,16 +289,13 @@ public:
     static classic_hopfield from_state(const memory_state& s) {
         s.expect("hopfield", 1);
         const std::size_t d = detail::get_shape<std::size_t>(s);
-        if (V::extent != dynamic && d != V::extent)
-            throw format_error("saved hopfield state has dimension " + std::to_string(d) + ", not " +
-                               std::to_string(V::extent));
         const std::size_t count = detail::integer_parameter(s, "count", 0, 4e9);
-        classic_hopfield out(d);
-        out.patterns_ = detail::get_patterns<V>(s, d, count);
-        return out;
+        return classic_hopfield(detail::get_patterns<V>(s, d, count));
     }
 
 private:
+    explicit classic_hopfield(item_memory<V>&& patterns) noexcept : patterns_(std::move(patterns)) {}
+
     static std::size_t first_shape(std::span<const V> patterns) {
         if (patterns.empty()) throw empty_input("classic_hopfield: no patterns given");
         return patterns.front().dim();
