@@ -31,6 +31,8 @@ template <class T, bool Canonical = true>
 void try_load(bytes input) {
     try {
         T loaded = hdc::from_bytes<T>(input);
+        if constexpr (requires { loaded.empty(); })
+            if (loaded.empty()) return;  // an empty list or memory may drop the shape it was saved with
         if constexpr (Canonical) {
             const auto again = hdc::to_bytes(loaded);
             if (!std::equal(again.begin(), again.end(), input.begin(), input.end())) std::abort();

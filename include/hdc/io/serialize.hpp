@@ -306,7 +306,10 @@ template <serializable_vector V>
 std::vector<V> decode_vectors(const io::header& h, io::reader& r) {
     expect_header(h, io::content::vectors, vector_codec<V>::fam, vector_codec<V>::type);
     std::vector<V> out;
-    if (h.count == 0) return out;
+    if (h.count == 0) {  // an empty list: no shape, or a valid one (a fixed-dimension list's)
+        if (h.dimension != 0 || h.block_length != 0) (void)vector_codec<V>::get_shape(h);
+        return out;
+    }
     const auto shape = vector_codec<V>::get_shape(h);
     check_fits(r, h.count, vector_codec<V>::bytes(shape), "the vector count");
     out.reserve(static_cast<std::size_t>(h.count));
@@ -493,6 +496,8 @@ std::vector<T> read_state_values(io::reader& r, std::size_t n) {
 inline memory_state decode_state(const io::header& h, io::reader& r) {
     expect_header(h, io::content::memory_state, io::family::none, io::element::none);
     if (h.count != 1) throw format_error("a memory state file must hold 1 state, not " + std::to_string(h.count));
+    if (h.dimension != 0 || h.block_length != 0)
+        throw format_error("a memory state file has no dimension or block length (header fields must be 0)");
     memory_state s;
     s.kind = r.str("the state kind");
     s.version = r.u32("the state version");
