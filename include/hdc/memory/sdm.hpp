@@ -177,9 +177,11 @@ public:
         const auto on = active(address);
         aligned_buffer<std::uint64_t> bits(row_stride<V>(data_dim_));
         row_traits<V>::store(data, bits.data());
+        std::vector<std::int32_t> signs(data_dim_);  // once per write, so the loop below vectorises
+        for (std::size_t i = 0; i < data_dim_; ++i) signs[i] = detail::sign_of_bit(bits.data(), i);
         for (std::uint32_t l : on) {
             std::int32_t* c = counters_.data() + static_cast<std::size_t>(l) * data_dim_;
-            for (std::size_t i = 0; i < data_dim_; ++i) c[i] += detail::sign_of_bit(bits.data(), i);
+            for (std::size_t i = 0; i < data_dim_; ++i) c[i] += signs[i];
         }
         ++writes_;
         return on.size();
@@ -188,23 +190,12 @@ public:
     std::size_t write(const V& pattern) { return write(pattern, pattern); }
 
     /// The summed counters of the active locations at address, one per data bit.
-    std::vector<std::int64_t> sums(const V& address) const {
-        std::vector<std::int64_t> s(data_dim_, 0);
-        for (std::uint32_t l : active(address)) {
-            const std::int32_t* c = counters_.data() + static_cast<std::size_t>(l) * data_dim_;
-            for (std::size_t i = 0; i < data_dim_; ++i) s[i] += c[i];
-        }
-        return s;
-    }
+    std::vector<std::int64_t> sums(const V& address) const { return sums_over(active(address)); }
 
     /// Reads at address: the sign of the summed counters (a zero sum reads as +1, bit 0).
     sdm_read_result<V> read(const V& address) const {
         const auto on = active(address);
-        std::vector<std::int64_t> s(data_dim_, 0);
-        for (std::uint32_t l : on) {
-            const std::int32_t* c = counters_.data() + static_cast<std::size_t>(l) * data_dim_;
-            for (std::size_t i = 0; i < data_dim_; ++i) s[i] += c[i];
-        }
+        const auto s = sums_over(on);
         aligned_buffer<std::uint64_t> bits(row_stride<V>(data_dim_));
         for (std::size_t i = 0; i < data_dim_; ++i)
             if (s[i] < 0) bits[i / 64] |= std::uint64_t{1} << (i % 64);
@@ -286,6 +277,16 @@ public:
     }
 
 private:
+    /// The counters of the given locations summed per data bit.
+    std::vector<std::int64_t> sums_over(const std::vector<std::uint32_t>& on) const {
+        std::vector<std::int64_t> s(data_dim_, 0);
+        for (std::uint32_t l : on) {
+            const std::int32_t* c = counters_.data() + static_cast<std::size_t>(l) * data_dim_;
+            for (std::size_t i = 0; i < data_dim_; ++i) s[i] += c[i];
+        }
+        return s;
+    }
+
     /// Storage for a loaded state (addresses and counters filled by the caller).
     sparse_distributed_memory(std::size_t n, std::size_t m, std::size_t locations, std::size_t radius,
                               std::uint64_t seed, std::size_t writes)
