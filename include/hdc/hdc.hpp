@@ -18,6 +18,8 @@
 #include "memory/item_memory.hpp"
 #include "memory/search.hpp"
 #include "memory/state.hpp"
+#include "memory/hopfield.hpp"
+#include "memory/sdm.hpp"
 #include "memory/resonator/resonator.hpp"
 #include "capacity/normal.hpp"
 #include "capacity/retrieval.hpp"
@@ -28,3 +30,4 @@
 #include "encoders/text.hpp"
 #include "encoders/words.hpp"
 #include "encoders/segment.hpp"
+#include "io/serialize.hpp"
