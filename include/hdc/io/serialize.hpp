@@ -32,6 +32,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cerrno>
 #include <cmath>
@@ -592,10 +593,10 @@ T decode_as(const io::header& h, std::span<const unsigned char> payload) {
 inline void write_file_atomically(const std::filesystem::path& path, std::span<const unsigned char> bytes) {
     namespace fs = std::filesystem;
     if (path.filename().empty()) throw io_error("hdc::save: '" + path.string() + "' names no file");
-    static std::uint64_t counter = 0;  // only makes names differ; races are caught by "x" mode
+    static std::atomic<std::uint64_t> counter{0};  // only makes names differ; clashes are caught by "x" mode
     const std::uint64_t salt = mix64(reinterpret_cast<std::uintptr_t>(&bytes) ^
                                      static_cast<std::uint64_t>(fs::file_time_type::clock::now().time_since_epoch().count()) ^
-                                     (++counter << 48));
+                                     (counter.fetch_add(1, std::memory_order_relaxed) << 48));
     std::FILE* file = nullptr;
     fs::path temporary;
     for (int attempt = 0; attempt < 16 && file == nullptr; ++attempt) {
@@ -603,7 +604,7 @@ inline void write_file_atomically(const std::filesystem::path& path, std::span<c
         std::snprintf(suffix, sizeof suffix, ".tmp-%016llx", static_cast<unsigned long long>(mix64(salt + static_cast<std::uint64_t>(attempt))));
         temporary = path;
         temporary += suffix;
-        file = std::fopen(temporary.c_str(), "wbx");
+        file = std::fopen(temporary.string().c_str(), "wbx");
         if (file == nullptr && errno != EEXIST) break;
     }
     if (file == nullptr)
@@ -626,7 +627,7 @@ inline void write_file_atomically(const std::filesystem::path& path, std::span<c
 
 /// The whole contents of a file.
 inline std::vector<unsigned char> read_file(const std::filesystem::path& path) {
-    std::FILE* file = std::fopen(path.c_str(), "rb");
+    std::FILE* file = std::fopen(path.string().c_str(), "rb");
     if (file == nullptr) throw io_error("hdc::load: cannot open '" + path.string() + "': " + std::strerror(errno));
     std::vector<unsigned char> out;
     unsigned char buffer[1 << 16];
