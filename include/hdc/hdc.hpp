@@ -20,6 +20,8 @@
 #include "memory/search.hpp"
 #include "memory/state.hpp"
 #include "memory/classifiers.hpp"
+#include "memory/hopfield.hpp"
+#include "memory/sdm.hpp"
 #include "memory/resonator/resonator.hpp"
 #include "capacity/normal.hpp"
 #include "capacity/retrieval.hpp"
@@ -31,3 +33,4 @@
 #include "encoders/words.hpp"
 #include "encoders/segment.hpp"
 #include "encoders/projection.hpp"
+#include "io/serialize.hpp"

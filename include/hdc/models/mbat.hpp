@@ -61,6 +61,12 @@ class mbat_accumulator;
 template <std::size_t D, class T>
 class mbat_role;
 
+namespace detail {
+/// The door to a role's parts for the file format (io/), which writes them and rebuilds a role
+/// from validated parts; defined there.
+struct mbat_role_access;
+}  // namespace detail
+
 /// How an MBAT role operator is built (see mbat_role).
 enum class role_kind {
     haar,        ///< dense Haar-random orthogonal matrix (QR with sign fix)
@@ -368,6 +374,8 @@ public:
     }
 
 private:
+    friend struct detail::mbat_role_access;
+
     /// A signed permutation in gather form: out[i] = (negate bit i ? -1 : 1) * in[index[i]].
     struct signed_permutation {
         std::vector<std::uint32_t> index;
