@@ -28,3 +28,4 @@
 #include "encoders/text.hpp"
 #include "encoders/words.hpp"
 #include "encoders/segment.hpp"
+#include "encoders/function.hpp"
