@@ -33,4 +33,5 @@
 #include "encoders/words.hpp"
 #include "encoders/segment.hpp"
 #include "encoders/projection.hpp"
+#include "encoders/function.hpp"
 #include "io/serialize.hpp"

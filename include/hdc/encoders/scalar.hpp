@@ -671,6 +671,17 @@ public:
             return kernel_at(d, 1.0);
     }
 
+    /// The phases of point x after the policy placed it: out[j] = phase_j(x) for j < dim(),
+    /// including the random offsets of the real forms. For callers that add the phases of
+    /// several encoders before one sine and cosine (encoders/function.hpp). Throws as encode.
+    void phases(std::span<const double> x, std::span<double> out) const {
+        check_arity(x.size());
+        if (out.size() != dim_) throw dimension_mismatch("fpe_encoder::phases: output", out.size(), dim_);
+        std::vector<double> placed(arity());
+        for (std::size_t k = 0; k < arity(); ++k) placed[k] = place(x[k], k);
+        phases(placed, 0, dim_, out.data());
+    }
+
     /// Number of coordinates of a point.
     std::size_t arity() const noexcept { return ranges_.size(); }
     /// Dimension of the vectors.
