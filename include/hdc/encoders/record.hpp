@@ -1,25 +1,24 @@
 // hdc/encoders/record.hpp - encoders of feature vectors (table rows) for classification
-// (ALGORITHMS.md section 7.2): feature standardisation, the record (key-value) encoder and the
-// non-linear random projection of OnlineHD.
+// (ALGORITHMS.md section 7.2): feature standardisation and the record (key-value) encoder.
 //
 // Pipeline: fit a standardizer on the training features (mean and standard deviation per
 // feature), transform training and test features with it, then encode every standardised row:
-//   record_encoder<V>     H = sum_i K_i (x) L(z_i): a key atom per feature bound to the level (or
-//                         thermometer) code of the feature's standardised value z_i, bundled.
-//                         Generic over the families (thermometer codes need negate()).
-//   projection_encoder    H_j = cos(x . B_j + b_j) sin(x . B_j), B_j ~ Normal(0, I), b_j uniform
-//                         on [0, 2 pi), x = z / sqrt(features) (so |x| is about 1): float rows.
-// Both give a batch as row-major float rows (encoded_rows: the classifiers' sample_matrix type)
-// and take an optional thread count that never changes a result (rows are independent and each
-// is computed by the same code whatever the split).
+//   record_encoder<V>  H = sum_i K_i (x) L(z_i): a key atom per feature bound to the level (or
+//                      thermometer) code of the feature's standardised value z_i, bundled.
+//                      Generic over the families (thermometer codes need negate()).
+//   feature_rows       the standardised values themselves as float rows, for the learners that
+//                      take features (encoders/projection.hpp's OnlineHD projection, IntRVFL).
+// Batches come as row-major float rows (encoded_rows: the classifiers' sample_matrix type) with
+// an optional thread count that never changes a result (rows are independent and each is
+// computed by the same code whatever the split).
 //
-// Missing and extreme values: NaN marks a missing value (the table reader turns empty, "NA" and
-// null cells into NaN). The standardizer ignores NaN when fitting and keeps it when transforming;
-// the encoders then apply an explicit policy: missing_policy::skip (default; the feature is left
-// out of the bundle, which for the projection is the same as imputing the training mean) or
+// Missing and extreme values (value_limits): NaN marks a missing value (the table reader turns
+// empty, "NA" and null cells into NaN). The standardizer ignores NaN when fitting and keeps it
+// when transforming; the encoders then apply an explicit policy: missing_policy::skip (default;
+// the feature is left out of the bundle, and is 0 - the training mean - in feature_rows) or
 // missing_policy::reject (invalid_parameter naming the row and feature). A standardised value
 // beyond +-span standard deviations (infinities included) follows range_policy: clamp (default;
-// the nearest end), skip or reject. Never silent garbage.
+// the nearest end), skip (as for a missing value) or reject. Never silent garbage.
 #pragma once
 
 #include "../models/eigen_core.hpp"
@@ -29,7 +28,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <numbers>
 #include <optional>
 #include <span>
 #include <string>
@@ -40,8 +38,6 @@
 #include "../core/concepts.hpp"
 #include "../core/error.hpp"
 #include "../core/parallel.hpp"
-#include "../core/rng.hpp"
-#include "../simd/rotation.hpp"
 #include "scalar.hpp"
 
 namespace hdc {
@@ -69,10 +65,16 @@ enum class range_policy {
     reject,  ///< throw invalid_parameter naming the sample, the feature and the value
 };
 
+/// The policies of the standardised values an encoder takes.
+struct value_limits {
+    double span = 3.0;                              ///< values are limited to +-span standard deviations
+    missing_policy missing = missing_policy::skip;  ///< NaN values
+    range_policy outside = range_policy::clamp;     ///< values beyond +-span (infinities included)
+};
+
 namespace detail {
 
-inline constexpr std::uint64_t record_key_domain = 0x7265636B65792D31ull;   // "reckey-1"
-inline constexpr std::uint64_t projection_domain = 0x70726F6A2D2D2D31ull;  // "proj---1"
+inline constexpr std::uint64_t record_key_domain = 0x7265636B65792D31ull;  // "reckey-1"
 
 /// The contiguous row r of a row-major view.
 inline std::span<const double> row_of(const feature_view& x, Eigen::Index r) {
@@ -80,8 +82,8 @@ inline std::span<const double> row_of(const feature_view& x, Eigen::Index r) {
 }
 
 /// Throws invalid_parameter unless both policies are known and span is positive and finite.
-inline void check_value_policies(const char* who, missing_policy missing, range_policy outside,
-                                 double span) {
+inline void check_limits(const char* who, const value_limits& limits) {
+    const auto [span, missing, outside] = limits;
     if (missing != missing_policy::skip && missing != missing_policy::reject)
         throw invalid_parameter(std::string(who) + ": unknown missing_policy " +
                                 std::to_string(static_cast<int>(missing)));
@@ -96,9 +98,9 @@ inline void check_value_policies(const char* who, missing_policy missing, range_
 
 /// Standardised value z of feature `feature` of sample `sample` after the policies: nullopt to
 /// leave the feature out, z clamped to [-span, span] otherwise; throws for reject.
-inline std::optional<double> apply_value_policies(const char* who, double z, double span,
-                                                  missing_policy missing, range_policy outside,
-                                                  std::size_t sample, std::size_t feature) {
+inline std::optional<double> limit(const char* who, double z, const value_limits& limits,
+                                   std::size_t sample, std::size_t feature) {
+    const auto [span, missing, outside] = limits;
     if (std::isnan(z)) {
         if (missing == missing_policy::skip) return std::nullopt;
         throw invalid_parameter(std::string(who) + ": sample " + std::to_string(sample) +
@@ -262,13 +264,29 @@ enum class value_code {
 
 /// Parameters of a record_encoder.
 struct record_options {
-    std::size_t levels = 32;                          ///< quantisation levels
-    double span = 3.0;                                ///< levels cover [-span, span] standard deviations
-    value_code code = value_code::level;              ///< level or thermometer codes
-    missing_policy missing = missing_policy::skip;    ///< NaN values
-    range_policy outside = range_policy::clamp;       ///< values beyond +-span
-    std::uint64_t seed = 0;                           ///< keys and levels derive from it
+    std::size_t levels = 32;              ///< quantisation levels, spread over [-span, span]
+    value_limits limits = {};             ///< span (3 standard deviations) and the NaN/range policies
+    value_code code = value_code::level;  ///< level or thermometer codes
+    std::uint64_t seed = 0;               ///< keys and levels derive from it
 };
+
+/// The standardised features z as float rows after the value limits: a left-out value (missing
+/// or out of range with policy skip) becomes 0, the training mean, which adds nothing to a
+/// linear projection; out-of-range values are clamped to +-span or rejected (invalid_parameter
+/// naming the sample and feature). The input of the learners that take features rather than
+/// hypervectors (the OnlineHD projection, IntRVFL).
+inline encoded_rows feature_rows(const feature_view& z, const value_limits& limits = {}) {
+    detail::check_limits("feature_rows", limits);
+    encoded_rows out(z.rows(), z.cols());
+    for (Eigen::Index r = 0; r < z.rows(); ++r) {
+        const auto row = detail::row_of(z, r);
+        for (std::size_t c = 0; c < row.size(); ++c) {
+            const auto v = detail::limit("feature_rows", row[c], limits, static_cast<std::size_t>(r), c);
+            out(r, static_cast<Eigen::Index>(c)) = v ? static_cast<float>(*v) : 0.0f;
+        }
+    }
+    return out;
+}
 
 /// A model whose accumulator exposes its raw per-component sums (binary and bipolar vote sums,
 /// real and MBAT sums): record_encoder::encode_rows turns those sums into float rows.
@@ -301,7 +319,7 @@ public:
     /// family without negate()).
     record_encoder(std::size_t features, record_options options, const shape_type& shape)
         : options_(checked(features, options)) {
-        const value_range range{-options_.span, options_.span};
+        const value_range range{-options_.limits.span, options_.limits.span};
         if (options_.code == value_code::level) {
             level_encoder<V> enc(range, options_.levels, out_of_range::clamp, options_.seed, shape);
             levels_ = enc.levels_codebook();
@@ -327,9 +345,7 @@ public:
     /// The level of standardised value z after the policies (nullopt: the feature is left out);
     /// `sample` and `feature` only name the value in error messages.
     std::optional<std::size_t> level_of(double z, std::size_t sample = 0, std::size_t feature = 0) const {
-        const auto placed = detail::apply_value_policies("record_encoder", z, options_.span,
-                                                         options_.missing, options_.outside,
-                                                         sample, feature);
+        const auto placed = detail::limit("record_encoder", z, options_.limits, sample, feature);
         if (!placed) return std::nullopt;
         return level_ ? level_->level_of(*placed) : thermometer_->level_of(*placed);
     }
@@ -414,7 +430,7 @@ public:
 private:
     static record_options checked(std::size_t features, const record_options& o) {
         if (features == 0) throw empty_input("record_encoder: a record needs at least one feature");
-        detail::check_value_policies("record_encoder", o.missing, o.outside, o.span);
+        detail::check_limits("record_encoder", o.limits);
         if (o.code != value_code::level && o.code != value_code::thermometer)
             throw invalid_parameter("record_encoder: unknown value_code " +
                                     std::to_string(static_cast<int>(o.code)));
@@ -458,121 +474,6 @@ private:
     std::optional<typename detail::thermometer_if_any<V>::type> thermometer_;
     std::vector<V> levels_;  // the codebook, level 0 first
     std::vector<V> keys_;    // one per feature
-};
-
-/// Parameters of a projection_encoder.
-struct projection_options {
-    double span = 3.0;                              ///< standardised values are limited to +-span
-    missing_policy missing = missing_policy::skip;  ///< NaN values (skip: imputed as the mean)
-    range_policy outside = range_policy::clamp;     ///< values beyond +-span
-    std::uint64_t seed = 0;                         ///< B and b derive from it
-};
-
-/// OnlineHD's non-linear random projection (ALGORITHMS.md section 7.2) of standardised
-/// features z (f of them) into D float components:
-///   H_j = cos(p_j + b_j) sin(p_j),   p_j = sum_k x_k B_kj,   x = z / sqrt(f),
-/// B_kj standard normal, b_j uniform on [0, 2 pi), both from the seed. Scaling by 1/sqrt(f)
-/// makes |x| about 1 (the normalisation the method assumes), so p_j is about standard normal.
-/// A left-out feature (policy skip) contributes x_k = 0, i.e. it is imputed by the training
-/// mean. x_k is rounded to float and B is stored in float; p_j sums their exact double products
-/// in feature order, and the sine and cosine are simd::sin_cos (portable), so rows are
-/// bit-identical on every machine and SIMD path (an Eigen product is not: its summation order
-/// depends on the SIMD path).
-/// Thread safety: const members may be called concurrently.
-class projection_encoder {
-public:
-    /// An encoder of `features` values into `dim` components. Throws empty_input for no
-    /// features, invalid_dimension for dim 0, invalid_parameter for bad options.
-    projection_encoder(std::size_t features, std::size_t dim, projection_options options = {})
-        : options_(options), features_(features), dim_(dim) {
-        if (features == 0) throw empty_input("projection_encoder: a record needs at least one feature");
-        if (dim == 0) throw invalid_dimension("projection_encoder: dimension must be positive");
-        detail::check_value_policies("projection_encoder", options.missing, options.outside, options.span);
-        rng gen = rng::from_key(detail::make_key(options.seed ^ detail::projection_domain, 0));
-        weights_.resize(features * dim);
-        for (auto& w : weights_) w = static_cast<float>(gen.normal());
-        rng offsets = rng::from_key(detail::make_key(options.seed ^ detail::projection_domain, 1));
-        cos_b_.resize(dim);
-        sin_b_.resize(dim);
-        std::vector<double> b(dim);
-        for (auto& v : b) v = 2.0 * std::numbers::pi * offsets.uniform();
-        simd::sin_cos(b.data(), sin_b_.data(), cos_b_.data(), dim);
-    }
-
-    /// The projection of one standardised record into out (dim() floats). Throws
-    /// dimension_mismatch for wrong sizes, invalid_parameter as the policies say.
-    void encode(std::span<const double> z, std::span<float> out) const {
-        detail::check_features("projection_encoder::encode: output", out.size(), dim_);
-        std::vector<double> phase(block), s(block), c(block);
-        encode_row(z, 0, out.data(), phase, s, c);
-    }
-
-    /// The projection of every row of z, on up to `threads` threads (0: all hardware threads);
-    /// the result does not depend on the thread count. Throws as encode, naming the row.
-    encoded_rows encode_rows(const feature_view& z, unsigned threads = 1) const {
-        detail::check_features("projection_encoder: features", static_cast<std::size_t>(z.cols()),
-                               features_);
-        const auto n = static_cast<std::size_t>(z.rows());
-        encoded_rows out(z.rows(), static_cast<Eigen::Index>(dim_));
-        const unsigned t = detail::resolve_threads(threads, n);
-        detail::parallel_ranges(n, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
-            std::vector<double> phase(block), s(block), c(block);
-            for (std::size_t r = first; r < last; ++r)
-                encode_row(detail::row_of(z, static_cast<Eigen::Index>(r)), r,
-                           out.data() + r * dim_, phase, s, c);
-        });
-        return out;
-    }
-
-    /// Number of features of a record.
-    std::size_t features() const noexcept { return features_; }
-    /// Dimension of the rows.
-    std::size_t dim() const noexcept { return dim_; }
-    /// The options it was built with.
-    const projection_options& options() const noexcept { return options_; }
-    /// The projection matrix B, feature k's row at k * dim().
-    std::span<const float> weights() const noexcept { return weights_; }
-
-private:
-    /// Components computed together: B's rows for a block stay in cache across the features.
-    static constexpr std::size_t block = 512;
-
-    void encode_row(std::span<const double> z, std::size_t sample, float* out,
-                    std::vector<double>& phase, std::vector<double>& s, std::vector<double>& c) const {
-        detail::check_features("projection_encoder: features", z.size(), features_);
-        // The scaled, policed inputs as floats (left-out features are 0).
-        std::vector<float> x(features_, 0.0f);
-        const double unit = 1.0 / std::sqrt(static_cast<double>(features_));
-        for (std::size_t k = 0; k < features_; ++k) {
-            const auto v = detail::apply_value_policies("projection_encoder", z[k], options_.span,
-                                                        options_.missing, options_.outside, sample, k);
-            if (v) x[k] = static_cast<float>(*v * unit);
-        }
-        for (std::size_t j0 = 0; j0 < dim_; j0 += block) {
-            const std::size_t count = std::min(block, dim_ - j0);
-            double* p = phase.data();
-            std::fill(p, p + count, 0.0);
-            for (std::size_t k = 0; k < features_; ++k) {
-                if (x[k] == 0.0f) continue;  // would add exact zeros
-                const double xk = x[k];
-                const float* w = weights_.data() + k * dim_ + j0;
-                // A float times a float is exact in double, so fusing this into an fma or not
-                // gives the same bits: one rounding per feature, in feature order.
-                for (std::size_t i = 0; i < count; ++i) p[i] += xk * static_cast<double>(w[i]);
-            }
-            simd::sin_cos(p, s.data(), c.data(), count);
-            for (std::size_t i = 0; i < count; ++i) {
-                // cos(p + b) = cos p cos b - sin p sin b, one rounding per step (explicit fma).
-                const double shifted = std::fma(c[i], cos_b_[j0 + i], -(s[i] * sin_b_[j0 + i]));
-                out[j0 + i] = static_cast<float>(shifted * s[i]);
-            }
-        }
-    }
-
-    projection_options options_;
-    std::size_t features_, dim_;
-    std::vector<float> weights_;  // features x dim, row-major
-    std::vector<double> cos_b_, sin_b_;
 };
 
 }  // namespace hdc
