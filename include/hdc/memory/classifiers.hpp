@@ -1,0 +1,6 @@
+// hdc/memory/classifiers.hpp - every classifier of memory/classifier/ (see classifier.hpp for
+// what they share and the classifier concept they satisfy).
+#pragma once
+
+#include "classifier/classifier.hpp"
+#include "classifier/centroid.hpp"
