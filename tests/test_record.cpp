@@ -22,7 +22,7 @@ constexpr double missing = std::numeric_limits<double>::quiet_NaN();
 constexpr double inf = std::numeric_limits<double>::infinity();
 
 /// Cosine of two rows.
-double row_cosine(const hdc::encoded_rows& a, Eigen::Index i, const hdc::encoded_rows& b, Eigen::Index j) {
+double row_cosine(const hdc::sample_matrix& a, Eigen::Index i, const hdc::sample_matrix& b, Eigen::Index j) {
     const Eigen::VectorXd x = a.row(i).cast<double>(), y = b.row(j).cast<double>();
     return x.dot(y) / (x.norm() * y.norm());
 }
@@ -133,7 +133,7 @@ TEST_CASE("record_encoder: NaN and out-of-range policies", "[record]") {
             if (!std::isnan(values[i])) acc.add(hdc::bind(enc.key(i), enc.level(*enc.level_of(values[i]))));
         return acc.sums();
     };
-    auto first_row = [](const hdc::encoded_rows& rows) {  // small integers, exact in float
+    auto first_row = [](const hdc::sample_matrix& rows) {  // small integers, exact in float
         std::vector<std::int32_t> out(static_cast<std::size_t>(rows.cols()));
         for (Eigen::Index j = 0; j < rows.cols(); ++j) out[static_cast<std::size_t>(j)] = static_cast<std::int32_t>(rows(0, j));
         return out;

@@ -8,7 +8,7 @@
 //                      Generic over the families (thermometer codes need negate()).
 //   feature_rows       the standardised values themselves as float rows, for the learners that
 //                      take features (encoders/projection.hpp's OnlineHD projection, IntRVFL).
-// Batches come as row-major float rows (encoded_rows: the classifiers' sample_matrix type) with
+// Batches come as row-major float rows (sample_matrix, what the classifiers take) with
 // an optional thread count that never changes a result (rows are independent and each is
 // computed by the same code whatever the split).
 //
@@ -38,6 +38,7 @@
 #include "../core/concepts.hpp"
 #include "../core/error.hpp"
 #include "../core/parallel.hpp"
+#include "../models/samples.hpp"
 #include "scalar.hpp"
 
 namespace hdc {
@@ -47,9 +48,6 @@ namespace hdc {
 using feature_matrix = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 /// A read-only view of features (a feature_matrix, a block of one, or a Map of caller data).
 using feature_view = Eigen::Ref<const feature_matrix>;
-/// Encoded samples, one row per sample (row-major float): the same type as the classifiers'
-/// sample_matrix, so a batch goes to fit() and predict() without a copy.
-using encoded_rows = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// What an encoder does with a missing value (NaN).
 enum class missing_policy {
@@ -275,9 +273,9 @@ struct record_options {
 /// linear projection; out-of-range values are clamped to +-span or rejected (invalid_parameter
 /// naming the sample and feature). The input of the learners that take features rather than
 /// hypervectors (the OnlineHD projection, IntRVFL).
-inline encoded_rows feature_rows(const feature_view& z, const value_limits& limits = {}) {
+inline sample_matrix feature_rows(const feature_view& z, const value_limits& limits = {}) {
     detail::check_limits("feature_rows", limits);
-    encoded_rows out(z.rows(), z.cols());
+    sample_matrix out(z.rows(), z.cols());
     for (Eigen::Index r = 0; r < z.rows(); ++r) {
         const auto row = detail::row_of(z, r);
         for (std::size_t c = 0; c < row.size(); ++c) {
@@ -391,12 +389,12 @@ public:
     /// out), on up to `threads` threads; the result does not depend on the thread count. For the
     /// families whose accumulator exposes its sums (binary, bipolar, real, mbat). Throws as
     /// accumulate, naming the row.
-    encoded_rows encode_rows(const feature_view& z, unsigned threads = 1) const
+    sample_matrix encode_rows(const feature_view& z, unsigned threads = 1) const
         requires summed_family<V>
     {
         check_batch(z);
         const auto n = static_cast<std::size_t>(z.rows());
-        encoded_rows out(z.rows(), static_cast<Eigen::Index>(dim()));
+        sample_matrix out(z.rows(), static_cast<Eigen::Index>(dim()));
         run(n, threads, [&](std::size_t r, accumulator<V>& acc) {
             add_record(detail::row_of(z, static_cast<Eigen::Index>(r)), r, acc);
             const auto sums = acc.sums();
