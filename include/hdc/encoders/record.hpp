@@ -392,16 +392,29 @@ public:
     sample_matrix encode_rows(const feature_view& z, unsigned threads = 1) const
         requires summed_family<V>
     {
-        check_batch(z);
-        const auto n = static_cast<std::size_t>(z.rows());
         sample_matrix out(z.rows(), static_cast<Eigen::Index>(dim()));
-        run(n, threads, [&](std::size_t r, accumulator<V>& acc) {
+        encode_rows(z, out, threads);
+        return out;
+    }
+
+    /// As above, into out (z.rows() x dim(), e.g. a block of a buffer reused batch after batch,
+    /// which saves the allocation and first touch of a fresh matrix each time). Throws
+    /// dimension_mismatch for a wrong shape, before writing anything; rows before a row that
+    /// throws may have been written.
+    void encode_rows(const feature_view& z, Eigen::Ref<sample_matrix> out, unsigned threads = 1) const
+        requires summed_family<V>
+    {
+        check_batch(z);
+        detail::check_features("record_encoder::encode_rows: output rows", static_cast<std::size_t>(out.rows()),
+                               static_cast<std::size_t>(z.rows()));
+        detail::check_features("record_encoder::encode_rows: output columns", static_cast<std::size_t>(out.cols()),
+                               dim());
+        run(static_cast<std::size_t>(z.rows()), threads, [&](std::size_t r, accumulator<V>& acc) {
             add_record(detail::row_of(z, static_cast<Eigen::Index>(r)), r, acc);
             const auto sums = acc.sums();
-            float* row = out.data() + r * dim();
+            float* row = out.data() + static_cast<Eigen::Index>(r) * out.outerStride();
             for (std::size_t j = 0; j < dim(); ++j) row[j] = static_cast<float>(sums[j]);
         });
-        return out;
     }
 
     /// Number of features of a record.
