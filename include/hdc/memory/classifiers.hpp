@@ -4,3 +4,8 @@
 
 #include "classifier/classifier.hpp"
 #include "classifier/centroid.hpp"
+#include "classifier/onlinehd.hpp"
+#include "classifier/adapthd.hpp"
+#include "classifier/quanthd.hpp"
+#include "classifier/sparsehd.hpp"
+#include "classifier/comphd.hpp"

@@ -113,12 +113,7 @@ private:
     using sums_type = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
     void accumulate(sample_view x, label_view y) {
-        detail::for_column_ranges(dim_, static_cast<std::size_t>(x.rows()), opts_.threads,
-                                  [&](Eigen::Index c0, Eigen::Index len) {
-                                      for (Eigen::Index i = 0; i < x.rows(); ++i)
-                                          sums_.row(y[static_cast<std::size_t>(i)]).segment(c0, len) +=
-                                              x.row(i).segment(c0, len).cast<double>();
-                                  });
+        detail::add_class_sums(sums_, x, y, opts_.threads);
         for (std::int32_t label : y) ++counts_[static_cast<std::size_t>(label)];
         rebuild();
     }

@@ -321,6 +321,66 @@ std::size_t retrain_pass(sample_matrix& trained, const prototype_table& scoring,
     return mistakes;
 }
 
+/// The usual sync of retrain_pass when the trained weights are the scored ones: refresh the
+/// touched rows' norms.
+inline auto refresh_touched(prototype_table& table) {
+    return [&table](std::span<const std::int32_t> touched) {
+        for (std::int32_t c : touched) table.refresh(c);
+    };
+}
+
+/// Up to max_epochs retraining passes (retrain_pass), stopping after a pass without mistakes.
+/// Returns the number of passes run.
+template <class Sync>
+std::size_t retrain_epochs(sample_matrix& trained, const prototype_table& scoring, sample_view x, label_view y,
+                           const retrain_step& step, std::size_t max_epochs, Sync&& sync) {
+    std::size_t epochs = 0;
+    while (epochs < max_epochs) {
+        ++epochs;
+        if (retrain_pass(trained, scoring, x, y, step, sync) == 0) break;
+    }
+    return epochs;
+}
+
+/// sums.row(y_i) += x.row(i) for every sample, in sample order (columns split over threads).
+template <class Matrix>
+void add_class_sums(Matrix& sums, sample_view x, label_view y, std::size_t threads) {
+    using scalar = typename Matrix::Scalar;
+    for_column_ranges(static_cast<std::size_t>(sums.cols()), static_cast<std::size_t>(x.rows()), threads,
+                      [&](Eigen::Index c0, Eigen::Index len) {
+                          for (Eigen::Index i = 0; i < x.rows(); ++i)
+                              sums.row(y[static_cast<std::size_t>(i)]).segment(c0, len) +=
+                                  x.row(i).segment(c0, len).template cast<scalar>();
+                      });
+}
+
+/// Per dimension, the variance across classes of the unit-normalised prototypes: how much the
+/// dimension tells the classes apart (NeuralHD regenerates, SparseHD drops the lowest).
+inline Eigen::VectorXf dimension_variance(const sample_matrix& weights) {
+    sample_matrix unit = weights;
+    for (Eigen::Index c = 0; c < unit.rows(); ++c) {
+        const float norm = unit.row(c).norm();
+        if (norm > 0) unit.row(c) /= norm;
+    }
+    const Eigen::RowVectorXf mean = unit.colwise().mean();
+    return (unit.rowwise() - mean).array().square().colwise().mean().transpose();
+}
+
+/// The indices of the `count` smallest values, ties to the lower index, in increasing index order.
+inline std::vector<std::size_t> smallest_indices(const Eigen::VectorXf& values, std::size_t count) {
+    std::vector<std::size_t> order(static_cast<std::size_t>(values.size()));
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    count = std::min(count, order.size());
+    std::nth_element(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
+                     [&](std::size_t a, std::size_t b) {
+                         const float va = values[static_cast<Eigen::Index>(a)], vb = values[static_cast<Eigen::Index>(b)];
+                         return va < vb || (va == vb && a < b);
+                     });
+    order.resize(count);
+    std::sort(order.begin(), order.end());
+    return order;
+}
+
 /// A seeded permutation of 0..n-1 (Fisher-Yates with the library's unbiased draws).
 inline std::vector<std::size_t> permutation(std::size_t n, std::uint64_t seed, std::uint64_t stream) {
     std::vector<std::size_t> order(n);
