@@ -214,6 +214,11 @@ learner make_learner(std::string name, input in, const options& o) {
 std::vector<learner> all_learners(const options& o) {
     std::vector<learner> l;
     l.push_back(make_learner<hdc::centroid_classifier>("centroid", input::record, o));
+    l.push_back(make_learner<hdc::adapthd_classifier>("adapt", input::record, o));
+    l.push_back(make_learner<hdc::onlinehd_classifier>("online", input::projection, o));
+    l.push_back(make_learner<hdc::quanthd_classifier>("quant", input::record, o));
+    l.push_back(make_learner<hdc::sparsehd_classifier>("sparse", input::record, o));
+    l.push_back(make_learner<hdc::comphd_classifier>("comp", input::record, o));
     return l;
 }
 
