@@ -10,8 +10,10 @@
 // Determinism: dimension j of generation g is drawn from its own stream of the library's rng,
 // keyed by (seed, j, g), with the normal and uniform mappings of core/rng.hpp: the basis is
 // bit-identical on every machine. A batch is encoded in blocks of a fixed number of rows (one
-// Eigen product each, then Eigen's vectorised cos and sin), so the thread count never changes an
-// encoding; across SIMD paths the last bits may differ (Eigen's summation order and its cos/sin).
+// Eigen product each, then the portable simd::sin_cos in double), so the thread count never
+// changes an encoding; across SIMD paths the last bits may differ (Eigen's summation order).
+// (Eigen's cos and sin of float arrays are scalar libm calls: 15 times slower than
+// simd::sin_cos, and not the same bits on every machine.)
 //
 // regenerate(dims, round) redraws the chosen dimensions as generation `round` (NeuralHD replaces
 // the dimensions its classifier finds useless): the basis is always a function of the seed and
@@ -29,9 +31,10 @@
 #include <vector>
 
 #include "../core/error.hpp"
+#include "../core/parallel.hpp"
 #include "../core/rng.hpp"
 #include "../models/samples.hpp"
-#include "../memory/search.hpp"
+#include "../simd/rotation.hpp"
 
 namespace hdc {
 
@@ -72,12 +75,22 @@ public:
         const unsigned t = detail::resolve_threads(threads > 1024 ? 1024u : static_cast<unsigned>(threads),
                                                    std::min(blocks, work));
         detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
+            std::vector<double> p(dim_), shifted(dim_), sin_p(dim_), cos_p(dim_), sin_s(dim_), cos_s(dim_);
             for (std::size_t b = first; b < last; ++b) {
                 const Eigen::Index r0 = static_cast<Eigen::Index>(b) * block_rows;
                 const Eigen::Index rows = std::min(block_rows, n - r0);
                 auto z = out.middleRows(r0, rows);
                 z.noalias() = x.middleRows(r0, rows) * basis_;
-                z.array() = (z.array().rowwise() + phases_.array()).cos() * z.array().sin();
+                for (Eigen::Index i = 0; i < rows; ++i) {
+                    float* row = z.row(i).data();
+                    for (std::size_t j = 0; j < dim_; ++j) {
+                        p[j] = row[j];
+                        shifted[j] = p[j] + static_cast<double>(phases_[static_cast<Eigen::Index>(j)]);
+                    }
+                    simd::sin_cos(p.data(), sin_p.data(), cos_p.data(), dim_);
+                    simd::sin_cos(shifted.data(), sin_s.data(), cos_s.data(), dim_);
+                    for (std::size_t j = 0; j < dim_; ++j) row[j] = static_cast<float>(cos_s[j] * sin_p[j]);
+                }
             }
         });
         return out;
