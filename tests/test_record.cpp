@@ -194,6 +194,13 @@ TEST_CASE("record_encoder: threads never change a result; every family encodes",
     CHECK(enc.encode_rows(z, 3) == one);
     CHECK(enc.encode_rows(z, 0) == one);
     CHECK(enc.encode_batch(z, 4) == enc.encode_batch(z, 1));
+    // Into a caller's buffer: the same rows, in any block of it; a wrong shape writes nothing.
+    hdc::sample_matrix buffer = hdc::sample_matrix::Constant(40, 512, 7.0f);
+    enc.encode_rows(z, buffer.middleRows(2, 37), 2);
+    CHECK(buffer.middleRows(2, 37) == one);
+    CHECK(buffer.row(0).isConstant(7.0f));
+    CHECK(buffer.row(39).isConstant(7.0f));
+    CHECK_THROWS_AS(enc.encode_rows(z, buffer.middleRows(0, 36)), hdc::dimension_mismatch);
     for (Eigen::Index r = 0; r < z.rows(); ++r) {
         const auto acc = enc.accumulate(std::span<const double>(z.row(r).data(), 5));
         const auto s = acc.sums();
