@@ -327,8 +327,11 @@ int run(const options& o) {
         for (double a : accuracy) mean += a / static_cast<double>(accuracy.size());
         for (double a : accuracy) sd += (a - mean) * (a - mean);
         sd = accuracy.size() > 1 ? std::sqrt(sd / static_cast<double>(accuracy.size() - 1)) : 0.0;
-        std::printf("%-9s %-10s %8.4f %7.4f %9.3f %9.3f %12.0f %12.0f\n", l.name.c_str(), input_name(l.in), mean, sd,
-                    fit_s, predict_s, static_cast<double>(trained) / fit_s, static_cast<double>(tested) / predict_s);
+        char spread[32] = "-";
+        if (accuracy.size() > 1) std::snprintf(spread, sizeof spread, "%.4f", sd);
+        std::printf("%-9s %-10s %8.4f %7s %9.3f %9.3f %12.0f %12.0f\n", l.name.c_str(), input_name(l.in), mean,
+                    spread, fit_s, predict_s, static_cast<double>(trained) / fit_s,
+                    static_cast<double>(tested) / predict_s);
         std::fflush(stdout);
         if (mean > best) {
             best = mean;
