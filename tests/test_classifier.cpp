@@ -199,14 +199,19 @@ C make_learner(std::size_t classes, std::size_t threads = 1, std::uint64_t seed 
     o.seed = seed;
     o.threads = threads;
     if constexpr (std::is_same_v<C, hdc::comphd_classifier>) o.chunks = 3;  // 16 dimensions left
-    return C(width, classes, o);
+    if constexpr (hdc::classifier_takes_features<C>) {
+        o.features = width;
+        return C(512, classes, o);
+    } else {
+        return C(width, classes, o);
+    }
 }
 
 }  // namespace
 
 #define HDC_LEARNERS                                                                              \
     hdc::centroid_classifier, hdc::onlinehd_classifier, hdc::adapthd_classifier, hdc::quanthd_classifier, \
-        hdc::sparsehd_classifier, hdc::comphd_classifier
+        hdc::sparsehd_classifier, hdc::comphd_classifier, hdc::neuralhd_classifier<>, hdc::intrvfl_classifier
 
 TEMPLATE_TEST_CASE("every learner satisfies the concept and learns separable classes", "[classifier][learn]",
                    HDC_LEARNERS) {

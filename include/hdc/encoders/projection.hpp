@@ -151,11 +151,9 @@ private:
         if (static_cast<std::size_t>(x.cols()) != features_)
             throw dimension_mismatch("projection_encoder::encode: feature count", static_cast<std::size_t>(x.cols()),
                                      features_);
-        if (!x.allFinite())
-            for (Eigen::Index i = 0; i < x.rows(); ++i)
-                if (!x.row(i).allFinite())
-                    throw non_finite_value("projection_encoder::encode: sample row " + std::to_string(i) +
-                                           " holds a NaN or infinite feature");
+        if (const Eigen::Index bad = detail::first_non_finite_row(x); bad >= 0)
+            throw non_finite_value("projection_encoder::encode: sample row " + std::to_string(bad) +
+                                   " holds a NaN or infinite feature");
     }
 
     /// Separates the projection's streams from other users of the same seed.

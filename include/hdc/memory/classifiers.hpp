@@ -9,3 +9,5 @@
 #include "classifier/quanthd.hpp"
 #include "classifier/sparsehd.hpp"
 #include "classifier/comphd.hpp"
+#include "classifier/neuralhd.hpp"
+#include "classifier/intrvfl.hpp"

@@ -70,6 +70,18 @@ std::size_t sample_width(const V& v) {
     else return v.dim();
 }
 
+/// The index of the first row of x holding a NaN or an infinity, or -1. One vectorised pass:
+/// v - v is 0 for every finite v and NaN otherwise, and a sum with a NaN term is NaN (Eigen's
+/// allFinite is many times slower on large batches).
+template <class Matrix>
+Eigen::Index first_non_finite_row(const Matrix& x) {
+    for (Eigen::Index i = 0; i < x.rows(); ++i) {
+        const auto row = x.row(i).array();
+        if (!((row - row).sum() == 0)) return i;
+    }
+    return -1;
+}
+
 /// Writes v's row (sample_width(v) floats, zero-initialised by the caller).
 template <class V>
 void write_sample(const V& v, float* row) {
