@@ -12,9 +12,11 @@
 //                 per feature bound to a level code (32 levels over +-3 standard deviations),
 //                 summed (MAP-I rows); a missing value leaves its feature out, values beyond
 //                 3 deviations are clamped;
-//   online, neural  OnlineHD's non-linear random projection (encoders/projection.hpp) of the
+//   online        OnlineHD's non-linear random projection (encoders/projection.hpp) of the
 //                 clamped standardised features, missing values at the training mean;
-//   intrvfl       the clamped standardised features (it makes its own random expansion).
+//   neural, intrvfl  the clamped standardised features (missing values at the training mean):
+//                 NeuralHD projects them itself (it regenerates dimensions of its projection),
+//                 intRVFL expands them into its own --dim hidden neurons.
 // Without --test, K-fold cross-validation (default 5): folds stratified by class, each class's
 // samples shuffled with the seed and dealt round-robin, so every fold has the class mix of the
 // whole table; the mean accuracy over the folds is reported with its standard deviation.
@@ -196,7 +198,9 @@ learner make_learner(std::string name, input in, const options& o) {
                 typename C::options opts{};
                 opts.seed = o.seed;
                 opts.threads = o.threads;
-                C model(static_cast<std::size_t>(train.cols()), classes, opts);
+                // Learners that take features encode them into o.dim dimensions themselves.
+                const std::size_t width = hdc::classifier_takes_features<C> ? o.dim : static_cast<std::size_t>(train.cols());
+                C model(width, classes, opts);
                 outcome out;
                 auto t0 = clock_type::now();
                 model.fit(train, train_y);
@@ -216,9 +220,11 @@ std::vector<learner> all_learners(const options& o) {
     l.push_back(make_learner<hdc::centroid_classifier>("centroid", input::record, o));
     l.push_back(make_learner<hdc::adapthd_classifier>("adapt", input::record, o));
     l.push_back(make_learner<hdc::onlinehd_classifier>("online", input::projection, o));
+    l.push_back(make_learner<hdc::neuralhd_classifier<>>("neural", input::features, o));
     l.push_back(make_learner<hdc::quanthd_classifier>("quant", input::record, o));
     l.push_back(make_learner<hdc::sparsehd_classifier>("sparse", input::record, o));
     l.push_back(make_learner<hdc::comphd_classifier>("comp", input::record, o));
+    l.push_back(make_learner<hdc::intrvfl_classifier>("intrvfl", input::features, o));
     return l;
 }
 
