@@ -17,6 +17,8 @@
 //   neural, intrvfl  the clamped standardised features (missing values at the training mean):
 //                 NeuralHD projects them itself (it regenerates dimensions of its projection),
 //                 intRVFL expands them into its own --dim hidden neurons.
+// A sample with no value at all (every feature missing) carries no information: a zero row in
+// the record and projection encodings, which every class scores 0 against.
 // Without --test, K-fold cross-validation (default 5): folds stratified by class, each class's
 // samples shuffled with the seed and dealt round-robin, so every fold has the class mix of the
 // whole table; the mean accuracy over the folds is reported with its standard deviation.

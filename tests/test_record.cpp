@@ -243,7 +243,7 @@ TEST_CASE("read_csv: header, label by name or last, missing values, quotes, clas
     hdc::table_options by_name;
     by_name.label = "kind";
     by_name.classes = {"z", "y"};
-    const auto u = csv("kind,w\ny,1\n\"q, r\",?\n", by_name);
+    const auto u = csv("\xEF\xBB\xBFkind,w\ny,1\n\"q, r\",?\n", by_name);
     CHECK(u.feature_names == std::vector<std::string>{"w"});
     CHECK(u.label_names == std::vector<std::string>{"z", "y", "q, r"});
     CHECK(u.labels == std::vector<std::int32_t>{1, 2});

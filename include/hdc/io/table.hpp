@@ -2,7 +2,8 @@
 // flat records, into a feature matrix and class labels (for encoders/record.hpp and the
 // classifiers).
 //
-// CSV: the first non-blank line names the columns; every other non-blank line is one sample
+// CSV: the first non-blank line names the columns (a UTF-8 byte order mark before it is
+// skipped); every other non-blank line is one sample
 // with exactly as many comma-separated cells. Cells may be quoted ("..." with "" for a quote,
 // no line breaks inside); spaces around a cell are ignored. One column is the label (by name,
 // or "last"); every other cell must be a number (decimal or scientific notation, read
@@ -203,6 +204,7 @@ inline table read_csv(std::istream& in, const table_options& options = {},
     std::vector<std::string> header;
     while (std::getline(in, line)) {
         ++line_number;
+        if (line_number == 1 && line.starts_with("\xEF\xBB\xBF")) line.erase(0, 3);  // UTF-8 byte order mark
         if (!detail::trim(line).empty()) {
             header = detail::split_csv_line(line, source + ": line " + std::to_string(line_number));
             break;
