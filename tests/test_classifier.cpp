@@ -12,6 +12,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -115,7 +116,9 @@ TEST_CASE("projection encoder: the formula, determinism, threads, regeneration",
     // Same seed, same encoding; another seed, another one; threads change nothing.
     CHECK(same_bits(hdc::projection_encoder(f, dim, 7).encode(d.x), h));
     CHECK(!same_bits(hdc::projection_encoder(f, dim, 8).encode(d.x), h));
-    CHECK(same_bits(enc.encode(d.x, 3), h));
+    const dataset wide = clusters(600, 3, f, 1.0, 3);  // three blocks of rows, enough work for threads
+    const hdc::projection_encoder big(f, 3000, 7);
+    CHECK(same_bits(big.encode(wide.x, 3), big.encode(wide.x, 1)));
 
     // Regeneration redraws only the chosen dimensions, and generations rebuild the encoder.
     hdc::projection_encoder regen = enc;
@@ -126,6 +129,12 @@ TEST_CASE("projection encoder: the formula, determinism, threads, regeneration",
         const bool redrawn = j == 3 || j == 400;
         CHECK(same_bits(h2.col(j), h.col(j)) == !redrawn);
     }
+    hdc::sample_matrix patched = h;  // only the regenerated columns recomputed
+    regen.encode_columns(d.x, dims, patched, 2);
+    CHECK((patched - h2).cwiseAbs().maxCoeff() < 1e-5f);
+    CHECK(same_bits(patched.col(4), h.col(4)));
+    hdc::sample_matrix wrong_rows = h.topRows(10);
+    CHECK_THROWS_AS(regen.encode_columns(d.x, dims, wrong_rows), hdc::dimension_mismatch);
     const auto rebuilt = hdc::projection_encoder::from_generations(f, dim, 7, 1.0, regen.generations());
     CHECK(same_bits(rebuilt.encode(d.x), h2));
 
@@ -144,6 +153,27 @@ TEST_CASE("projection encoder: the formula, determinism, threads, regeneration",
     CHECK_THROWS_AS(hdc::projection_encoder(f, dim, 0, -1.0), hdc::invalid_parameter);
     CHECK_THROWS_AS(hdc::projection_encoder::from_generations(f, dim, 7, 1.0, std::vector<std::uint64_t>(3)),
                     hdc::invalid_parameter);
+}
+
+TEST_CASE("projection encoder: the branch-free sin/cos agrees with the C library", "[classifier][projection]") {
+    hdc::rng gen(4);
+    double worst = 0;
+    auto compare = [&worst](double x) {
+        double s = 0, c = 0;
+        hdc::detail::projection_sin_cos(x, s, c);
+        worst = std::max({worst, std::abs(s - std::sin(x)), std::abs(c - std::cos(x))});
+    };
+    for (int i = 0; i < 20000; ++i) compare((i < 10000 ? 10.0 : 5e5) * gen.uniform_signed());
+    for (double x : {0.0, -0.0, 0.7853981633974483, 1.5707963267948966, 3.141592653589793, -4.71238898038469})
+        compare(x);
+    CHECK(worst < 1e-12);  // far below the float result's rounding (6e-8)
+    // Beyond the reduction's range a row falls back to the C library.
+    std::vector<float> row{1e7f, 2.0f};
+    const std::vector<float> phase{0.5f, 0.25f};
+    const std::vector<double> cb{std::cos(0.5), std::cos(0.25)}, sb{std::sin(0.5), std::sin(0.25)};
+    hdc::detail::projection_activate(row.data(), phase.data(), cb.data(), sb.data(), 2);
+    CHECK(row[0] == std::cos(1e7f + 0.5f) * std::sin(1e7f));
+    CHECK(row[1] == Approx(std::cos(2.25) * std::sin(2.0)).margin(1e-6));
 }
 
 // ---- centroid ---------------------------------------------------------------------------------
@@ -194,17 +224,23 @@ constexpr std::size_t width = 48;
 /// A learner for the generic tests with the given threads: D = width for those that take
 /// encoded samples, a wider expansion for those that encode features themselves.
 template <class C>
-C make_learner(std::size_t classes, std::size_t threads = 1, std::uint64_t seed = 5) {
+C make_learner(std::size_t classes, std::size_t threads = 1, std::size_t dim = width) {
     typename C::options o;
-    o.seed = seed;
+    o.seed = 5;
     o.threads = threads;
     if constexpr (std::is_same_v<C, hdc::comphd_classifier>) o.chunks = 3;  // 16 dimensions left
     if constexpr (hdc::classifier_takes_features<C>) {
         o.features = width;
-        return C(512, classes, o);
+        return C(std::max<std::size_t>(dim, 512), classes, o);
     } else {
-        return C(width, classes, o);
+        return C(dim, classes, o);
     }
+}
+
+/// Input width of a learner made by make_learner(classes, threads, dim).
+template <class C>
+std::size_t input_width(std::size_t dim) {
+    return hdc::classifier_takes_features<C> ? width : dim;
 }
 
 }  // namespace
@@ -230,8 +266,11 @@ TEMPLATE_TEST_CASE("every learner satisfies the concept and learns separable cla
 }
 
 TEMPLATE_TEST_CASE("a learner's results do not depend on the thread count", "[classifier][threads]", HDC_LEARNERS) {
-    const dataset d = clusters(700, 3, width, 2.0, 11);  // more rows than a score block
-    TestType one = make_learner<TestType>(3, 1), three = make_learner<TestType>(3, 3);
+    // More rows than a score block, and wide enough for the batch loops to use several threads.
+    // (Learners that encode features do enough work per row at a smaller width.)
+    constexpr std::size_t dim = hdc::classifier_takes_features<TestType> ? 600 : 2048;
+    const dataset d = clusters(700, 3, input_width<TestType>(dim), 12.0, 11);
+    TestType one = make_learner<TestType>(3, 1, dim), three = make_learner<TestType>(3, 3, dim);
     one.fit(d.x, d.y);
     three.fit(d.x, d.y);
     CHECK(same_bits(one.prototypes(), three.prototypes()));
@@ -240,7 +279,7 @@ TEMPLATE_TEST_CASE("a learner's results do not depend on the thread count", "[cl
     three.partial_fit(d.x.topRows(300), std::span(d.y).first(300));
     CHECK(same_bits(one.prototypes(), three.prototypes()));
     // Same seed, same model.
-    TestType again = make_learner<TestType>(3, 1);
+    TestType again = make_learner<TestType>(3, 1, dim);
     again.fit(d.x, d.y);
     again.partial_fit(d.x.topRows(300), std::span(d.y).first(300));
     CHECK(same_bits(again.prototypes(), one.prototypes()));
@@ -326,4 +365,222 @@ TEMPLATE_TEST_CASE("bad input is refused and leaves the learner unchanged", "[cl
 
     CHECK_THROWS_AS(TestType(0, 3, typename TestType::options{}), hdc::invalid_dimension);
     CHECK_THROWS_AS(TestType(width, 0, typename TestType::options{}), hdc::invalid_parameter);
+}
+
+TEST_CASE("corrections split over columns give the same bits with any thread count", "[classifier][threads]") {
+    const hdc::sample_matrix x = clusters(400, 4, 3000, 1.0, 14).x;
+    hdc::rng gen(15);
+    std::vector<hdc::detail::correction> corrections;
+    for (Eigen::Index i = 0; i < 400; ++i)
+        corrections.push_back({i, static_cast<std::int32_t>(gen.below(4)), static_cast<std::int32_t>(gen.below(4)),
+                               static_cast<float>(gen.uniform()), -static_cast<float>(gen.uniform())});
+    hdc::sample_matrix one = hdc::sample_matrix::Constant(4, 3000, 0.1f), three = one;
+    hdc::detail::apply_corrections(one, x, corrections, 1);
+    hdc::detail::apply_corrections(three, x, corrections, 3);
+    CHECK(same_bits(one, three));
+    CHECK(!same_bits(one, hdc::sample_matrix::Constant(4, 3000, 0.1f)));
+}
+
+// ---- retraining against the centroid --------------------------------------------------------
+
+namespace {
+
+/// Overlapping classes the centroid handles badly: random +-0.4 means in 32 dimensions,
+/// isotropic unit noise plus a large shared noise component (standard deviation 10) along a
+/// direction half aligned with the difference of two means. A linear rule that discounts that
+/// direction does far better than the nearest mean; retraining can find one.
+dataset overlapping(std::size_t n, std::uint64_t stream) {
+    constexpr std::size_t classes = 3, dim = 32;
+    hdc::rng shape(21);
+    hdc::sample_matrix means(classes, dim);
+    for (Eigen::Index i = 0; i < means.size(); ++i) means.data()[i] = shape() >> 63 ? 0.4f : -0.4f;
+    Eigen::RowVectorXf u(dim);
+    for (Eigen::Index j = 0; j < u.size(); ++j) u[j] = static_cast<float>(shape.normal());
+    const Eigen::RowVectorXf v = ((means.row(0) - means.row(1)).normalized() + u.normalized()).normalized();
+    hdc::rng gen(21, stream);
+    dataset d{hdc::sample_matrix(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(dim)), {}};
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto c = static_cast<std::int32_t>(i % classes);
+        d.y.push_back(c);
+        const auto z = static_cast<float>(10.0 * gen.normal());
+        for (Eigen::Index j = 0; j < static_cast<Eigen::Index>(dim); ++j)
+            d.x(static_cast<Eigen::Index>(i), j) = means(c, j) + static_cast<float>(gen.normal()) + z * v[j];
+    }
+    return d;
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("retraining beats the centroid on overlapping classes", "[classifier][retraining]",
+                   hdc::adapthd_classifier, hdc::onlinehd_classifier) {
+    const dataset train = overlapping(1500, 1), test = overlapping(1000, 2);
+    hdc::centroid_classifier centroid(32, 3);
+    centroid.fit(train.x, train.y);
+    TestType retrained(32, 3, typename TestType::options{});
+    retrained.fit(train.x, train.y);
+    const auto pc = centroid.predict(test.x), pr = retrained.predict(test.x);
+    // Paired comparison on the same test samples: with b samples only the retrained learner gets
+    // right and c only the centroid does, the difference (b - c) / n has standard error at most
+    // sqrt(b + c) / n under the hypothesis of no difference; require 4 of them.
+    double b = 0, c = 0;
+    for (std::size_t i = 0; i < test.y.size(); ++i) {
+        b += pr[i] == test.y[i] && pc[i] != test.y[i];
+        c += pc[i] == test.y[i] && pr[i] != test.y[i];
+    }
+    const double n = static_cast<double>(test.y.size());
+    INFO("centroid " << accuracy(pc, test.y) << ", retrained " << accuracy(pr, test.y));
+    CHECK((b - c) / n > 4 * std::sqrt(b + c) / n);
+}
+
+// ---- learner specifics ----------------------------------------------------------------------
+
+TEST_CASE("OnlineHD: single pass alone learns, epochs stop when nothing is misclassified", "[classifier][onlinehd]") {
+    const dataset d = clusters(300, 3, width, 1.0, 30);
+    hdc::onlinehd_options o;
+    o.epochs = 0;
+    hdc::onlinehd_classifier single(width, 3, o);
+    single.fit(d.x, d.y);
+    CHECK(single.epochs_run() == 0);
+    CHECK(accuracy(single.predict(d.x), d.y) >= 0.95);
+    hdc::onlinehd_classifier full(width, 3);
+    full.fit(d.x, d.y);
+    CHECK(full.epochs_run() < full.get_options().epochs);
+    CHECK(accuracy(full.predict(d.x), d.y) == 1.0);
+    o.bootstrap = 1.5;
+    CHECK_THROWS_AS(hdc::onlinehd_classifier(width, 3, o), hdc::invalid_parameter);
+}
+
+TEST_CASE("AdaptHD: the rate starts at lr and only halves", "[classifier][adapthd]") {
+    const dataset d = overlapping(600, 3);
+    for (bool data_dependent : {false, true}) {
+        hdc::adapthd_options o;
+        o.data_dependent = data_dependent;
+        o.epochs = 40;
+        hdc::adapthd_classifier c(32, 3, o);
+        c.fit(d.x, d.y);
+        const auto& rates = c.rate_history();
+        REQUIRE(!rates.empty());
+        CHECK(rates.front() == o.lr);
+        bool halved = false;
+        for (std::size_t i = 1; i < rates.size(); ++i) {
+            CHECK((rates[i] == rates[i - 1] || rates[i] == rates[i - 1] / 2));
+            halved = halved || rates[i] < rates[i - 1];
+            CHECK(rates[i] >= o.lr * static_cast<float>(o.min_lr_ratio));
+        }
+        CHECK(halved);  // overlapping classes: the error plateaus before it vanishes
+    }
+}
+
+TEST_CASE("QuantHD: binary and ternary prototypes, scored as they are", "[classifier][quanthd]") {
+    const dataset d = clusters(300, 3, width, 1.5, 31);
+    for (auto levels : {hdc::quantization::binary, hdc::quantization::ternary}) {
+        hdc::quanthd_options o;
+        o.levels = levels;
+        hdc::quanthd_classifier c(width, 3, o);
+        c.fit(d.x, d.y);
+        const auto& q = c.prototypes();
+        CHECK((q.array() == 1 || q.array() == -1 || q.array() == 0).all());
+        if (levels == hdc::quantization::ternary)
+            CHECK((q.array() == 0).any());
+        else
+            CHECK((q.array() != 0).all());
+        const hdc::sample_matrix probe = d.x.topRows(3);
+        const Eigen::MatrixXf s = c.scores(probe);
+        for (Eigen::Index i = 0; i < 3; ++i)
+            for (Eigen::Index k = 0; k < 3; ++k)
+                CHECK(s(i, k) == Approx(probe.row(i).dot(q.row(k)) / (probe.row(i).norm() * q.row(k).norm())).margin(1e-5));
+        CHECK(accuracy(c.predict(d.x), d.y) >= 0.95);
+    }
+}
+
+TEST_CASE("SparseHD: the mask drops the asked fraction and survives retraining", "[classifier][sparsehd]") {
+    const dataset d = clusters(300, 3, 100, 1.5, 32);
+    for (auto kind : {hdc::sparsity_kind::dimension, hdc::sparsity_kind::per_class}) {
+        hdc::sparsehd_options o;
+        o.kind = kind;
+        o.sparsity = 0.3;
+        hdc::sparsehd_classifier c(100, 3, o);
+        c.fit(d.x, d.y);
+        for (Eigen::Index k = 0; k < 3; ++k) {
+            CHECK((c.mask().row(k).array() == 0).count() == 30);
+            CHECK(((c.mask().row(k).array() == 0) <= (c.prototypes().row(k).array() == 0)).all());
+        }
+        if (kind == hdc::sparsity_kind::dimension) CHECK(c.mask().row(0) == c.mask().row(2));
+        const hdc::sample_matrix mask = c.mask();
+        c.partial_fit(d.x.topRows(60), std::span(d.y).first(60));
+        CHECK(c.mask() == mask);
+        CHECK(((mask.array() == 0) <= (c.prototypes().array() == 0)).all());
+        CHECK(accuracy(c.predict(d.x), d.y) >= 0.95);
+    }
+    hdc::sparsehd_options bad;
+    bad.sparsity = 1.0;
+    CHECK_THROWS_AS(hdc::sparsehd_classifier(100, 3, bad), hdc::invalid_parameter);
+}
+
+TEST_CASE("CompHD: folding is linear and keeps D / chunks dimensions", "[classifier][comphd]") {
+    hdc::comphd_options o;
+    o.chunks = 4;
+    const hdc::comphd_classifier c(50, 2, o);
+    CHECK(c.compressed_dim() == 13);
+    const hdc::sample_matrix a = hdc::sample_matrix::Random(3, 50), b = hdc::sample_matrix::Random(3, 50);
+    CHECK((c.fold(a + b) - c.fold(a) - c.fold(b)).cwiseAbs().maxCoeff() < 1e-5f);
+    // A unit vector folds to one +-1 at its position within the chunk.
+    hdc::sample_matrix e = hdc::sample_matrix::Zero(1, 50);
+    e(0, 27) = 1;
+    const hdc::sample_matrix fe = c.fold(e);
+    CHECK(std::abs(fe(0, 27 % 13)) == 1.0f);
+    CHECK(fe.cwiseAbs().sum() == 1.0f);
+    o.chunks = 51;
+    CHECK_THROWS_AS(hdc::comphd_classifier(50, 2, o), hdc::invalid_parameter);
+    CHECK_THROWS_AS(c.fold(hdc::sample_matrix::Zero(1, 49)), hdc::dimension_mismatch);
+}
+
+TEST_CASE("NeuralHD: regenerates the least varying dimensions", "[classifier][neuralhd]") {
+    const dataset d = overlapping(300, 4);
+    hdc::neuralhd_options o;
+    o.epochs = 9;
+    o.regen_every = 3;
+    o.regen_rate = 0.1;
+    hdc::neuralhd_classifier<> c(200, 3, o);
+    c.fit(d.x, d.y);
+    CHECK(c.regenerations() == 2);  // after epochs 3 and 6 (never after the last)
+    std::size_t redrawn = 0;
+    for (std::uint64_t g : c.encoder()->generations()) redrawn += g > 0;
+    CHECK(redrawn >= 20);
+    CHECK(redrawn <= 40);
+    const auto back = hdc::neuralhd_classifier<>::from_state(c.state());
+    CHECK(same_bits(back.scores(d.x), c.scores(d.x)));
+    hdc::neuralhd_classifier<> untrained(200, 3);
+    CHECK_THROWS_AS(untrained.predict(d.x), hdc::invalid_parameter);
+}
+
+TEST_CASE("intRVFL: integer activations, the ridge solution, partial_fit as fit", "[classifier][intrvfl]") {
+    const dataset d = clusters(90, 3, 6, 1.0, 33);
+    for (std::size_t dim : {40, 200}) {  // more samples than neurons (primal), then fewer (dual)
+        hdc::intrvfl_options o;
+        o.kappa = 2;
+        o.lambda = 0.5;
+        hdc::intrvfl_classifier c(dim, 3, o);
+        c.fit(d.x, d.y);
+        const hdc::sample_matrix h = c.encode(d.x);
+        CHECK((h.array() == h.array().round() && h.array().abs() <= 2).all());
+        // W = (H^T H + lambda I)^-1 H^T Y, solved here directly in double.
+        const Eigen::MatrixXd hd = h.cast<double>();
+        Eigen::MatrixXd y = Eigen::MatrixXd::Zero(90, 3);
+        for (std::size_t i = 0; i < 90; ++i) y(static_cast<Eigen::Index>(i), d.y[i]) = 1;
+        const Eigen::MatrixXd a = hd.transpose() * hd + 0.5 * Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(dim), static_cast<Eigen::Index>(dim));
+        const Eigen::MatrixXd w = a.ldlt().solve(hd.transpose() * y);
+        CHECK((c.prototypes().cast<double>() - w.transpose()).cwiseAbs().maxCoeff() < 1e-4);
+        hdc::intrvfl_classifier parts(dim, 3, o);
+        parts.fit(d.x.topRows(50), std::span(d.y).first(50));
+        parts.partial_fit(d.x.bottomRows(40), std::span(d.y).last(40));
+        CHECK(same_bits(parts.prototypes(), c.prototypes()));
+        CHECK(parts.samples_seen() == 90);
+    }
+    hdc::intrvfl_options bad;
+    bad.kappa = 0;
+    CHECK_THROWS_AS(hdc::intrvfl_classifier(40, 3, bad), hdc::invalid_parameter);
+    bad.kappa = 3;
+    bad.lambda = 0;
+    CHECK_THROWS_AS(hdc::intrvfl_classifier(40, 3, bad), hdc::invalid_parameter);
 }

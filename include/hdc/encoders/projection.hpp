@@ -10,10 +10,9 @@
 // Determinism: dimension j of generation g is drawn from its own stream of the library's rng,
 // keyed by (seed, j, g), with the normal and uniform mappings of core/rng.hpp: the basis is
 // bit-identical on every machine. A batch is encoded in blocks of a fixed number of rows (one
-// Eigen product each, then the portable simd::sin_cos in double), so the thread count never
-// changes an encoding; across SIMD paths the last bits may differ (Eigen's summation order).
-// (Eigen's cos and sin of float arrays are scalar libm calls: 15 times slower than
-// simd::sin_cos, and not the same bits on every machine.)
+// Eigen product each, then a branch-free sin/cos that the compiler vectorises), so the thread
+// count never changes an encoding; across SIMD paths the last bits may differ (Eigen's summation
+// order in the product, floating-point contraction in the sin/cos polynomials).
 //
 // regenerate(dims, round) redraws the chosen dimensions as generation `round` (NeuralHD replaces
 // the dimensions its classifier finds useless): the basis is always a function of the seed and
@@ -31,12 +30,63 @@
 #include <vector>
 
 #include "../core/error.hpp"
-#include "../core/parallel.hpp"
 #include "../core/rng.hpp"
 #include "../models/samples.hpp"
-#include "../simd/rotation.hpp"
+#include "../core/parallel.hpp"
 
 namespace hdc {
+
+namespace detail {
+
+/// Arguments up to this magnitude are reduced exactly enough by projection_sin_cos.
+inline constexpr double projection_reduction_limit = 524288.0;  // 2^19
+
+/// sin x and cos x for |x| <= projection_reduction_limit, in plain double arithmetic without
+/// branches, so that a loop over many x vectorises (the C library's sinf and cosf cost about
+/// 20 ns a call here, which made them most of an encoding's time). x is reduced by the nearest
+/// multiple k of pi/2 in two parts (Cody and Waite; the high part has 33 bits, so k * high is
+/// exact for |k| < 2^20), and sin and cos of the remainder |r| <= pi/4 come from their Taylor
+/// polynomials to r^13 and r^14 (truncation below 1e-11, far below the float result's rounding).
+inline void projection_sin_cos(double x, double& s, double& c) noexcept {
+    constexpr double two_over_pi = 0.63661977236758134308;
+    constexpr double pio2_hi = 1.57079632673412561417e+00;  // pi/2 to 33 bits
+    constexpr double pio2_lo = 6.07710050650619224932e-11;  // pi/2 - pio2_hi
+    constexpr double round_magic = 0x1.8p52;  // adding and subtracting it rounds to an integer
+    const double k = (x * two_over_pi + round_magic) - round_magic;
+    const double r = (x - k * pio2_hi) - k * pio2_lo;
+    const double r2 = r * r;
+    const double sr =
+        r + r * r2 *
+                (-1.0 / 6 + r2 * (1.0 / 120 + r2 * (-1.0 / 5040 + r2 * (1.0 / 362880 +
+                                                                        r2 * (-1.0 / 39916800 + r2 * (1.0 / 6227020800.0))))));
+    const double cr =
+        1.0 + r2 * (-0.5 + r2 * (1.0 / 24 + r2 * (-1.0 / 720 + r2 * (1.0 / 40320 +
+                                                                     r2 * (-1.0 / 3628800 + r2 * (1.0 / 479001600.0))))));
+    const double m = k - 4.0 * ((k * 0.25 + round_magic) - round_magic);  // k mod 4, in -2..2
+    const double q = m < 0 ? m + 4.0 : m;                                   // the quadrant, 0 to 3
+    s = q == 0 ? sr : q == 1 ? cr : q == 2 ? -sr : -cr;
+    c = q == 0 ? cr : q == 1 ? -sr : q == 2 ? -cr : sr;
+}
+
+/// row[j] = cos(z + b_j) sin(z) for z = row[j], with cos(z + b) = cos z cos b - sin z sin b and
+/// the phases' cos_b, sin_b precomputed: one reduction per element. Rows with an argument
+/// beyond the reduction's range (possible only with a huge bandwidth) use the C library.
+inline void projection_activate(float* row, const float* phase, const double* cos_b, const double* sin_b,
+                                std::size_t n) noexcept {
+    float largest = 0;
+    for (std::size_t j = 0; j < n; ++j) largest = std::max(largest, std::fabs(row[j]));
+    if (!(static_cast<double>(largest) <= projection_reduction_limit)) {
+        for (std::size_t j = 0; j < n; ++j) row[j] = std::cos(row[j] + phase[j]) * std::sin(row[j]);
+        return;
+    }
+    for (std::size_t j = 0; j < n; ++j) {
+        double s = 0, c = 0;
+        projection_sin_cos(static_cast<double>(row[j]), s, c);
+        row[j] = static_cast<float>((c * cos_b[j] - s * sin_b[j]) * s);
+    }
+}
+
+}  // namespace detail
 
 /// OnlineHD's non-linear random projection from f standardised features to D dimensions.
 /// Thread safety: const members may be called concurrently; regenerate needs exclusive access.
@@ -71,29 +121,66 @@ public:
         const Eigen::Index n = x.rows();
         sample_matrix out(n, static_cast<Eigen::Index>(dim_));
         const auto blocks = static_cast<std::size_t>((n + block_rows - 1) / block_rows);
-        const std::size_t work = static_cast<std::size_t>(n) * dim_ * (features_ + 16) / (std::size_t{1} << 22);
+        const std::size_t work = static_cast<std::size_t>(n) * dim_ * (features_ + 16) / detail::parallel_work_unit;
         const unsigned t = detail::resolve_threads(threads > 1024 ? 1024u : static_cast<unsigned>(threads),
                                                    std::min(blocks, work));
         detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
-            std::vector<double> p(dim_), shifted(dim_), sin_p(dim_), cos_p(dim_), sin_s(dim_), cos_s(dim_);
             for (std::size_t b = first; b < last; ++b) {
                 const Eigen::Index r0 = static_cast<Eigen::Index>(b) * block_rows;
                 const Eigen::Index rows = std::min(block_rows, n - r0);
-                auto z = out.middleRows(r0, rows);
-                z.noalias() = x.middleRows(r0, rows) * basis_;
-                for (Eigen::Index i = 0; i < rows; ++i) {
-                    float* row = z.row(i).data();
-                    for (std::size_t j = 0; j < dim_; ++j) {
-                        p[j] = row[j];
-                        shifted[j] = p[j] + static_cast<double>(phases_[static_cast<Eigen::Index>(j)]);
-                    }
-                    simd::sin_cos(p.data(), sin_p.data(), cos_p.data(), dim_);
-                    simd::sin_cos(shifted.data(), sin_s.data(), cos_s.data(), dim_);
-                    for (std::size_t j = 0; j < dim_; ++j) row[j] = static_cast<float>(cos_s[j] * sin_p[j]);
-                }
+                out.middleRows(r0, rows).noalias() = x.middleRows(r0, rows) * basis_;
+                for (Eigen::Index r = r0; r < r0 + rows; ++r)
+                    detail::projection_activate(out.row(r).data(), phases_.data(), cos_phase_.data(),
+                                                sin_phase_.data(), dim_);
             }
         });
         return out;
+    }
+
+    /// Recomputes only the listed columns of out = encode(x), as after regenerate(dims, ...):
+    /// D / dims.size() times cheaper than encoding again. The values may differ from a full
+    /// encoding's in the last bits (another product shape), never with the thread count. Throws
+    /// as encode, dimension_mismatch unless out is x.rows() x D, invalid_parameter for a
+    /// dimension out of range; out is unchanged when it throws.
+    void encode_columns(sample_view x, std::span<const std::size_t> dims, sample_matrix& out,
+                        std::size_t threads = 1) const {
+        check_input(x);
+        detail::check_same_dim("projection_encoder::encode_columns: rows", static_cast<std::size_t>(out.rows()),
+                               static_cast<std::size_t>(x.rows()));
+        detail::check_same_dim("projection_encoder::encode_columns: columns", static_cast<std::size_t>(out.cols()), dim_);
+        for (std::size_t j : dims)
+            if (j >= dim_)
+                throw invalid_parameter("projection_encoder::encode_columns: dimension " + std::to_string(j) +
+                                        " out of range for " + std::to_string(dim_) + " dimensions");
+        const auto m = static_cast<Eigen::Index>(dims.size());
+        if (m == 0) return;
+        sample_matrix basis(basis_.rows(), m);
+        std::vector<float> phase(dims.size());
+        std::vector<double> cos_b(dims.size()), sin_b(dims.size());
+        for (std::size_t k = 0; k < dims.size(); ++k) {
+            basis.col(static_cast<Eigen::Index>(k)) = basis_.col(static_cast<Eigen::Index>(dims[k]));
+            phase[k] = phases_[static_cast<Eigen::Index>(dims[k])];
+            cos_b[k] = cos_phase_[dims[k]];
+            sin_b[k] = sin_phase_[dims[k]];
+        }
+        const Eigen::Index n = x.rows();
+        const auto blocks = static_cast<std::size_t>((n + block_rows - 1) / block_rows);
+        const std::size_t work = static_cast<std::size_t>(n) * dims.size() * (features_ + 16) / detail::parallel_work_unit;
+        const unsigned t = detail::resolve_threads(threads > 1024 ? 1024u : static_cast<unsigned>(threads),
+                                                   std::min(blocks, work));
+        detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
+            sample_matrix z;
+            for (std::size_t b = first; b < last; ++b) {
+                const Eigen::Index r0 = static_cast<Eigen::Index>(b) * block_rows;
+                const Eigen::Index rows = std::min(block_rows, n - r0);
+                z.noalias() = x.middleRows(r0, rows) * basis;
+                for (Eigen::Index r = 0; r < rows; ++r) {
+                    float* zr = z.row(r).data();
+                    detail::projection_activate(zr, phase.data(), cos_b.data(), sin_b.data(), dims.size());
+                    for (std::size_t k = 0; k < dims.size(); ++k) out(r0 + r, static_cast<Eigen::Index>(dims[k])) = zr[k];
+                }
+            }
+        });
     }
 
     /// Redraws the basis row and phase of every listed dimension as generation `round` (give a
@@ -135,6 +222,8 @@ private:
             throw invalid_parameter("projection_encoder: the bandwidth must be finite and positive");
         basis_.resize(static_cast<Eigen::Index>(features), static_cast<Eigen::Index>(dim));
         phases_.resize(static_cast<Eigen::Index>(dim));
+        sin_phase_.resize(dim);
+        cos_phase_.resize(dim);
         for (std::size_t j = 0; j < dim; ++j) draw(j);
     }
 
@@ -145,6 +234,10 @@ private:
         const auto col = static_cast<Eigen::Index>(j);
         for (Eigen::Index i = 0; i < basis_.rows(); ++i) basis_(i, col) = static_cast<float>(scale * gen.normal());
         phases_[col] = static_cast<float>(2.0 * std::numbers::pi * gen.uniform());
+        double sb = 0, cb = 0;
+        detail::projection_sin_cos(static_cast<double>(phases_[col]), sb, cb);
+        sin_phase_[j] = sb;
+        cos_phase_[j] = cb;
     }
 
     void check_input(sample_view x) const {
@@ -165,6 +258,7 @@ private:
     std::vector<std::uint64_t> generations_;
     sample_matrix basis_;
     Eigen::RowVectorXf phases_;
+    std::vector<double> sin_phase_, cos_phase_;  ///< sin b_j and cos b_j
 };
 
 }  // namespace hdc

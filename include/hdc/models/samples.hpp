@@ -70,6 +70,11 @@ std::size_t sample_width(const V& v) {
     else return v.dim();
 }
 
+/// Work (multiply-adds or comparable steps) that pays for one more thread: about a tenth of a
+/// millisecond, against tens of microseconds to start a thread. Batch loops give a thread at
+/// least this much.
+inline constexpr std::size_t parallel_work_unit = std::size_t{1} << 19;
+
 /// The index of the first row of x holding a NaN or an infinity, or -1. One vectorised pass:
 /// v - v is 0 for every finite v and NaN otherwise, and a sum with a NaN term is NaN (Eigen's
 /// allFinite is many times slower on large batches).

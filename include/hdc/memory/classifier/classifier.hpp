@@ -24,6 +24,7 @@
 #include <numeric>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -137,7 +138,7 @@ inline Eigen::MatrixXf cosine_scores(sample_view x, const prototype_table& table
     const auto blocks = static_cast<std::size_t>((n + score_block_rows - 1) / score_block_rows);
     // A thread gets whole blocks, and blocks only pay for a thread when large.
     const std::size_t work = static_cast<std::size_t>(n) * static_cast<std::size_t>(x.cols()) *
-                             static_cast<std::size_t>(classes) / (std::size_t{1} << 22);
+                             static_cast<std::size_t>(classes) / parallel_work_unit;
     const unsigned t = classifier_threads(threads, std::min(blocks, work));
     parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
         for (std::size_t b = first; b < last; ++b) {
@@ -218,9 +219,9 @@ enum class update_rule {
 /// One correction: sample row `sample` added with weight a_label to the label's prototype and
 /// with weight a_predicted to the predicted one's.
 struct correction {
-    Eigen::Index sample;
-    std::int32_t label, predicted;
-    float a_label, a_predicted;
+    Eigen::Index sample;             ///< the sample's row
+    std::int32_t label, predicted;   ///< the classes whose prototypes move
+    float a_label, a_predicted;      ///< their weights (a_y, a_p)
 };
 
 /// Runs body(first column, column count) over [0, dim) split into runs of whole 1024-column
@@ -229,7 +230,7 @@ struct correction {
 template <class Body>
 void for_column_ranges(std::size_t dim, std::size_t updates, std::size_t threads, Body&& body) {
     constexpr std::size_t grain = 1024;  // whole cache lines, big enough to pay for a thread
-    const std::size_t work = updates * dim / (std::size_t{1} << 18);
+    const std::size_t work = updates * dim / parallel_work_unit;
     const unsigned t = classifier_threads(threads, std::min((dim + grain - 1) / grain, work));
     parallel_ranges(dim, t, grain, [&](unsigned, std::size_t first, std::size_t last) {
         body(static_cast<Eigen::Index>(first), static_cast<Eigen::Index>(last - first));
@@ -390,14 +391,6 @@ inline std::vector<std::size_t> permutation(std::size_t n, std::uint64_t seed, s
     rng gen(seed, stream);
     for (std::size_t i = n; i > 1; --i) std::swap(order[i - 1], order[gen.below(i)]);
     return order;
-}
-
-/// Rows of x in the given order, as a new matrix.
-inline sample_matrix gather_rows(sample_view x, std::span<const std::size_t> order) {
-    sample_matrix out(static_cast<Eigen::Index>(order.size()), x.cols());
-    for (std::size_t i = 0; i < order.size(); ++i)
-        out.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(order[i]));
-    return out;
 }
 
 // ---- saving and restoring -------------------------------------------------------------------

@@ -106,7 +106,7 @@ public:
         sample_matrix out(n, static_cast<Eigen::Index>(dim_));
         const auto f = static_cast<Eigen::Index>(features_);
         const auto blocks = static_cast<std::size_t>((n + detail::score_block_rows - 1) / detail::score_block_rows);
-        const std::size_t work = static_cast<std::size_t>(n) * features_ * dim_ / (std::size_t{1} << 22);
+        const std::size_t work = static_cast<std::size_t>(n) * features_ * dim_ / detail::parallel_work_unit;
         const unsigned t = detail::classifier_threads(opts_.threads, std::min(blocks, work));
         detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
             std::vector<std::int32_t> count(dim_);
@@ -137,7 +137,7 @@ public:
         const sample_matrix h = encode(x);
         Eigen::MatrixXf out(h.rows(), static_cast<Eigen::Index>(classes_));
         const auto blocks = static_cast<std::size_t>((h.rows() + detail::score_block_rows - 1) / detail::score_block_rows);
-        const std::size_t work = static_cast<std::size_t>(h.rows()) * dim_ * classes_ / (std::size_t{1} << 22);
+        const std::size_t work = static_cast<std::size_t>(h.rows()) * dim_ * classes_ / detail::parallel_work_unit;
         const unsigned t = detail::classifier_threads(opts_.threads, std::min(blocks, work));
         detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
             for (std::size_t b = first; b < last; ++b) {
@@ -241,19 +241,20 @@ private:
         for (Eigen::Index i = 0; i < n; ++i) y(i, seen_y_[static_cast<std::size_t>(i)]) = 1.0;
         // Exact integer Gram products: in float while every partial sum stays below 2^24.
         const bool exact_in_float = static_cast<double>(std::max(n, d)) * opts_.kappa * opts_.kappa < 16777216.0;
-        Eigen::MatrixXd w;
         if (n <= d) {
             Eigen::MatrixXd g = gram(h, exact_in_float);  // H H^T, n x n
             g.diagonal().array() += opts_.lambda;
-            const Eigen::MatrixXd alpha = g.ldlt().solve(y);
-            w = h.cast<double>().transpose() * alpha;  // D x classes
+            // W^T = alpha^T H with alpha = (H H^T + lambda I)^-1 Y: the solve in double, the
+            // product (classes x D, well conditioned) in float, without a double copy of H.
+            const Eigen::MatrixXf alpha = g.ldlt().solve(y).cast<float>();
+            readout_.noalias() = alpha.transpose() * h;
         } else {
             const sample_matrix ht = h.transpose();
             Eigen::MatrixXd g = gram(ht, exact_in_float);  // H^T H, D x D
             g.diagonal().array() += opts_.lambda;
-            w = g.ldlt().solve(h.cast<double>().transpose() * y);
+            const Eigen::MatrixXd hty = (ht * y.cast<float>()).cast<double>();  // integer sums, exact in float here
+            readout_ = g.ldlt().solve(hty).transpose().cast<float>();
         }
-        readout_ = w.transpose().cast<float>();
     }
 
     /// a a^T for a matrix of small integers, exact: blocks of rows, spread over threads.
@@ -262,7 +263,7 @@ private:
         Eigen::MatrixXd g(n, n);
         const auto blocks = static_cast<std::size_t>((n + detail::score_block_rows - 1) / detail::score_block_rows);
         const std::size_t work = static_cast<std::size_t>(n) * static_cast<std::size_t>(n) *
-                                 static_cast<std::size_t>(a.cols()) / (std::size_t{1} << 24);
+                                 static_cast<std::size_t>(a.cols()) / detail::parallel_work_unit;
         const unsigned t = detail::classifier_threads(opts_.threads, std::min(blocks, work));
         Eigen::MatrixXd ad;
         if (!in_float) ad = a.cast<double>();

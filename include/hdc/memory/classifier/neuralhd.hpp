@@ -10,7 +10,8 @@
 //                 for the misclassified samples), stopping early after a pass without mistakes;
 //   regeneration  after every `regen_every` epochs (but the last): the regen_rate * D dimensions
 //                 whose unit-normalised prototype values vary least across classes are redrawn in
-//                 the encoder (generation = the regeneration count), the training set re-encoded,
+//                 the encoder (generation = the regeneration count), those columns of the
+//                 training encodings recomputed (encode_columns when the encoder has it),
 //                 and those prototype columns restarted from the new encodings' class sums times
 //                 lr (torchhd zeroes them instead; with few mistakes left they would then stay
 //                 nearly empty, which is why this library restarts them as the model started).
@@ -216,13 +217,15 @@ private:
         const std::vector<std::size_t> dims = detail::smallest_indices(detail::dimension_variance(table_.weights), count);
         ++round_;
         encoder_->regenerate(dims, round_);
-        h = encoder_->encode(x, opts_.threads);
-        sample_matrix sums = sample_matrix::Zero(table_.weights.rows(), table_.weights.cols());
-        detail::add_class_sums(sums, h, y, opts_.threads);
-        for (std::size_t j : dims) {
-            const auto col = static_cast<Eigen::Index>(j);
-            table_.weights.col(col) = opts_.lr * sums.col(col);
-        }
+        if constexpr (requires { encoder_->encode_columns(x, std::span<const std::size_t>(dims), h, opts_.threads); })
+            encoder_->encode_columns(x, std::span<const std::size_t>(dims), h, opts_.threads);  // only what changed
+        else
+            h = encoder_->encode(x, opts_.threads);
+        for (std::size_t j : dims) table_.weights.col(static_cast<Eigen::Index>(j)).setZero();
+        for (Eigen::Index i = 0; i < h.rows(); ++i)  // the new columns' class sums, times lr
+            for (std::size_t j : dims)
+                table_.weights(y[static_cast<std::size_t>(i)], static_cast<Eigen::Index>(j)) +=
+                    opts_.lr * h(i, static_cast<Eigen::Index>(j));
         table_.refresh();
     }
 
