@@ -5,6 +5,7 @@
 #include "core/concepts.hpp"
 #include "core/error.hpp"
 #include "core/extent.hpp"
+#include "core/parallel.hpp"
 #include "core/rng.hpp"
 #include "core/storage.hpp"
 #include "core/vector_storage.hpp"
@@ -33,5 +34,7 @@
 #include "encoders/words.hpp"
 #include "encoders/segment.hpp"
 #include "encoders/projection.hpp"
+#include "encoders/record.hpp"
 #include "encoders/function.hpp"
 #include "io/serialize.hpp"
+// io/table.hpp is included on its own: it needs nlohmann-json, which nothing else does.

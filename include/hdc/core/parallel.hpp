@@ -1,9 +1,8 @@
-// hdc/core/parallel.hpp - the library's one way of splitting work over threads.
+// hdc/core/parallel.hpp - the one way the library splits work over an optional thread count.
 //
-// Work is cut into contiguous parts whose boundaries are multiples of a grain; callers that need
-// results independent of the thread count make each part's result depend only on its items (or
-// reduce per-grain results in a fixed order). Exceptions in any part reach the caller after
-// every thread has been joined.
+// Work is cut into contiguous parts whose boundaries depend only on the sizes and the thread
+// count, every item is computed by the same code whatever the part it falls in, and exceptions
+// are carried back to the caller, so results never depend on the number of threads.
 #pragma once
 
 #include <algorithm>
@@ -12,7 +11,8 @@
 #include <thread>
 #include <vector>
 
-namespace hdc::detail {
+namespace hdc {
+namespace detail {
 
 /// Number of threads to use: 0 means all hardware threads; never more than there is work.
 inline unsigned resolve_threads(unsigned requested, std::size_t work_items) {
@@ -58,4 +58,5 @@ void parallel_ranges(std::size_t n, unsigned threads, std::size_t grain, Body bo
         if (e) std::rethrow_exception(e);
 }
 
-}  // namespace hdc::detail
+}  // namespace detail
+}  // namespace hdc

@@ -32,7 +32,7 @@
 #include "../core/error.hpp"
 #include "../core/rng.hpp"
 #include "../models/samples.hpp"
-#include "../memory/search.hpp"
+#include "../core/parallel.hpp"
 
 namespace hdc {
 
