@@ -5,10 +5,11 @@
 //   null, true, false   fixed random atoms
 //   string s            atom(s) (exact match), or the normalised bag of its tokens' atoms
 //                       (json_options::soft_strings: strings sharing words are similar)
-//   number x            fractional power encoding (Gaussian kernel) of the signed decimal
-//                       logarithm u = sign(x) log10(1 + |x|): numbers a few percent apart are
-//                       nearly equal, numbers number_width decades apart have similarity
-//                       exp(-1/2); works for any unit without a fitted range
+//   number x            fractional power encoding (Gaussian kernels) of the signed decimal
+//                       logarithm u = sign(x) log10(1 + |x|), a fine kernel (number_width,
+//                       default 0.005 decades ~ 1 %) plus a coarse one (0.25 decades): equal
+//                       numbers match, close numbers stay similar (up to 1/2 within a factor
+//                       of ~2); works for any unit without a fitted range
 //   array [v0, v1, ..]  normalise(sum_k Q_seq^(k+1) enc(v_k)), or normalise(Q_seq sum_k enc(v_k))
 //                       when ordered_arrays is false (an order-free bag)
 //   object {k: v, ..}   normalise(sum_i Q_{k_i} enc(v_i)), Q_k the orthogonal role of the key's
@@ -75,9 +76,14 @@ struct json_options {
     bool soft_strings = false;
     /// Tokenizer of soft strings.
     tokenizer_options tokens = {};
-    /// Number kernel width in decades of |x| (the Gaussian kernel's standard deviation on the
-    /// signed log10(1 + |x|) scale). Must be positive and finite.
-    double number_width = 0.25;
+    /// Numbers: width in decades of |x| of the fine Gaussian kernel (its standard deviation on
+    /// the signed log10(1 + |x|) scale): numbers closer than this are nearly equal, and a
+    /// cleanup tells apart numbers a few widths apart. Positive, at most 310.
+    double number_width = 0.005;
+    /// Width in decades of a second, coarse kernel added with equal weight, so that numbers
+    /// within a few coarse widths keep a similarity up to 1/2 (graded similarity beyond the fine
+    /// resolution); 0 for the fine kernel alone. Otherwise positive, at most 310.
+    double number_coarse_width = 0.25;
     /// Deepest nesting accepted (a scalar at the top is depth 0); deeper throws format_error.
     std::size_t max_depth = 200;
     /// Bytes of roles kept in the cache (a structured role at D = 2,048 is ~34 KB, a Haar role
@@ -288,6 +294,11 @@ public:
           numbers_({-detail::json_log_range, detail::json_log_range},
                    2 * detail::json_log_range / options.number_width, fpe_kernel::gaussian,
                    out_of_range::clamp, options.seed ^ detail::json_number_domain, dim_),
+          coarse_({-detail::json_log_range, detail::json_log_range},
+                  2 * detail::json_log_range /
+                      (options.number_coarse_width > 0 ? options.number_coarse_width : 1.0),
+                  fpe_kernel::gaussian, out_of_range::clamp,
+                  options.seed ^ detail::json_number_domain ^ 1, dim_),
           mixing_(std::make_shared<const role_type>(role_type::from_symbol(
               "{}", options.seed ^ detail::json_key_domain, dim_, role_kind::structured))),
           cache_(std::make_shared<cache>()) {
@@ -423,6 +434,11 @@ private:
         if (!(o.number_width > 0) || o.number_width > detail::json_log_range)
             throw invalid_parameter("json_encoder: number_width must be in (0, 310] decades, got " +
                                     std::to_string(o.number_width));
+        if (!std::isfinite(o.number_coarse_width))
+            throw non_finite_value("json_encoder: number_coarse_width must be finite");
+        if (o.number_coarse_width < 0 || o.number_coarse_width > detail::json_log_range)
+            throw invalid_parameter("json_encoder: number_coarse_width must be 0 or in (0, 310] decades, got " +
+                                    std::to_string(o.number_coarse_width));
         if (o.max_depth == 0) throw invalid_parameter("json_encoder: max_depth must be at least 1");
         return o;
     }
@@ -553,7 +569,8 @@ private:
     }
 
     /// Numbers: u = sign(x) log10(1 + |x|) rounded to a grid of number_width / 16 decades
-    /// (neighbours have similarity exp(-1/512) > 0.998), then FPE; grid points are cached.
+    /// (neighbours have similarity exp(-1/512) > 0.998), then the normalised sum of the fine and
+    /// coarse FPE codes; grid points are cached.
     void number_into(double x, T* out) const {
         if (!std::isfinite(x))
             throw non_finite_value("json_encoder: number " + std::to_string(x) + " is not finite");
@@ -569,10 +586,16 @@ private:
                 return;
             }
         }
-        const vector_type v = numbers_.encode(static_cast<double>(q) * grid);
-        const double n = norm(v);
+        const double at = static_cast<double>(q) * grid;
+        const vector_type fine = numbers_.encode(at);
+        std::vector<double> sum(fine.data(), fine.data() + dim_);
+        if (options_.number_coarse_width > 0) {
+            const vector_type coarse = coarse_.encode(at);
+            for (std::size_t i = 0; i < dim_; ++i) sum[i] += static_cast<double>(coarse[i]);
+        }
+        const double n = std::sqrt(simd::real_dot(sum.data(), sum.data(), dim_));
         auto made = std::make_shared<std::vector<T>>(dim_);
-        for (std::size_t i = 0; i < dim_; ++i) (*made)[i] = static_cast<T>(static_cast<double>(v[i]) / n);
+        for (std::size_t i = 0; i < dim_; ++i) (*made)[i] = static_cast<T>(sum[i] / n);
         std::copy(made->begin(), made->end(), out);
         const std::size_t bytes = dim_ * sizeof(T) + 64;
         const std::lock_guard<std::mutex> guard(c.lock);
@@ -689,6 +712,7 @@ private:
     json_options options_;
     std::size_t dim_;
     fpe_encoder<vector_type> numbers_;
+    fpe_encoder<vector_type> coarse_;  // unused when number_coarse_width is 0
     std::shared_ptr<const role_type> mixing_;  // M (structured roles only)
     std::shared_ptr<const op> sequence_;
     std::shared_ptr<cache> cache_;
