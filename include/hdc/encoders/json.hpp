@@ -138,7 +138,9 @@ inline nlohmann::json json_parse(std::string_view text, std::size_t max_depth, s
     try {
         return nlohmann::json::parse(text.begin(), text.end());
     } catch (const nlohmann::json::parse_error& e) {
-        throw format_error("json: malformed input at byte " + std::to_string(base + e.byte) + where +
+        // nlohmann counts bytes from 1; offsets here count from 0, like the stream's.
+        throw format_error("json: malformed input at byte " +
+                           std::to_string(base + (e.byte > 0 ? e.byte - 1 : 0)) + where +
                            ": " + e.what());
     } catch (const nlohmann::json::exception& e) {
         throw format_error("json: malformed input near byte " + std::to_string(base) + where + ": " +
@@ -165,6 +167,7 @@ public:
         if (done_) return false;
         skip_space();
         int c = peek();
+        if (array_ && c == eof) fail("unterminated top-level array (missing ']')");
         if (array_) {
             if (records_ > 0) {  // after a record: ',' or ']'
                 if (c == ']') return finish();
