@@ -317,9 +317,9 @@ public:
     /// max_depth or holds a binary value, non_finite_value for a NaN or infinite number (which
     /// JSON text cannot hold).
     vector_type encode(const nlohmann::json& doc) const {
-        std::vector<T> out(dim_);
-        node_into(doc, 0, out.data());
-        return vector_type::from_values(out, dim_);
+        vector_type out(dim_);
+        node_into(doc, 0, detail::storage_access::data(out));
+        return out;
     }
     /// The vector of a JSON text (parsed first: format_error with the byte offset if malformed).
     vector_type encode(std::string_view text) const { return encode(parse(text)); }
