@@ -499,9 +499,12 @@ private:
             for (std::size_t i = 0; i < dim_; ++i) sums[i] += b[i];
             return;
         }
-        const std::uint32_t* index = o.index.data();
-        const T* sign = o.sign.data();
-        for (std::size_t i = 0; i < dim_; ++i) sums[i] += sign[i] * x[index[i]];
+        // x and sums never overlap (restrict lets the compiler use vector gathers).
+        const std::uint32_t* __restrict index = o.index.data();
+        const T* __restrict sign = o.sign.data();
+        const T* __restrict from = x;
+        T* __restrict to = sums;
+        for (std::size_t i = 0; i < dim_; ++i) to[i] += sign[i] * from[index[i]];
     }
 
     /// v = Q^T v (work is scratch of dim_ values).
@@ -525,12 +528,14 @@ private:
             literal_into("zero", out);
             return;
         }
-        for (std::size_t i = 0; i < dim_; ++i) sums[i] = static_cast<T>(static_cast<double>(sums[i]) / n);
         if (options_.roles == role_kind::haar) {
-            std::copy(sums.begin(), sums.end(), out);
+            for (std::size_t i = 0; i < dim_; ++i) out[i] = static_cast<T>(static_cast<double>(sums[i]) / n);
             return;
         }
-        const vector_type mixed = mixing_->apply(vector_type::from_values(sums, dim_));
+        vector_type unit(dim_);  // finite by construction: no from_values check
+        T* u = detail::storage_access::data(unit);
+        for (std::size_t i = 0; i < dim_; ++i) u[i] = static_cast<T>(static_cast<double>(sums[i]) / n);
+        const vector_type mixed = mixing_->apply(unit);
         std::copy(mixed.data(), mixed.data() + dim_, out);
     }
 
