@@ -185,22 +185,25 @@ int main(int argc, char** argv) {
 
     try {
         std::ifstream in(file, std::ios::binary);
-        if (!in) throw hdc::format_error("json_search: cannot open " + file);
+        if (!in) throw hdc::format_error("cannot open " + file);
         // Record texts, read one at a time (the timing below parses and encodes them).
         std::vector<std::string> texts;
+        std::vector<std::size_t> offsets;
         hdc::json_record_reader reader(in);
         std::string text;
         std::size_t offset = 0, bytes = 0;
         while (reader.next(text, offset)) {
             bytes += text.size();
             texts.push_back(text);
+            offsets.push_back(offset);
         }
-        if (texts.empty()) throw hdc::empty_input("json_search: no records in " + file);
+        if (texts.empty()) throw hdc::empty_input("no records in " + file);
         const hdc::json_encoder<> enc(options, dim);
         const std::size_t n = texts.size();
         std::vector<json> docs(n);
         for (std::size_t i = 0; i < n; ++i)
-            docs[i] = hdc::detail::json_parse(texts[i], options.max_depth, 0, " (record " + std::to_string(i) + ")");
+            docs[i] = hdc::parse_json(texts[i], options.max_depth, offsets[i],
+                                      " (record " + std::to_string(i) + ")");
         enc.encode(docs[0]);  // roles of the first record made outside the timing
 
         std::vector<vec> vectors(n);

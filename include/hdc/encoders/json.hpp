@@ -150,6 +150,14 @@ inline nlohmann::json json_parse(std::string_view text, std::size_t max_depth, s
 
 }  // namespace detail
 
+/// Parses a JSON text with nlohmann-json, refusing nesting deeper than max_depth before parsing.
+/// Every failure is a format_error naming the byte offset, counted from base (the text's offset
+/// in its file) and followed by where (e.g. " (record 7)").
+inline nlohmann::json parse_json(std::string_view text, std::size_t max_depth = 200, std::size_t base = 0,
+                                 const std::string& where = "") {
+    return detail::json_parse(text, max_depth, base, where);
+}
+
 /// Reads JSON records one at a time from a stream: the elements of a top-level array, or the
 /// successive top-level values of JSON Lines (or any whitespace-separated values). Only one
 /// record's text is held at a time. next() throws format_error with the record number (from 0)
