@@ -86,8 +86,9 @@ struct json_options {
     double number_coarse_width = 0.25;
     /// Deepest nesting accepted (a scalar at the top is depth 0); deeper throws format_error.
     std::size_t max_depth = 200;
-    /// Bytes of roles kept in the cache (a structured role at D = 2,048 is ~34 KB, a Haar role
-    /// 16 MB); roles beyond the budget are rebuilt at each use.
+    /// Bytes of key operators and number codes kept in the cache (at D = 2,048: a structured
+    /// key ~16 KB, a Haar key 16 MB, a number code 8 KB); beyond the budget they are rebuilt at
+    /// each use.
     std::size_t role_cache_bytes = std::size_t{256} << 20;
 };
 
@@ -231,8 +232,8 @@ private:
             skip_space();
         }
         if (peek() == '[') {
-            // A top-level array holds the records, unless the file is JSON Lines of arrays:
-            // treated as the array of records either way (the common case).
+            // A top-level array holds the records. (JSON Lines whose records are arrays cannot
+            // be told apart from it: the second line is then reported as text after the array.)
             array_ = true;
             get();
         }
