@@ -16,3 +16,8 @@ if(_hdc_xsimd_links)
   set_target_properties(xsimd PROPERTIES INTERFACE_LINK_LIBRARIES "${_hdc_xsimd_links}")
 endif()
 unset(_hdc_xsimd_links)
+
+# Optional: nlohmann-json (Debian: nlohmann-json3-dev) for encoders/json.hpp only.
+if(NOT TARGET nlohmann_json::nlohmann_json)
+  find_package(nlohmann_json 3.9 QUIET)
+endif()
