@@ -3,6 +3,7 @@
 // ones, results do not depend on the thread count, saved states restore identical predictions,
 // and every bad input is refused without changing the model.
 #include <hdc/encoders/projection.hpp>
+#include <hdc/io/serialize.hpp>
 #include <hdc/memory/classifiers.hpp>
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>
@@ -16,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <vector>
 
@@ -308,6 +310,18 @@ TEMPLATE_TEST_CASE("a saved state restores identical predictions", "[classifier]
     c.partial_fit(d.x.topRows(100), std::span(d.y).first(100));
     back.partial_fit(d.x.topRows(100), std::span(d.y).first(100));
     CHECK(same_bits(back.prototypes(), c.prototypes()));
+
+    // Through the file format: in memory and through a file.
+    const TestType from_bytes = hdc::from_bytes<TestType>(hdc::to_bytes(c));
+    CHECK(same_bits(from_bytes.prototypes(), c.prototypes()));
+    const auto dir = std::filesystem::temp_directory_path() / ("hdc_test_classifier_" + s.kind);
+    std::filesystem::create_directories(dir);
+    const auto path = dir / "learner.hdc";
+    hdc::save(path, c);
+    const TestType from_file = hdc::load<TestType>(path);
+    std::filesystem::remove_all(dir);
+    CHECK(same_bits(from_file.prototypes(), c.prototypes()));
+    CHECK(same_bits(from_file.scores(d.x), c.scores(d.x)));
 
     // Damaged states are refused.
     hdc::memory_state wrong_kind = s;
