@@ -1,6 +1,7 @@
 // Fuzz target: random bytes into every load of the file format (io/serialize.hpp). Every input
 // must either load or throw an hdc::error (format_error for malformed data); anything else (a
 // crash, a sanitizer report, another exception, an allocation beyond the input's size) is a bug.
+// Memory states are also loaded as every memory and every learner (memory/classifiers.hpp).
 // An input that loads as a vector, vector list, item memory, role or memory state must save back
 // to exactly the same bytes (the format is canonical).
 //
@@ -9,6 +10,7 @@
 //   HDC_FUZZ_WRITE_SEEDS=corpus ./fuzz_load -runs=0; ./fuzz_load -max_total_time=300 corpus
 #include <hdc/hdc.hpp>
 #include <hdc/io/serialize.hpp>
+#include <hdc/memory/classifiers.hpp>
 #include <hdc/memory/hopfield.hpp>
 #include <hdc/memory/sdm.hpp>
 
@@ -46,6 +48,38 @@ void write_seed(const std::filesystem::path& dir, const std::string& name, const
     std::ofstream(dir / name, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
 }
 
+/// A small trained classifier of type C.
+template <class C>
+C small_classifier() {
+    hdc::sample_matrix x(6, 8);
+    for (Eigen::Index i = 0; i < x.size(); ++i) x.data()[i] = static_cast<float>(i % 5) - 2.0f;
+    const std::vector<std::int32_t> y{0, 1, 2, 0, 1, 2};
+    typename C::options o;
+    if constexpr (requires { o.chunks; }) o.chunks = 2;  // CompHD: at most one chunk per dimension
+    if constexpr (hdc::classifier_takes_features<C>) {
+        o.features = 8;
+        C c(8, 3, o);
+        c.fit(x, y);
+        return c;
+    } else {
+        C c(8, 3, o);
+        c.fit(x, y);
+        return c;
+    }
+}
+
+/// One file per learner (memory/classifiers.hpp).
+void write_classifier_seeds(const std::filesystem::path& dir) {
+    write_seed(dir, "centroid", hdc::to_bytes(small_classifier<hdc::centroid_classifier>()));
+    write_seed(dir, "onlinehd", hdc::to_bytes(small_classifier<hdc::onlinehd_classifier>()));
+    write_seed(dir, "adapthd", hdc::to_bytes(small_classifier<hdc::adapthd_classifier>()));
+    write_seed(dir, "quanthd", hdc::to_bytes(small_classifier<hdc::quanthd_classifier>()));
+    write_seed(dir, "sparsehd", hdc::to_bytes(small_classifier<hdc::sparsehd_classifier>()));
+    write_seed(dir, "comphd", hdc::to_bytes(small_classifier<hdc::comphd_classifier>()));
+    write_seed(dir, "neuralhd", hdc::to_bytes(small_classifier<hdc::neuralhd_classifier<>>()));
+    write_seed(dir, "intrvfl", hdc::to_bytes(small_classifier<hdc::intrvfl_classifier>()));
+}
+
 /// One small valid file of each kind.
 void write_seeds(const std::filesystem::path& dir) {
     std::filesystem::create_directories(dir);
@@ -72,6 +106,7 @@ void write_seeds(const std::filesystem::path& dir) {
     hdc::sparse_distributed_memory<hdc::binary<>> sdm(8, 4, hdc::sdm_options{3, 0.5, 0, 1});
     sdm.write(hdc::binary<>::random(gen, 8), hdc::binary<>::random(gen, 4));
     write_seed(dir, "sdm", hdc::to_bytes(sdm));
+    write_classifier_seeds(dir);
 }
 
 /// Every load that could accept the input: the header's content and family pick the loaders
@@ -125,6 +160,14 @@ void load_all(bytes input) {
         try_load<hdc::classic_hopfield<hdc::bipolar<>>, false>(input);
         try_load<hdc::modern_hopfield<hdc::real<>>, false>(input);
         try_load<hdc::sparse_distributed_memory<hdc::binary<>>, false>(input);
+        try_load<hdc::centroid_classifier, false>(input);
+        try_load<hdc::onlinehd_classifier, false>(input);
+        try_load<hdc::adapthd_classifier, false>(input);
+        try_load<hdc::quanthd_classifier, false>(input);
+        try_load<hdc::sparsehd_classifier, false>(input);
+        try_load<hdc::comphd_classifier, false>(input);
+        try_load<hdc::neuralhd_classifier<>, false>(input);
+        try_load<hdc::intrvfl_classifier, false>(input);
         // The stream path reads the header, then only the announced payload.
         try {
             std::istringstream stream(std::string(reinterpret_cast<const char*>(input.data()), input.size()));

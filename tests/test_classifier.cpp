@@ -3,6 +3,7 @@
 // ones, results do not depend on the thread count, saved states restore identical predictions,
 // and every bad input is refused without changing the model.
 #include <hdc/encoders/projection.hpp>
+#include <hdc/io/serialize.hpp>
 #include <hdc/memory/classifiers.hpp>
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>
@@ -16,6 +17,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <vector>
 
@@ -243,6 +245,16 @@ std::size_t input_width(std::size_t dim) {
     return hdc::classifier_takes_features<C> ? width : dim;
 }
 
+/// Overwrites the named parameter of a state (which must hold it).
+void set_parameter(hdc::memory_state& s, const char* name, double value) {
+    for (auto& [key, v] : s.parameters)
+        if (key == name) {
+            v = value;
+            return;
+        }
+    FAIL("no parameter " << name);
+}
+
 }  // namespace
 
 #define HDC_LEARNERS                                                                              \
@@ -299,6 +311,18 @@ TEMPLATE_TEST_CASE("a saved state restores identical predictions", "[classifier]
     back.partial_fit(d.x.topRows(100), std::span(d.y).first(100));
     CHECK(same_bits(back.prototypes(), c.prototypes()));
 
+    // Through the file format: in memory and through a file.
+    const TestType from_bytes = hdc::from_bytes<TestType>(hdc::to_bytes(c));
+    CHECK(same_bits(from_bytes.prototypes(), c.prototypes()));
+    const auto dir = std::filesystem::temp_directory_path() / ("hdc_test_classifier_" + s.kind);
+    std::filesystem::create_directories(dir);
+    const auto path = dir / "learner.hdc";
+    hdc::save(path, c);
+    const TestType from_file = hdc::load<TestType>(path);
+    std::filesystem::remove_all(dir);
+    CHECK(same_bits(from_file.prototypes(), c.prototypes()));
+    CHECK(same_bits(from_file.scores(d.x), c.scores(d.x)));
+
     // Damaged states are refused.
     hdc::memory_state wrong_kind = s;
     wrong_kind.kind = "something-else";
@@ -328,6 +352,42 @@ TEMPLATE_TEST_CASE("a saved state restores identical predictions", "[classifier]
             CHECK_THROWS_AS(TestType::from_state(nan), hdc::format_error);
         }
     }
+    // A state that declares a huge shape without the arrays to back it is refused before any
+    // allocation of that shape (2^27 x 8 floats would be 4 GiB).
+    hdc::memory_state huge = s;
+    set_parameter(huge, "dim", 1u << 27);
+    set_parameter(huge, "classes", 8);
+    CHECK_THROWS_AS(TestType::from_state(huge), hdc::format_error);
+}
+
+TEST_CASE("tables a loader regenerates from the seed are bounded", "[classifier][state]") {
+    // NeuralHD's projection basis (features x dim) is not in the file.
+    hdc::neuralhd_options n;
+    n.features = 4;
+    const hdc::memory_state ns = hdc::neuralhd_classifier<>(1, 2, n).state();
+    CHECK(hdc::neuralhd_classifier<>::from_state(ns).features() == 4);
+    hdc::memory_state nbig = ns;
+    set_parameter(nbig, "features", 1u << 30);
+    set_parameter(nbig, "fixed_features", 1u << 30);
+    CHECK_THROWS_AS(hdc::neuralhd_classifier<>::from_state(nbig), hdc::format_error);
+    // Neither are IntRVFL's permutations (features x dim) when no samples were saved.
+    hdc::intrvfl_options r;
+    r.features = 4;
+    const hdc::memory_state rs = hdc::intrvfl_classifier(1, 2, r).state();
+    CHECK(hdc::intrvfl_classifier::from_state(rs).features() == 4);
+    hdc::memory_state rbig = rs;
+    set_parameter(rbig, "features", 1u << 30);
+    set_parameter(rbig, "fixed_features", 1u << 30);
+    CHECK_THROWS_AS(hdc::intrvfl_classifier::from_state(rbig), hdc::format_error);
+    // Nor CompHD's chunk keys (dim floats): one chunk per dimension keeps the prototypes 1 x 1.
+    hdc::comphd_options k;
+    k.chunks = 1;
+    const hdc::memory_state ks = hdc::comphd_classifier(1, 1, k).state();
+    CHECK(hdc::comphd_classifier::from_state(ks).dim() == 1);
+    hdc::memory_state kbig = ks;
+    set_parameter(kbig, "dim", 1u << 29);
+    set_parameter(kbig, "chunks", 1u << 29);
+    CHECK_THROWS_AS(hdc::comphd_classifier::from_state(kbig), hdc::format_error);
 }
 
 TEMPLATE_TEST_CASE("bad input is refused and leaves the learner unchanged", "[classifier][errors]", HDC_LEARNERS) {

@@ -127,8 +127,9 @@ public:
         o.data_dependent = detail::load_count(s, "data_dependent", 0, 1) == 1;
         o.threads = detail::load_count(s, "threads", 0, 1024);
         o.seed = detail::load_seed(s);
+        sample_matrix prototypes = detail::load_matrix(s, "prototypes", classes, dim);  // before allocating
         adapthd_classifier out(dim, classes, o);
-        out.table_.weights = detail::load_matrix(s, "prototypes", classes, dim);
+        out.table_.weights = std::move(prototypes);
         out.table_.refresh();
         return out;
     }

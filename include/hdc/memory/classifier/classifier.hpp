@@ -441,6 +441,18 @@ inline std::uint64_t load_seed(const memory_state& s) { return s.array<std::uint
 /// The largest dimension or class count a saved state may declare (guards allocations).
 inline constexpr double max_saved_extent = 1u << 30;
 
+/// The largest table a saved state may make the loader regenerate from its seed (random keys,
+/// projection bases, permutations): such tables are not in the file, so the file's size cannot
+/// bound them. 2^28 entries (1 GiB of floats) covers every practical shape.
+inline constexpr double max_generated_entries = 1u << 28;
+
+/// format_error unless a regenerated table of rows x cols entries stays within max_generated_entries.
+inline void check_generated(const memory_state& s, std::string_view what, std::size_t rows, std::size_t cols) {
+    if (static_cast<double>(rows) * static_cast<double>(cols) > max_generated_entries)
+        throw format_error("saved " + s.kind + " state: " + std::string(what) + " of " + std::to_string(rows) + " x " +
+                           std::to_string(cols) + " entries exceeds the limit of 2^28 a loader regenerates");
+}
+
 /// The dimension and class count every classifier state holds.
 inline std::pair<std::size_t, std::size_t> load_shape(const memory_state& s) {
     return {load_count(s, "dim", 1, max_saved_extent), load_count(s, "classes", 1, max_saved_extent)};

@@ -129,8 +129,10 @@ public:
         o.batch = detail::load_count(s, "batch", 1, 1e12);
         o.threads = detail::load_count(s, "threads", 0, 1024);
         o.seed = detail::load_seed(s);
+        sample_matrix prototypes = detail::load_matrix(s, "prototypes", classes, (dim + o.chunks - 1) / o.chunks);
+        detail::check_generated(s, "the chunk keys", 1, dim);  // regenerated from the seed, not in the file
         comphd_classifier out(dim, classes, o);
-        out.table_.weights = detail::load_matrix(s, "prototypes", classes, out.width_);
+        out.table_.weights = std::move(prototypes);
         out.table_.refresh();
         return out;
     }

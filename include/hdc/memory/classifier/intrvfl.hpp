@@ -201,17 +201,25 @@ public:
             throw format_error("saved intrvfl state: parameters 'features' and 'fixed_features' disagree");
         const std::size_t samples = detail::load_count(s, "samples", 0, 1e12);
         if (samples > 0 && features == 0) throw format_error("saved intrvfl state: samples without features");
-        intrvfl_classifier out(dim, classes, o);
-        if (features > 0 && out.features_ != features) out.draw_permutations(features);
-        out.readout_ = detail::load_matrix(s, "readout", classes, dim);
+        // The arrays first (their sizes are backed by the file), then the permutations, which the
+        // seed regenerates and nothing in the file bounds.
+        sample_matrix readout = detail::load_matrix(s, "readout", classes, dim);
+        sample_matrix seen_x;
+        std::vector<std::int32_t> seen_y;
         if (samples > 0) {
-            out.seen_x_ = detail::load_matrix(s, "seen_features", samples, features);
+            seen_x = detail::load_matrix(s, "seen_features", samples, features);
             const auto& labels = s.array<std::int32_t>("seen_labels", {samples});
             for (std::int32_t label : labels)
                 if (label < 0 || static_cast<std::size_t>(label) >= classes)
                     throw format_error("saved intrvfl state: a seen label is outside 0.." + std::to_string(classes - 1));
-            out.seen_y_ = labels;
+            seen_y = labels;
         }
+        detail::check_generated(s, "the permutations", features, dim);
+        intrvfl_classifier out(dim, classes, o);
+        if (features > 0 && out.features_ != features) out.draw_permutations(features);
+        out.readout_ = std::move(readout);
+        out.seen_x_ = std::move(seen_x);
+        out.seen_y_ = std::move(seen_y);
         return out;
     }
 

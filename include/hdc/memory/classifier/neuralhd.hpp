@@ -175,22 +175,31 @@ public:
         o.batch = detail::load_count(s, "batch", 1, 1e12);
         o.threads = detail::load_count(s, "threads", 0, 1024);
         o.seed = detail::load_seed(s);
+        const std::size_t fixed_features = o.features;
         if (o.features != 0 && o.features != features)
             throw format_error("saved neuralhd state: parameters 'features' and 'fixed_features' disagree");
-        neuralhd_classifier out(dim, classes, o);
-        out.round_ = detail::load_count(s, "regenerations", 0, 1e15);
-        out.trained_ = detail::load_count(s, "trained", 0, 1) == 1;
-        if (out.trained_ && features == 0)
-            throw format_error("saved neuralhd state: a trained model without features");
-        out.table_.weights = detail::load_matrix(s, "prototypes", classes, dim);
-        out.table_.refresh();
+        const std::size_t round = detail::load_count(s, "regenerations", 0, 1e15);
+        const bool trained = detail::load_count(s, "trained", 0, 1) == 1;
+        if (trained && features == 0) throw format_error("saved neuralhd state: a trained model without features");
+        // The arrays first (their sizes are backed by the file), then the projection basis, which
+        // the seed regenerates and nothing in the file bounds.
+        sample_matrix prototypes = detail::load_matrix(s, "prototypes", classes, dim);
+        std::vector<std::uint64_t> generations;
         if (features > 0) {
-            const auto& g = s.array<std::uint64_t>("generations", {dim});
-            for (std::uint64_t v : g)
-                if (v > out.round_)
+            generations = s.array<std::uint64_t>("generations", {dim});
+            for (std::uint64_t v : generations)
+                if (v > round)
                     throw format_error("saved neuralhd state: a dimension's generation exceeds the regeneration count");
-            out.encoder_.emplace(E::from_generations(features, dim, o.seed, o.bandwidth, g));
         }
+        detail::check_generated(s, "the projection basis", features, dim);
+        o.features = 0;  // the encoder comes from the generations below, not from the constructor
+        neuralhd_classifier out(dim, classes, o);
+        out.opts_.features = fixed_features;
+        out.round_ = round;
+        out.trained_ = trained;
+        out.table_.weights = std::move(prototypes);
+        out.table_.refresh();
+        if (features > 0) out.encoder_.emplace(E::from_generations(features, dim, o.seed, o.bandwidth, generations));
         return out;
     }
 

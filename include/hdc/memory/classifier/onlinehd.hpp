@@ -115,9 +115,11 @@ public:
         o.single_pass = detail::load_count(s, "single_pass", 0, 1) == 1;
         o.threads = detail::load_count(s, "threads", 0, 1024);
         o.seed = detail::load_seed(s);
+        const std::size_t calls = detail::load_count(s, "calls", 0, 1e15);
+        sample_matrix prototypes = detail::load_matrix(s, "prototypes", classes, dim);  // before allocating
         onlinehd_classifier out(dim, classes, o);
-        out.calls_ = detail::load_count(s, "calls", 0, 1e15);
-        out.table_.weights = detail::load_matrix(s, "prototypes", classes, dim);
+        out.calls_ = calls;
+        out.table_.weights = std::move(prototypes);
         out.table_.refresh();
         return out;
     }

@@ -124,8 +124,9 @@ public:
         o.batch = detail::load_count(s, "batch", 1, 1e12);
         o.threads = detail::load_count(s, "threads", 0, 1024);
         o.seed = detail::load_seed(s);
+        sample_matrix weights = detail::load_matrix(s, "weights", classes, dim);  // before allocating
         quanthd_classifier out(dim, classes, o);
-        out.weights_ = detail::load_matrix(s, "weights", classes, dim);
+        out.weights_ = std::move(weights);
         out.requantize_all();
         return out;
     }

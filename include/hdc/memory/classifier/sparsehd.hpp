@@ -124,14 +124,18 @@ public:
         o.batch = detail::load_count(s, "batch", 1, 1e12);
         o.threads = detail::load_count(s, "threads", 0, 1024);
         o.seed = detail::load_seed(s);
-        sparsehd_classifier out(dim, classes, o);
-        out.masked_ = detail::load_count(s, "masked", 0, 1) == 1;
-        out.mask_ = detail::load_matrix(s, "mask", classes, dim);
-        if (!(out.mask_.array() == 0.0f || out.mask_.array() == 1.0f).all())
+        const bool masked = detail::load_count(s, "masked", 0, 1) == 1;
+        // The arrays first: their sizes are backed by the file, the constructor's are not.
+        sample_matrix mask = detail::load_matrix(s, "mask", classes, dim);
+        if (!(mask.array() == 0.0f || mask.array() == 1.0f).all())
             throw format_error("saved sparsehd state: array 'mask' holds values other than 0 and 1");
-        out.table_.weights = detail::load_matrix(s, "prototypes", classes, dim);
-        if ((out.table_.weights.array() != 0.0f && out.mask_.array() == 0.0f).any())
+        sample_matrix prototypes = detail::load_matrix(s, "prototypes", classes, dim);
+        if ((prototypes.array() != 0.0f && mask.array() == 0.0f).any())
             throw format_error("saved sparsehd state: a prototype component outside the mask is not zero");
+        sparsehd_classifier out(dim, classes, o);
+        out.masked_ = masked;
+        out.mask_ = std::move(mask);
+        out.table_.weights = std::move(prototypes);
         out.table_.refresh();
         return out;
     }
