@@ -193,8 +193,38 @@ TEST_CASE("io: Hopfield and SDM memories save through memory_state", "[io]") {
     // A state of another kind is refused by name; the destination is untouched.
     auto keep = hdc::classic_hopfield<hdc::bipolar<>>(100);
     hdc::save(dir / "sdm.hdc", sdm);
-    CHECK_THROWS_WITH(hdc::load(dir / "sdm.hdc", keep), Catch::Contains("'sdm', not a 'hopfield'"));
+    CHECK_THROWS_WITH(hdc::load(dir / "sdm.hdc", keep), Catch::Contains("'sdm/binary', not a 'hopfield/bipolar'"));
     CHECK(keep.size() == 0);
+}
+
+TEST_CASE("io: a memory saved for one family is refused by a family with the same row layout", "[io]") {
+    hdc::rng gen(17);
+    // binary and bipolar rows are both sign words.
+    std::vector<hdc::binary<>> bits;
+    for (int i = 0; i < 3; ++i) bits.push_back(hdc::binary<>::random(gen, 100));
+    const hdc::classic_hopfield<hdc::binary<>> classic{std::span<const hdc::binary<>>(bits)};
+    rejects<hdc::classic_hopfield<hdc::bipolar<>>>(hdc::to_bytes(classic), "'hopfield/binary', not a 'hopfield/bipolar'");
+    CHECK(hdc::from_bytes<hdc::classic_hopfield<hdc::binary<>>>(hdc::to_bytes(classic)).size() == 3);
+
+    // real and mbat rows are both float rows.
+    std::vector<hdc::real<>> reals;
+    for (int i = 0; i < 3; ++i) reals.push_back(hdc::real<>::random(gen, 64));
+    const hdc::modern_hopfield<hdc::real<>> modern{std::span<const hdc::real<>>(reals)};
+    rejects<hdc::modern_hopfield<hdc::mbat<>>>(hdc::to_bytes(modern), "'modern_hopfield/real', not a 'modern_hopfield/mbat'");
+    std::vector<hdc::mbat<>> mbats;
+    for (int i = 0; i < 3; ++i) mbats.push_back(hdc::mbat<>::random(gen, 64));
+    const hdc::modern_hopfield<hdc::mbat<>> modern_mbat{std::span<const hdc::mbat<>>(mbats)};
+    rejects<hdc::modern_hopfield<hdc::real<>>>(hdc::to_bytes(modern_mbat), "'modern_hopfield/mbat', not a 'modern_hopfield/real'");
+    std::vector<hdc::bipolar<>> signs;
+    for (int i = 0; i < 3; ++i) signs.push_back(hdc::bipolar<>::random(gen, 64));
+    const hdc::modern_hopfield<hdc::bipolar<>> modern_signs{std::span<const hdc::bipolar<>>(signs)};
+    rejects<hdc::modern_hopfield<hdc::binary<>>>(hdc::to_bytes(modern_signs), "not a 'modern_hopfield/binary'");
+
+    hdc::sdm_options options;
+    options.locations = 50;
+    hdc::sparse_distributed_memory<hdc::binary<>> sdm(64, options);
+    sdm.write(hdc::binary<>::random(gen, 64));
+    rejects<hdc::sparse_distributed_memory<hdc::bipolar<>>>(hdc::to_bytes(sdm), "'sdm/binary', not a 'sdm/bipolar'");
 }
 
 TEST_CASE("io: the on-disk byte order is little-endian (a file written by hand loads)", "[io]") {
@@ -297,7 +327,7 @@ TEST_CASE("io: every rejection path throws format_error naming the problem", "[i
 
     // A state the memory rejects: from_state's message comes through.
     hdc::memory_state s;
-    s.kind = "hopfield";
+    s.kind = "hopfield/bipolar";
     s.set("dimension", 64);
     s.set("count", 1);
     s.add_array<std::uint64_t>("patterns", {1, 2}, {0, 0});

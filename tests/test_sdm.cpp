@@ -110,6 +110,6 @@ TEST_CASE("sdm: state round trip and rejection", "[sdm]") {
         if (a.name == "counters") std::get<std::vector<std::int32_t>>(a.values)[5] = 5;  // more than 4 writes
     CHECK_THROWS_WITH(hdc::sparse_distributed_memory<bip>::from_state(s), Catch::Contains("exceeds the write count"));
     s = sdm.state();
-    s.kind = "hopfield";
+    s.kind = "hopfield/bipolar";
     CHECK_THROWS_AS(hdc::sparse_distributed_memory<bip>::from_state(s), hdc::format_error);
 }

@@ -42,6 +42,7 @@
 #include "../core/error.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../models/common.hpp"
 #include "../models/row_kernels.hpp"
 #include "../simd/bitwise.hpp"
 #include "item_memory.hpp"
@@ -275,10 +276,14 @@ public:
         return result;
     }
 
-    /// The saved state: kind "hopfield", the dimension and the patterns as sign-bit words.
+    /// The state's kind: "hopfield/" and the family's name, so a binary network's state is not
+    /// read as a bipolar one (their rows are the same sign words).
+    static std::string state_kind() { return "hopfield/" + std::string(family_name_v<V>); }
+
+    /// The saved state: kind state_kind(), the dimension and the patterns as sign-bit words.
     memory_state state() const {
         memory_state s;
-        s.kind = "hopfield";
+        s.kind = state_kind();
         s.version = 1;
         s.set("dimension", static_cast<double>(dim()));
         s.set("count", static_cast<double>(size()));
@@ -287,7 +292,7 @@ public:
     }
     /// The network a state describes; throws format_error naming what is wrong.
     static classic_hopfield from_state(const memory_state& s) {
-        s.expect("hopfield", 1);
+        s.expect(state_kind(), 1);
         const std::size_t d = detail::get_shape<std::size_t>(s);
         const std::size_t count = detail::integer_parameter(s, "count", 0, 4e9);
         return classic_hopfield(detail::get_patterns<V>(s, d, count));
@@ -484,10 +489,14 @@ public:
         return result;
     }
 
-    /// The saved state: kind "modern_hopfield", the shape, beta, the cap and the patterns.
+    /// The state's kind: "modern_hopfield/" and the family's name, so a state is never read as
+    /// another family's whose rows share the layout (real and mbat, binary and bipolar).
+    static std::string state_kind() { return "modern_hopfield/" + std::string(family_name_v<V>); }
+
+    /// The saved state: kind state_kind(), the shape, beta, the cap and the patterns.
     memory_state state() const {
         memory_state s;
-        s.kind = "modern_hopfield";
+        s.kind = state_kind();
         s.version = 1;
         detail::put_shape(s, shape());
         s.set("count", static_cast<double>(size()));
@@ -498,7 +507,7 @@ public:
     }
     /// The memory a state describes; throws format_error naming what is wrong.
     static modern_hopfield from_state(const memory_state& s) {
-        s.expect("modern_hopfield", 1);
+        s.expect(state_kind(), 1);
         const auto shape = detail::get_shape<shape_type>(s);
         modern_hopfield_options options;
         options.beta = s.parameter("beta");

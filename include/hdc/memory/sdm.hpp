@@ -31,6 +31,7 @@
 #include "../core/normal.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../models/common.hpp"
 #include "../simd/bitwise.hpp"
 #include "hopfield.hpp"
 #include "state.hpp"
@@ -226,11 +227,15 @@ public:
         writes_ = 0;
     }
 
-    /// The saved state: kind "sdm", the dimensions, radius, seed and write count, the addresses
-    /// (sign-bit words) and the counters.
+    /// The state's kind: "sdm/" and the family's name, so a binary memory's state is not read as
+    /// a bipolar one (both store sign words).
+    static std::string state_kind() { return "sdm/" + std::string(family_name_v<V>); }
+
+    /// The saved state: kind state_kind(), the dimensions, radius, seed and write count, the
+    /// addresses (sign-bit words) and the counters.
     memory_state state() const {
         memory_state s;
-        s.kind = "sdm";
+        s.kind = state_kind();
         s.version = 1;
         s.set("address_dim", static_cast<double>(address_dim_));
         s.set("data_dim", static_cast<double>(data_dim_));
@@ -250,7 +255,7 @@ public:
 
     /// The memory a state describes; throws format_error naming what is wrong.
     static sparse_distributed_memory from_state(const memory_state& s) {
-        s.expect("sdm", 1);
+        s.expect(state_kind(), 1);
         const auto dmax = static_cast<double>(max_dimension);
         const std::size_t n = detail::integer_parameter(s, "address_dim", 1, dmax);
         const std::size_t m = detail::integer_parameter(s, "data_dim", 1, dmax);
