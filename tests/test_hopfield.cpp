@@ -189,6 +189,32 @@ TEST_CASE("modern_hopfield: real vectors, and state round trips", "[hopfield]") 
     const auto r = net.recall(hdc::real<>::from_values(x));
     CHECK(hdc::similarity(r.state, patterns[7]) > 0.9999);
 
+    // The update is a convex combination of the patterns (Ramsauer et al.), not a scaled sum: a
+    // stored pattern that takes all the attention is a fixed point, value for value, and a state
+    // between two patterns is their softmax-weighted mean.
+    const auto fixed = net.recall(patterns[7]);
+    CHECK(fixed.converged);
+    CHECK(fixed.iterations == 1);
+    CHECK(fixed.state == patterns[7]);
+    const hdc::modern_hopfield<hdc::real<>> pair{std::span<const hdc::real<>>(patterns.data(), 2), {1.0, 1}};
+    const auto p = pair.attention(patterns[0]);
+    const auto mixed = pair.update(patterns[0]);
+    const auto a = patterns[0].values(), b = patterns[1].values();
+    const auto m = mixed.values();
+    CHECK(p[1] > 0.1);  // both patterns weigh in
+    double norm = 0, expected_norm = 0;
+    for (std::size_t i = 0; i < m.size(); ++i) {
+        const double expected = p[0] * a[i] + p[1] * b[i];
+        // Each weight w_j / sum(w) is within 2^-20 of p_j (rounding of integers >= 2^20 in
+        // total), and the float result adds a relative 2^-24.
+        CHECK(std::abs(m[i] - expected) <= std::ldexp(std::abs(a[i]) + std::abs(b[i]), -20) + std::ldexp(std::abs(expected), -23));
+        norm += double(m[i]) * m[i];
+        expected_norm += expected * expected;
+    }
+    CHECK(std::sqrt(norm) == Approx(std::sqrt(expected_norm)).epsilon(1e-5));
+    // A convex combination is no longer than its longest part (a plain sum would be 2^20 times it).
+    CHECK(std::sqrt(norm) <= std::max(std::sqrt(hdc::dot(patterns[0], patterns[0])), std::sqrt(hdc::dot(patterns[1], patterns[1]))));
+
     const auto back = hdc::modern_hopfield<hdc::real<>>::from_state(net.state());
     CHECK(back.size() == net.size());
     CHECK(back.pattern(199) == net.pattern(199));

@@ -12,12 +12,15 @@
 // s_j = similarity(m_j, x) from the memory's search kernels (cosine-like, in [-1, 1], so beta is
 // in units of similarity and does not depend on D); one update is x <- bundle of the m_j weighted
 // by softmax(beta s). Any family with row storage works: the bundle is the family's own weighted
-// bundle (sign of the weighted sum for binary/bipolar, the sum for real, phase for phasor, the
-// winning index per block for sparse). Its capacity grows exponentially with D.
+// bundle (sign of the weighted sum for binary/bipolar, phase for phasor, the winning index per
+// block for sparse, the unit-norm sum for MBAT), and for real vectors, whose bundle is the plain
+// sum, the sum divided by the total weight: Ramsauer's convex combination X softmax(beta X^T x),
+// so a stored pattern is a fixed point. Its capacity grows exponentially with D.
 //
 // Determinism: the classic asynchronous order comes from a seeded hdc::rng; softmax uses a
 // portable exp (explicit fma), and the softmax weights enter the bundle as integers
-// round(2^20 p_j), so results are bit-identical on every machine.
+// round(2^20 p_j / max p) (the vote accumulators of binary/bipolar need integer weights; the
+// largest weight is exactly 2^20, never 0), so results are bit-identical on every machine.
 //
 // Thread safety: const member functions may be called concurrently; add/clear need exclusive
 // access.
@@ -44,6 +47,7 @@
 #include "../core/storage.hpp"
 #include "../models/common.hpp"
 #include "../models/row_kernels.hpp"
+#include "../models/sums.hpp"
 #include "../simd/bitwise.hpp"
 #include "item_memory.hpp"
 #include "state.hpp"
@@ -449,8 +453,11 @@ public:
         return p;
     }
 
-    /// The energy -(1/beta) log sum_j exp(beta s_j) (the 1/2 |x|^2 term of Ramsauer et al. is
-    /// constant for the families' normalised states and omitted).
+    /// The energy -(1/beta) log sum_j exp(beta s_j). Ramsauer et al. use dot products and add
+    /// 1/2 |x|^2 (plus constants) to keep the state bounded; the similarities here are
+    /// scale-free (cosine-like), so that term is omitted. It is not constant in general (a real
+    /// state's norm varies), so this is the log-sum-exp part only, comparable between states
+    /// of equal norm.
     double energy(const V& x) const {
         require_patterns("modern_hopfield::energy");
         const auto s = patterns_.similarities(x);
@@ -463,14 +470,25 @@ public:
     /// The index of the pattern with the largest attention on x (ties: lowest index).
     std::size_t nearest(const V& x) const { return patterns_.nearest(x).index; }
 
-    /// One update: the patterns bundled with weights round(2^20 softmax_j) (zero weights skipped).
+    /// One update: the patterns bundled with integer weights w_j = round(2^20 p_j / max p),
+    /// p = attention(x) (zero weights skipped; the largest is 2^20). For a family whose bundle
+    /// is the plain weighted sum (real) the sum is divided by sum_j w_j, so the result is the
+    /// convex combination sum_j p_j m_j (up to the weights' rounding) and a stored pattern that
+    /// takes all the attention is returned exactly.
     V update(const V& x) const {
+        using accumulator = typename V::accumulator_type;
         const auto p = attention(x);
-        typename V::accumulator_type acc(shape());
+        const double top = *std::max_element(p.begin(), p.end());
+        accumulator acc(shape());
+        double total = 0;
         for (std::size_t j = 0; j < p.size(); ++j) {
-            const double w = std::nearbyint(std::ldexp(p[j], 20));
-            if (w > 0) acc.add(patterns_.vector(j), w);
+            const double w = std::nearbyint(std::ldexp(p[j] / top, 20));
+            if (w > 0) {
+                acc.add(patterns_.vector(j), w);
+                total += w;
+            }
         }
+        if constexpr (std::derived_from<accumulator, dense_sums_accumulator<accumulator, V>>) acc.scale(1.0 / total);
         return acc.result();
     }
 
