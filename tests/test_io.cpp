@@ -161,6 +161,25 @@ TEST_CASE("io: item_memory, MBAT roles, memory states round-trip", "[io]") {
     CHECK(std::signbit(back.array<float>("f", {2, 2})[1]));
 }
 
+TEST_CASE("memory_state: checked integer and real parameters, exact seeds", "[io]") {
+    hdc::memory_state s;
+    s.kind = "custom";
+    s.set("n", 12);
+    s.set("half", 2.5);
+    s.set("nan", std::numeric_limits<double>::quiet_NaN());
+    s.set_seed("seed", 0xFEDCBA9876543211ull);  // not representable as a double
+    const auto back = hdc::from_bytes<hdc::memory_state>(hdc::to_bytes(s));
+    CHECK(back.integer("n", 0, 12) == 12);
+    CHECK_THROWS_WITH(back.integer("n", 0, 11), Catch::Contains("parameter 'n'"));
+    CHECK_THROWS_WITH(back.integer("half", 0, 10), Catch::Contains("not a whole number"));
+    CHECK_THROWS_AS(back.integer("nan", 0, 10), hdc::format_error);
+    CHECK(back.real("half", 0, 3) == 2.5);
+    CHECK_THROWS_WITH(back.real("half", 3, 4), Catch::Contains("outside"));
+    CHECK_THROWS_AS(back.real("nan", -1e300, 1e300), hdc::format_error);
+    CHECK(back.seed("seed") == 0xFEDCBA9876543211ull);
+    CHECK_THROWS_WITH(back.seed("other"), Catch::Contains("missing array 'other'"));
+}
+
 TEST_CASE("io: Hopfield and SDM memories save through memory_state", "[io]") {
     const auto dir = scratch_dir("memories");
     hdc::rng gen(13);

@@ -128,25 +128,15 @@ void put_shape(memory_state& s, const Shape& shape) {
     }
 }
 
-/// A saved non-negative integer parameter, checked to be an integer in [lo, hi].
-inline std::size_t integer_parameter(const memory_state& s, std::string_view name, double lo, double hi) {
-    const double v = s.parameter(name);
-    if (!(v >= lo && v <= hi) || v != std::floor(v))
-        throw format_error("saved " + s.kind + " state: parameter '" + std::string(name) + "' is " +
-                           std::to_string(v) + ", not an integer in [" + std::to_string(lo) + ", " +
-                           std::to_string(hi) + "]");
-    return static_cast<std::size_t>(v);
-}
-
 /// Reads back a shape written by put_shape (validated by the family when vectors are built).
 template <class Shape>
 Shape get_shape(const memory_state& s) {
     if constexpr (std::is_same_v<Shape, std::size_t>) {
-        return integer_parameter(s, "dimension", 1, static_cast<double>(max_dimension));
+        return static_cast<std::size_t>(s.integer("dimension", 1, max_dimension));
     } else {
         Shape shape;
-        shape.blocks = integer_parameter(s, "blocks", 1, static_cast<double>(max_dimension));
-        shape.length = integer_parameter(s, "block_length", 1, 65536);
+        shape.blocks = static_cast<std::size_t>(s.integer("blocks", 1, max_dimension));
+        shape.length = static_cast<std::size_t>(s.integer("block_length", 1, 65536));
         return shape;
     }
 }
@@ -298,7 +288,7 @@ public:
     static classic_hopfield from_state(const memory_state& s) {
         s.expect(state_kind(), 1);
         const std::size_t d = detail::get_shape<std::size_t>(s);
-        const std::size_t count = detail::integer_parameter(s, "count", 0, 4e9);
+        const auto count = static_cast<std::size_t>(s.integer("count", 0, 4'000'000'000));
         return classic_hopfield(detail::get_patterns<V>(s, d, count));
     }
 
@@ -528,11 +518,9 @@ public:
         s.expect(state_kind(), 1);
         const auto shape = detail::get_shape<shape_type>(s);
         modern_hopfield_options options;
-        options.beta = s.parameter("beta");
-        if (!(std::isfinite(options.beta) && options.beta > 0))
-            throw format_error("saved modern_hopfield state: beta is not finite and positive");
-        options.max_iterations = detail::integer_parameter(s, "max_iterations", 1, 1e9);
-        const std::size_t count = detail::integer_parameter(s, "count", 0, 4e9);
+        options.beta = s.real("beta", std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max());
+        options.max_iterations = static_cast<std::size_t>(s.integer("max_iterations", 1, 1'000'000'000));
+        const auto count = static_cast<std::size_t>(s.integer("count", 0, 4'000'000'000));
         try {
             modern_hopfield out(shape, options);
             out.patterns_ = detail::get_patterns<V>(s, shape, count);
@@ -540,7 +528,7 @@ public:
         } catch (const format_error&) {
             throw;
         } catch (const error& e) {
-            throw format_error(std::string("saved modern_hopfield state: ") + e.what());
+            throw format_error("saved " + s.kind + " state: " + e.what());
         }
     }
 

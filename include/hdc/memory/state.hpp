@@ -6,6 +6,7 @@
 // one (from_state(), which validates everything and throws format_error naming what is wrong).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -63,6 +64,35 @@ struct memory_state {
             if (key == name) return value;
         throw format_error("saved " + kind + " state: missing parameter '" + std::string(name) + "'");
     }
+
+    /// The named parameter, checked to be a whole number in [lo, hi] (hi at most 2^53, where
+    /// doubles stop holding every integer); throws format_error naming it otherwise.
+    [[nodiscard]] std::uint64_t integer(std::string_view name, std::uint64_t lo, std::uint64_t hi) const {
+        const double v = parameter(name);
+        const auto dlo = static_cast<double>(lo), dhi = static_cast<double>(hi);
+        if (!(v >= dlo && v <= dhi) || v != std::floor(v))
+            throw format_error("saved " + kind + " state: parameter '" + std::string(name) + "' is " + std::to_string(v) +
+                               ", not a whole number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return static_cast<std::uint64_t>(v);
+    }
+
+    /// The named parameter, checked to lie in [lo, hi] (so never NaN); throws format_error
+    /// naming it otherwise.
+    [[nodiscard]] double real(std::string_view name, double lo, double hi) const {
+        const double v = parameter(name);
+        if (!(v >= lo && v <= hi))
+            throw format_error("saved " + kind + " state: parameter '" + std::string(name) + "' is " + std::to_string(v) +
+                               ", outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return v;
+    }
+
+    /// Adds a 64-bit seed, stored exactly as a one-element u64 array (a double parameter cannot
+    /// hold every seed).
+    void set_seed(std::string name, std::uint64_t seed) {
+        add_array(std::move(name), {1}, std::vector<std::uint64_t>{seed});
+    }
+    /// The seed stored by set_seed; throws format_error if it is missing or malformed.
+    [[nodiscard]] std::uint64_t seed(std::string_view name) const { return array<std::uint64_t>(name, {1})[0]; }
 
     /// The named array's values, checked to hold element type T and exactly the expected shape;
     /// throws format_error naming the mismatch otherwise.
