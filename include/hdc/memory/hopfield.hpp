@@ -49,17 +49,11 @@
 #include "../models/row_kernels.hpp"
 #include "../models/sums.hpp"
 #include "../simd/bitwise.hpp"
+#include "associative.hpp"
 #include "item_memory.hpp"
 #include "state.hpp"
 
 namespace hdc {
-
-/// A family whose rows are packed sign bits of a dense dimension (binary, bipolar): the classic
-/// Hopfield rule and the sparse distributed memory work on those bits directly.
-template <class V>
-concept sign_bit_vector = row_storable<V> && std::same_as<typename V::shape_type, std::size_t> &&
-                          std::same_as<typename row_traits<V>::element_type, std::uint64_t> &&
-                          std::same_as<typename row_traits<V>::kernel, row_kernels::hamming>;
 
 /// How the classic network updates its units.
 enum class hopfield_update {
@@ -74,37 +68,7 @@ struct hopfield_options {
     std::uint64_t seed = 0;            ///< seeds the asynchronous update order
 };
 
-/// What a recall ended with.
-template <class V>
-struct hopfield_result {
-    V state;                    ///< the final state
-    std::size_t iterations = 0; ///< sweeps (classic) or updates (modern) performed
-    bool converged = false;     ///< a fixed point was reached within the cap
-    bool cycled = false;        ///< classic synchronous only: stopped in a 2-cycle
-};
-
 namespace detail {
-
-/// The words' bit i (0 or 1) as +1 / -1 (bit 1 stands for -1).
-inline int sign_of_bit(const std::uint64_t* words, std::size_t i) noexcept {
-    return 1 - 2 * static_cast<int>((words[i / 64] >> (i % 64)) & 1u);
-}
-
-/// exp(x) for x <= 0 with explicit fma throughout, independent of the platform's libm (a few
-/// ulp); 0 below -745.
-inline double portable_exp_nonpositive(double x) noexcept {
-    if (!(x > -745.0)) return 0.0;
-    constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
-    const double k = std::nearbyint(x / 0.69314718055994530942);
-    const double r = std::fma(-k, ln2_lo, std::fma(-k, ln2_hi, x));  // |r| <= ~0.35
-    double p = 1.0 / 6227020800.0;                                   // 1/13!
-    constexpr double inv_fact[] = {1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
-                                   1.0 / 40320.0,     1.0 / 5040.0,     1.0 / 720.0,     1.0 / 120.0,
-                                   1.0 / 24.0,        1.0 / 6.0,        0.5,             1.0,
-                                   1.0};
-    for (double c : inv_fact) p = std::fma(p, r, c);
-    return std::ldexp(p, static_cast<int>(k));
-}
 
 /// Throws invalid_parameter unless beta is finite and positive.
 inline double check_beta(double beta, const char* what) {
@@ -139,17 +103,6 @@ Shape get_shape(const memory_state& s) {
         shape.length = static_cast<std::size_t>(s.integer("block_length", 1, 65536));
         return shape;
     }
-}
-
-/// Throws format_error unless the bits of packed rows past dim are zero.
-inline void check_tail_bits(const memory_state& s, const char* array, const std::uint64_t* words,
-                            std::size_t rows, std::size_t words_per_row, std::size_t dim) {
-    if (dim % 64 == 0) return;
-    const std::uint64_t tail = ~((std::uint64_t{1} << (dim % 64)) - 1);
-    for (std::size_t r = 0; r < rows; ++r)
-        if (words[r * words_per_row + words_per_row - 1] & tail)
-            throw format_error("saved " + s.kind + " state: row " + std::to_string(r) + " of '" + array +
-                               "' has bits set beyond dimension " + std::to_string(dim));
 }
 
 /// The codebook as a memory_state array "patterns" (rows without padding).

@@ -28,12 +28,13 @@
 
 #include "../core/batch.hpp"
 #include "../core/error.hpp"
+#include "../core/extent.hpp"
 #include "../core/normal.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
 #include "../models/common.hpp"
 #include "../simd/bitwise.hpp"
-#include "hopfield.hpp"
+#include "associative.hpp"
 #include "state.hpp"
 
 namespace hdc {
