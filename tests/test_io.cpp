@@ -178,6 +178,10 @@ TEST_CASE("memory_state: checked integer and real parameters, exact seeds", "[io
     CHECK_THROWS_AS(back.real("nan", -1e300, 1e300), hdc::format_error);
     CHECK(back.seed("seed") == 0xFEDCBA9876543211ull);
     CHECK_THROWS_WITH(back.seed("other"), Catch::Contains("missing array 'other'"));
+    // A shape whose element count overflows is refused, not wrapped to a small count.
+    const std::size_t big = std::size_t{1} << (sizeof(std::size_t) * 4);
+    CHECK_THROWS_WITH(s.add_array<float>("huge", {big, big}, {}), Catch::Contains("overflows"));
+    CHECK(hdc::state_array{"empty", {big, big, 0}, std::vector<float>{}}.element_count() == 0);
 }
 
 TEST_CASE("io: Hopfield and SDM memories save through memory_state", "[io]") {

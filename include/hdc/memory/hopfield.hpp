@@ -289,7 +289,7 @@ private:
 
     void run_synchronous(aligned_buffer<std::uint64_t>& bits, const hopfield_options& options,
                          hopfield_result<V>& result) const {
-        aligned_buffer<std::uint64_t> previous = bits, before_previous;
+        aligned_buffer<std::uint64_t> before_previous;  // the state two sweeps back, to spot a 2-cycle
         const auto m = static_cast<std::int64_t>(size());
         std::vector<std::int64_t> h(dim());
         for (std::size_t it = 0; it < options.max_iterations; ++it) {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,10 +30,18 @@ struct state_array {
     std::vector<std::size_t> shape;  ///< extents, outermost first; their product is the value count
     values_type values;              ///< the numbers, row-major
 
-    /// The number of elements the shape describes.
-    [[nodiscard]] std::size_t element_count() const noexcept {
+    /// The number of elements the shape describes; throws invalid_parameter if the product of the
+    /// extents overflows std::size_t (checked multiplication, so a huge shape never wraps to a
+    /// small count).
+    [[nodiscard]] std::size_t element_count() const {
+        for (std::size_t extent : shape)
+            if (extent == 0) return 0;
         std::size_t n = 1;
-        for (std::size_t extent : shape) n *= extent;
+        for (std::size_t extent : shape) {
+            if (n > std::numeric_limits<std::size_t>::max() / extent)
+                throw invalid_parameter("memory_state: array '" + name + "' has a shape whose element count overflows");
+            n *= extent;
+        }
         return n;
     }
 };
@@ -103,11 +112,20 @@ struct memory_state {
             const auto* values = std::get_if<std::vector<T>>(&a.values);
             if (values == nullptr)
                 throw format_error("saved " + kind + " state: array '" + a.name + "' has the wrong element type");
-            if (a.shape != expected_shape || values->size() != a.element_count())
+            if (a.shape != expected_shape || values->size() != checked_count(a))
                 throw format_error("saved " + kind + " state: array '" + a.name + "' has the wrong shape");
             return *values;
         }
         throw format_error("saved " + kind + " state: missing array '" + std::string(name) + "'");
+    }
+
+    /// The array's element count; an overflowing shape is a format_error when loading.
+    [[nodiscard]] std::size_t checked_count(const state_array& a) const {
+        try {
+            return a.element_count();
+        } catch (const invalid_parameter&) {
+            throw format_error("saved " + kind + " state: array '" + a.name + "' has a shape whose element count overflows");
+        }
     }
 
     /// Throws format_error unless this is a state of the given kind at a version this code reads.
