@@ -116,6 +116,9 @@ TEST_CASE("hdfe: refinement makes the vector independent of where samples fall",
     // The refinement's objective rose: every sample is closer to the refined vector than the
     // worst one was to the plain sum.
     CHECK(rs.min_sample_similarity() > 0);
+    // The plain mean does not compute the objective: NaN, as documented, also for a default vector.
+    CHECK(std::isnan(plain.encode_scalar(skewed.x, skewed.y).min_sample_similarity()));
+    CHECK(std::isnan(decltype(rs){}.min_sample_similarity()));
 }
 
 TEST_CASE("hdfe: similarity falls as functions move apart; unrelated encoders are unrelated",

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -36,12 +37,15 @@ bip flip(const bip& v, hdc::rng& gen, std::size_t k) {
 
 /// P(Binomial(n, 1/2) <= k), exactly.
 double binomial_half_cdf(std::size_t n, std::size_t k) {
-    double term = std::pow(0.5, static_cast<double>(n)), sum = 0;
-    for (std::size_t i = 0; i <= k && i <= n; ++i) {
-        sum += term;
-        term *= static_cast<double>(n - i) / static_cast<double>(i + 1);
-    }
-    return sum;
+    // Terms C(n, i) 2^-n summed in log space relative to the largest, so large n do not underflow.
+    if (k >= n) return 1.0;
+    std::vector<double> logs(k + 1);
+    logs[0] = -static_cast<double>(n) * std::log(2.0);
+    for (std::size_t i = 0; i < k; ++i) logs[i + 1] = logs[i] + std::log(static_cast<double>(n - i) / static_cast<double>(i + 1));
+    const double top = *std::max_element(logs.begin(), logs.end());
+    double sum = 0;
+    for (double l : logs) sum += std::exp(l - top);
+    return std::min(1.0, std::exp(top + std::log(sum)));
 }
 
 }  // namespace
@@ -111,8 +115,10 @@ TEST_CASE("classic_hopfield: one-step errors and capacity follow the theory (~0.
     const std::size_t d = 500;
     // One step from a stored pattern: x_i h_i = (D - 1) + S, S a sum of n = (M-1)(D-1) random
     // signs, so a unit flips (h_i x_i < 0) with probability P(S < -(D-1)) ~ Q(D / sqrt(n)) (with
-    // the continuity correction). Checked over all M D units within 4 binomial standard errors,
-    // plus 10% for the normal approximation of the tail.
+    // the continuity correction). S = 2B - n with B ~ Binomial(n, 1/2), so the flip probability is
+    // exactly P(B <= ceil((n - D + 1) / 2) - 1); checked over all M D units within 4 binomial
+    // standard errors (units treated as independent; their correlation through shared patterns
+    // is O(1/D)).
     for (std::size_t m : {60u, 100u}) {
         const auto patterns = random_patterns(gen, m, d);
         const hdc::classic_hopfield<bip> net{std::span<const bip>(patterns)};
@@ -121,10 +127,13 @@ TEST_CASE("classic_hopfield: one-step errors and capacity follow the theory (~0.
             const auto h = net.field(p);
             for (std::size_t i = 0; i < d; ++i) flips += (h[i] * p[i] < 0);
         }
-        const double n = static_cast<double>((m - 1) * (d - 1)), units = static_cast<double>(m * d);
-        const double predicted = hdc::normal_tail(static_cast<double>(d) / std::sqrt(n)) * units;
-        INFO("M = " << m << ": " << flips << " flips, predicted " << predicted);
-        CHECK(std::fabs(flips - predicted) <= 4 * std::sqrt(predicted) + 0.1 * predicted);
+        const std::size_t n = (m - 1) * (d - 1);
+        const double units = static_cast<double>(m * d);
+        const double p_flip = binomial_half_cdf(n, (n - d + 2) / 2 - 1);  // ceil((n-D+1)/2) - 1
+        const double predicted = p_flip * units;
+        INFO("M = " << m << ": " << flips << " flips, predicted " << predicted << " (normal approximation "
+                    << hdc::normal_tail(static_cast<double>(d) / std::sqrt(static_cast<double>(n))) * units << ")");
+        CHECK(std::fabs(flips - predicted) <= 4 * std::sqrt(units * p_flip * (1 - p_flip)));
     }
     // Capacity (Amit, Gutfreund, Sompolinsky): below alpha_c = 0.138 a retrieval state with at
     // least 98.4% of the bits right (overlap >= 0.967) surrounds each pattern; above it there is
@@ -188,6 +197,32 @@ TEST_CASE("modern_hopfield: real vectors, and state round trips", "[hopfield]") 
     for (auto& v : x) v += static_cast<float>(0.2 * gen.uniform_signed());
     const auto r = net.recall(hdc::real<>::from_values(x));
     CHECK(hdc::similarity(r.state, patterns[7]) > 0.9999);
+
+    // The update is a convex combination of the patterns (Ramsauer et al.), not a scaled sum: a
+    // stored pattern that takes all the attention is a fixed point, value for value, and a state
+    // between two patterns is their softmax-weighted mean.
+    const auto fixed = net.recall(patterns[7]);
+    CHECK(fixed.converged);
+    CHECK(fixed.iterations == 1);
+    CHECK(fixed.state == patterns[7]);
+    const hdc::modern_hopfield<hdc::real<>> pair{std::span<const hdc::real<>>(patterns.data(), 2), {1.0, 1}};
+    const auto p = pair.attention(patterns[0]);
+    const auto mixed = pair.update(patterns[0]);
+    const auto a = patterns[0].values(), b = patterns[1].values();
+    const auto m = mixed.values();
+    CHECK(p[1] > 0.1);  // both patterns weigh in
+    double norm = 0, expected_norm = 0;
+    for (std::size_t i = 0; i < m.size(); ++i) {
+        const double expected = p[0] * a[i] + p[1] * b[i];
+        // Each weight w_j / sum(w) is within 2^-20 of p_j (rounding of integers >= 2^20 in
+        // total), and the float result adds a relative 2^-24.
+        CHECK(std::abs(m[i] - expected) <= std::ldexp(std::abs(a[i]) + std::abs(b[i]), -20) + std::ldexp(std::abs(expected), -23));
+        norm += double(m[i]) * m[i];
+        expected_norm += expected * expected;
+    }
+    CHECK(std::sqrt(norm) == Approx(std::sqrt(expected_norm)).epsilon(1e-5));
+    // A convex combination is no longer than its longest part (a plain sum would be 2^20 times it).
+    CHECK(std::sqrt(norm) <= std::max(std::sqrt(hdc::dot(patterns[0], patterns[0])), std::sqrt(hdc::dot(patterns[1], patterns[1]))));
 
     const auto back = hdc::modern_hopfield<hdc::real<>>::from_state(net.state());
     CHECK(back.size() == net.size());

@@ -161,6 +161,29 @@ TEST_CASE("io: item_memory, MBAT roles, memory states round-trip", "[io]") {
     CHECK(std::signbit(back.array<float>("f", {2, 2})[1]));
 }
 
+TEST_CASE("memory_state: checked integer and real parameters, exact seeds", "[io]") {
+    hdc::memory_state s;
+    s.kind = "custom";
+    s.set("n", 12);
+    s.set("half", 2.5);
+    s.set("nan", std::numeric_limits<double>::quiet_NaN());
+    s.set_seed("seed", 0xFEDCBA9876543211ull);  // not representable as a double
+    const auto back = hdc::from_bytes<hdc::memory_state>(hdc::to_bytes(s));
+    CHECK(back.integer("n", 0, 12) == 12);
+    CHECK_THROWS_WITH(back.integer("n", 0, 11), Catch::Contains("parameter 'n'"));
+    CHECK_THROWS_WITH(back.integer("half", 0, 10), Catch::Contains("not a whole number"));
+    CHECK_THROWS_AS(back.integer("nan", 0, 10), hdc::format_error);
+    CHECK(back.real("half", 0, 3) == 2.5);
+    CHECK_THROWS_WITH(back.real("half", 3, 4), Catch::Contains("outside"));
+    CHECK_THROWS_AS(back.real("nan", -1e300, 1e300), hdc::format_error);
+    CHECK(back.seed("seed") == 0xFEDCBA9876543211ull);
+    CHECK_THROWS_WITH(back.seed("other"), Catch::Contains("missing array 'other'"));
+    // A shape whose element count overflows is refused, not wrapped to a small count.
+    const std::size_t big = std::size_t{1} << (sizeof(std::size_t) * 4);
+    CHECK_THROWS_WITH(s.add_array<float>("huge", {big, big}, {}), Catch::Contains("overflows"));
+    CHECK(hdc::state_array{"empty", {big, big, 0}, std::vector<float>{}}.element_count() == 0);
+}
+
 TEST_CASE("io: Hopfield and SDM memories save through memory_state", "[io]") {
     const auto dir = scratch_dir("memories");
     hdc::rng gen(13);
@@ -193,8 +216,38 @@ TEST_CASE("io: Hopfield and SDM memories save through memory_state", "[io]") {
     // A state of another kind is refused by name; the destination is untouched.
     auto keep = hdc::classic_hopfield<hdc::bipolar<>>(100);
     hdc::save(dir / "sdm.hdc", sdm);
-    CHECK_THROWS_WITH(hdc::load(dir / "sdm.hdc", keep), Catch::Contains("'sdm', not a 'hopfield'"));
+    CHECK_THROWS_WITH(hdc::load(dir / "sdm.hdc", keep), Catch::Contains("'sdm/binary', not a 'hopfield/bipolar'"));
     CHECK(keep.size() == 0);
+}
+
+TEST_CASE("io: a memory saved for one family is refused by a family with the same row layout", "[io]") {
+    hdc::rng gen(17);
+    // binary and bipolar rows are both sign words.
+    std::vector<hdc::binary<>> bits;
+    for (int i = 0; i < 3; ++i) bits.push_back(hdc::binary<>::random(gen, 100));
+    const hdc::classic_hopfield<hdc::binary<>> classic{std::span<const hdc::binary<>>(bits)};
+    rejects<hdc::classic_hopfield<hdc::bipolar<>>>(hdc::to_bytes(classic), "'hopfield/binary', not a 'hopfield/bipolar'");
+    CHECK(hdc::from_bytes<hdc::classic_hopfield<hdc::binary<>>>(hdc::to_bytes(classic)).size() == 3);
+
+    // real and mbat rows are both float rows.
+    std::vector<hdc::real<>> reals;
+    for (int i = 0; i < 3; ++i) reals.push_back(hdc::real<>::random(gen, 64));
+    const hdc::modern_hopfield<hdc::real<>> modern{std::span<const hdc::real<>>(reals)};
+    rejects<hdc::modern_hopfield<hdc::mbat<>>>(hdc::to_bytes(modern), "'modern_hopfield/real', not a 'modern_hopfield/mbat'");
+    std::vector<hdc::mbat<>> mbats;
+    for (int i = 0; i < 3; ++i) mbats.push_back(hdc::mbat<>::random(gen, 64));
+    const hdc::modern_hopfield<hdc::mbat<>> modern_mbat{std::span<const hdc::mbat<>>(mbats)};
+    rejects<hdc::modern_hopfield<hdc::real<>>>(hdc::to_bytes(modern_mbat), "'modern_hopfield/mbat', not a 'modern_hopfield/real'");
+    std::vector<hdc::bipolar<>> signs;
+    for (int i = 0; i < 3; ++i) signs.push_back(hdc::bipolar<>::random(gen, 64));
+    const hdc::modern_hopfield<hdc::bipolar<>> modern_signs{std::span<const hdc::bipolar<>>(signs)};
+    rejects<hdc::modern_hopfield<hdc::binary<>>>(hdc::to_bytes(modern_signs), "not a 'modern_hopfield/binary'");
+
+    hdc::sdm_options options;
+    options.locations = 50;
+    hdc::sparse_distributed_memory<hdc::binary<>> sdm(64, options);
+    sdm.write(hdc::binary<>::random(gen, 64));
+    rejects<hdc::sparse_distributed_memory<hdc::bipolar<>>>(hdc::to_bytes(sdm), "'sdm/binary', not a 'sdm/bipolar'");
 }
 
 TEST_CASE("io: the on-disk byte order is little-endian (a file written by hand loads)", "[io]") {
@@ -205,8 +258,10 @@ TEST_CASE("io: the on-disk byte order is little-endian (a file written by hand l
         for (int k = 0; k < 4; ++k) payload.push_back(static_cast<unsigned char>(u >> (8 * k)));
     };
     for (float f : {1.0f, -2.0f, 0.5f, 0.0f, 3.0f, -1.0f}) put_f32(f);
-    CHECK(payload[0] == 0x00);  // 1.0f = 0x3F800000, least significant byte first
-    CHECK(payload[3] == 0x3F);
+    // The library itself writes 1.0f = 0x3F800000 least significant byte first.
+    const bytes one = hdc::to_bytes(hdc::real<>::from_values(std::vector<float>{1.0f}));
+    REQUIRE(one.size() == 68);
+    CHECK(bytes(one.begin() + 64, one.end()) == bytes{0x00, 0x00, 0x80, 0x3F});
     bytes file(64 + payload.size(), 0);
     const unsigned char magic[] = {'H', 'D', 'C', 'F', 0x0D, 0x0A, 0x1A, 0x0A};
     std::copy(std::begin(magic), std::end(magic), file.begin());
@@ -297,7 +352,7 @@ TEST_CASE("io: every rejection path throws format_error naming the problem", "[i
 
     // A state the memory rejects: from_state's message comes through.
     hdc::memory_state s;
-    s.kind = "hopfield";
+    s.kind = "hopfield/bipolar";
     s.set("dimension", 64);
     s.set("count", 1);
     s.add_array<std::uint64_t>("patterns", {1, 2}, {0, 0});
@@ -315,6 +370,13 @@ TEST_CASE("io: every rejection path throws format_error naming the problem", "[i
     CHECK_THROWS_AS(hdc::load<hdc::bipolar<>>(dir / "missing.hdc"), hdc::io_error);
     std::stringstream cut(std::string(good.begin(), good.end() - 3));
     CHECK_THROWS_WITH(hdc::load<hdc::bipolar<>>(cut), Catch::Contains("truncated payload"));
+    // A header announcing 1 TiB: the stream reader fails at the end of the stream, having
+    // allocated only what arrived (plus one chunk), never the announced size.
+    bytes huge = good;
+    put_u64(huge, 48, std::uint64_t{1} << 40);
+    reseal(huge);
+    std::stringstream announced(std::string(huge.begin(), huge.end()));
+    CHECK_THROWS_WITH(hdc::load<hdc::bipolar<>>(announced), Catch::Contains("announces 1099511627776 bytes, the stream held"));
 }
 
 TEST_CASE("io: save is atomic: an existing file is replaced whole, a failed save leaves nothing", "[io]") {

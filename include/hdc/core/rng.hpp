@@ -69,6 +69,22 @@ inline double portable_log(double x) noexcept {
     return std::fma(static_cast<double>(e), ln2_hi, std::fma(static_cast<double>(e), ln2_lo, log_m));
 }
 
+/// exp(x) for x <= 0 with explicit fma throughout, independent of the platform's libm (a few
+/// ulp); 0 below -745.
+inline double portable_exp_nonpositive(double x) noexcept {
+    if (!(x > -745.0)) return 0.0;
+    constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
+    const double k = std::nearbyint(x / 0.69314718055994530942);
+    const double r = std::fma(-k, ln2_lo, std::fma(-k, ln2_hi, x));  // |r| <= ~0.35
+    double p = 1.0 / 6227020800.0;                                   // 1/13!
+    constexpr double inv_fact[] = {1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
+                                   1.0 / 40320.0,     1.0 / 5040.0,     1.0 / 720.0,     1.0 / 120.0,
+                                   1.0 / 24.0,        1.0 / 6.0,        0.5,             1.0,
+                                   1.0};
+    for (double c : inv_fact) p = std::fma(p, r, c);
+    return std::ldexp(p, static_cast<int>(k));
+}
+
 }  // namespace detail
 
 /// Portable counter-based random generator; also a UniformRandomBitGenerator.

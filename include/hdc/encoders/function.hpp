@@ -77,7 +77,7 @@ private:
     friend class function_encoder;
     std::vector<float> re_, im_;
     std::size_t steps_ = 0;
-    double min_similarity_ = 0;
+    double min_similarity_ = std::numeric_limits<double>::quiet_NaN();  // as documented for the plain mean
 };
 
 /// Re<F, G> of two encoded functions (both unit norm): their cosine. Throws dimension_mismatch.

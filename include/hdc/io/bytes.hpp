@@ -106,12 +106,19 @@ public:
         static_assert(std::is_unsigned_v<T>);
         for (std::size_t k = 0; k < sizeof(T); ++k) out_.push_back(static_cast<unsigned char>(v >> (8 * k)));
     }
+    /// One byte.
     void u8(std::uint8_t v) { out_.push_back(v); }
+    /// 2 bytes, least significant first.
     void u16(std::uint16_t v) { put(v); }
+    /// 4 bytes, least significant first.
     void u32(std::uint32_t v) { put(v); }
+    /// 8 bytes, least significant first.
     void u64(std::uint64_t v) { put(v); }
+    /// One byte, two's complement.
     void i8(std::int8_t v) { out_.push_back(static_cast<unsigned char>(v)); }
+    /// 4 bytes, two's complement, least significant first.
     void i32(std::int32_t v) { put(static_cast<std::uint32_t>(v)); }
+    /// 8 bytes, two's complement, least significant first.
     void i64(std::int64_t v) { put(static_cast<std::uint64_t>(v)); }
     /// IEEE-754 binary32, its bits little-endian.
     void f32(float v) { put(std::bit_cast<std::uint32_t>(v)); }
@@ -150,13 +157,21 @@ public:
         pos_ += sizeof(T);
         return v;
     }
+    /// 2 bytes as an unsigned integer (`what` names it in the truncation message).
     std::uint16_t u16(const char* what) { return get<std::uint16_t>(what); }
+    /// 4 bytes as an unsigned integer.
     std::uint32_t u32(const char* what) { return get<std::uint32_t>(what); }
+    /// 8 bytes as an unsigned integer.
     std::uint64_t u64(const char* what) { return get<std::uint64_t>(what); }
+    /// One byte, two's complement.
     std::int8_t i8(const char* what) { return static_cast<std::int8_t>(get<std::uint8_t>(what)); }
+    /// 4 bytes, two's complement.
     std::int32_t i32(const char* what) { return static_cast<std::int32_t>(get<std::uint32_t>(what)); }
+    /// 8 bytes, two's complement.
     std::int64_t i64(const char* what) { return static_cast<std::int64_t>(get<std::uint64_t>(what)); }
+    /// IEEE-754 binary32 from its little-endian bits.
     float f32(const char* what) { return std::bit_cast<float>(get<std::uint32_t>(what)); }
+    /// IEEE-754 binary64 from its little-endian bits.
     double f64(const char* what) { return std::bit_cast<double>(get<std::uint64_t>(what)); }
     /// A string written by writer::str.
     std::string str(const char* what) {

@@ -51,6 +51,7 @@
 #include <vector>
 
 #if defined(__unix__) || defined(__APPLE__)
+#include <fcntl.h>
 #include <unistd.h>
 #endif
 
@@ -599,30 +600,48 @@ inline void write_file_atomically(const std::filesystem::path& path, std::span<c
                                      (counter.fetch_add(1, std::memory_order_relaxed) << 48));
     std::FILE* file = nullptr;
     fs::path temporary;
+    int open_error = 0;
     for (int attempt = 0; attempt < 16 && file == nullptr; ++attempt) {
         char suffix[40];
         std::snprintf(suffix, sizeof suffix, ".tmp-%016llx", static_cast<unsigned long long>(mix64(salt + static_cast<std::uint64_t>(attempt))));
         temporary = path;
         temporary += suffix;
         file = std::fopen(temporary.string().c_str(), "wbx");
-        if (file == nullptr && errno != EEXIST) break;
+        open_error = errno;  // captured at once: later calls may overwrite errno
+        if (file == nullptr && open_error != EEXIST) break;
     }
     if (file == nullptr)
-        throw io_error("hdc::save: cannot create a temporary file next to '" + path.string() + "': " + std::strerror(errno));
-    bool ok = bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size();
-    ok = std::fflush(file) == 0 && ok;
+        throw io_error("hdc::save: cannot create a temporary file next to '" + path.string() + "': " + std::strerror(open_error));
+    // The first failing call's errno, captured right after it (so the message is never "Success").
+    int failure = 0;
+    const auto check = [&failure](bool succeeded) {
+        if (!succeeded && failure == 0) failure = errno != 0 ? errno : EIO;
+    };
+    errno = 0;
+    check(bytes.empty() || std::fwrite(bytes.data(), 1, bytes.size(), file) == bytes.size());
+    check(std::fflush(file) == 0);
 #if defined(__unix__) || defined(__APPLE__)
-    ok = ::fsync(::fileno(file)) == 0 && ok;  // the data is on disk before the name points to it
+    check(::fsync(::fileno(file)) == 0);  // the data is on disk before the name points to it
 #endif
-    ok = std::fclose(file) == 0 && ok;
+    check(std::fclose(file) == 0);
     std::error_code ec;
-    if (ok) fs::rename(temporary, path, ec);
-    if (!ok || ec) {
-        const std::string reason = ec ? ec.message() : std::strerror(errno);
+    if (failure == 0) fs::rename(temporary, path, ec);
+    if (failure != 0 || ec) {
+        const std::string reason = ec ? ec.message() : std::strerror(failure);
         std::error_code ignored;
         fs::remove(temporary, ignored);
         throw io_error("hdc::save: cannot write '" + path.string() + "': " + reason);
     }
+#if defined(__unix__) || defined(__APPLE__)
+    // The rename itself is durable only once the directory is synced (POSIX); a directory that
+    // cannot be opened or synced leaves the (already complete) file in place, so that is ignored.
+    const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+    const int dir = ::open(parent.string().c_str(), O_RDONLY | O_DIRECTORY);
+    if (dir >= 0) {
+        (void)::fsync(dir);
+        (void)::close(dir);
+    }
+#endif
 }
 
 /// The whole contents of a file.
@@ -733,7 +752,11 @@ T load(std::istream& in) {
         const auto got = static_cast<std::size_t>(in.gcount());
         bytes.resize(old + got);
         left -= got;
+        if (got < chunk) break;  // end of stream before the announced payload
     }
+    if (left > 0)
+        throw format_error("truncated payload: the header announces " + std::to_string(h.payload_size) + " bytes, the stream held " +
+                           std::to_string(h.payload_size - left));
     const auto payload = std::span<const unsigned char>(bytes).subspan(io::header_size);
     io::check_payload(h, payload);
     return detail::decode_as<T>(h, payload);

@@ -12,12 +12,15 @@
 // s_j = similarity(m_j, x) from the memory's search kernels (cosine-like, in [-1, 1], so beta is
 // in units of similarity and does not depend on D); one update is x <- bundle of the m_j weighted
 // by softmax(beta s). Any family with row storage works: the bundle is the family's own weighted
-// bundle (sign of the weighted sum for binary/bipolar, the sum for real, phase for phasor, the
-// winning index per block for sparse). Its capacity grows exponentially with D.
+// bundle (sign of the weighted sum for binary/bipolar, phase for phasor, the winning index per
+// block for sparse, the unit-norm sum for MBAT), and for real vectors, whose bundle is the plain
+// sum, the sum divided by the total weight: Ramsauer's convex combination X softmax(beta X^T x),
+// so a stored pattern is a fixed point. Its capacity grows exponentially with D.
 //
 // Determinism: the classic asynchronous order comes from a seeded hdc::rng; softmax uses a
 // portable exp (explicit fma), and the softmax weights enter the bundle as integers
-// round(2^20 p_j), so results are bit-identical on every machine.
+// round(2^20 p_j / max p) (the vote accumulators of binary/bipolar need integer weights; the
+// largest weight is exactly 2^20, never 0), so results are bit-identical on every machine.
 //
 // Thread safety: const member functions may be called concurrently; add/clear need exclusive
 // access.
@@ -42,19 +45,15 @@
 #include "../core/error.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../models/common.hpp"
 #include "../models/row_kernels.hpp"
+#include "../models/sums.hpp"
 #include "../simd/bitwise.hpp"
+#include "associative.hpp"
 #include "item_memory.hpp"
 #include "state.hpp"
 
 namespace hdc {
-
-/// A family whose rows are packed sign bits of a dense dimension (binary, bipolar): the classic
-/// Hopfield rule and the sparse distributed memory work on those bits directly.
-template <class V>
-concept sign_bit_vector = row_storable<V> && std::same_as<typename V::shape_type, std::size_t> &&
-                          std::same_as<typename row_traits<V>::element_type, std::uint64_t> &&
-                          std::same_as<typename row_traits<V>::kernel, row_kernels::hamming>;
 
 /// How the classic network updates its units.
 enum class hopfield_update {
@@ -69,37 +68,7 @@ struct hopfield_options {
     std::uint64_t seed = 0;            ///< seeds the asynchronous update order
 };
 
-/// What a recall ended with.
-template <class V>
-struct hopfield_result {
-    V state;                    ///< the final state
-    std::size_t iterations = 0; ///< sweeps (classic) or updates (modern) performed
-    bool converged = false;     ///< a fixed point was reached within the cap
-    bool cycled = false;        ///< classic synchronous only: stopped in a 2-cycle
-};
-
 namespace detail {
-
-/// The words' bit i (0 or 1) as +1 / -1 (bit 1 stands for -1).
-inline int sign_of_bit(const std::uint64_t* words, std::size_t i) noexcept {
-    return 1 - 2 * static_cast<int>((words[i / 64] >> (i % 64)) & 1u);
-}
-
-/// exp(x) for x <= 0 with explicit fma throughout, independent of the platform's libm (a few
-/// ulp); 0 below -745.
-inline double portable_exp_nonpositive(double x) noexcept {
-    if (!(x > -745.0)) return 0.0;
-    constexpr double ln2_hi = 6.93147180369123816490e-01, ln2_lo = 1.90821492927058770002e-10;
-    const double k = std::nearbyint(x / 0.69314718055994530942);
-    const double r = std::fma(-k, ln2_lo, std::fma(-k, ln2_hi, x));  // |r| <= ~0.35
-    double p = 1.0 / 6227020800.0;                                   // 1/13!
-    constexpr double inv_fact[] = {1.0 / 479001600.0, 1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0,
-                                   1.0 / 40320.0,     1.0 / 5040.0,     1.0 / 720.0,     1.0 / 120.0,
-                                   1.0 / 24.0,        1.0 / 6.0,        0.5,             1.0,
-                                   1.0};
-    for (double c : inv_fact) p = std::fma(p, r, c);
-    return std::ldexp(p, static_cast<int>(k));
-}
 
 /// Throws invalid_parameter unless beta is finite and positive.
 inline double check_beta(double beta, const char* what) {
@@ -123,38 +92,17 @@ void put_shape(memory_state& s, const Shape& shape) {
     }
 }
 
-/// A saved non-negative integer parameter, checked to be an integer in [lo, hi].
-inline std::size_t integer_parameter(const memory_state& s, std::string_view name, double lo, double hi) {
-    const double v = s.parameter(name);
-    if (!(v >= lo && v <= hi) || v != std::floor(v))
-        throw format_error("saved " + s.kind + " state: parameter '" + std::string(name) + "' is " +
-                           std::to_string(v) + ", not an integer in [" + std::to_string(lo) + ", " +
-                           std::to_string(hi) + "]");
-    return static_cast<std::size_t>(v);
-}
-
 /// Reads back a shape written by put_shape (validated by the family when vectors are built).
 template <class Shape>
 Shape get_shape(const memory_state& s) {
     if constexpr (std::is_same_v<Shape, std::size_t>) {
-        return integer_parameter(s, "dimension", 1, static_cast<double>(max_dimension));
+        return static_cast<std::size_t>(s.integer("dimension", 1, max_dimension));
     } else {
         Shape shape;
-        shape.blocks = integer_parameter(s, "blocks", 1, static_cast<double>(max_dimension));
-        shape.length = integer_parameter(s, "block_length", 1, 65536);
+        shape.blocks = static_cast<std::size_t>(s.integer("blocks", 1, max_dimension));
+        shape.length = static_cast<std::size_t>(s.integer("block_length", 1, 65536));
         return shape;
     }
-}
-
-/// Throws format_error unless the bits of packed rows past dim are zero.
-inline void check_tail_bits(const memory_state& s, const char* array, const std::uint64_t* words,
-                            std::size_t rows, std::size_t words_per_row, std::size_t dim) {
-    if (dim % 64 == 0) return;
-    const std::uint64_t tail = ~((std::uint64_t{1} << (dim % 64)) - 1);
-    for (std::size_t r = 0; r < rows; ++r)
-        if (words[r * words_per_row + words_per_row - 1] & tail)
-            throw format_error("saved " + s.kind + " state: row " + std::to_string(r) + " of '" + array +
-                               "' has bits set beyond dimension " + std::to_string(dim));
 }
 
 /// The codebook as a memory_state array "patterns" (rows without padding).
@@ -275,10 +223,14 @@ public:
         return result;
     }
 
-    /// The saved state: kind "hopfield", the dimension and the patterns as sign-bit words.
+    /// The state's kind: "hopfield/" and the family's name, so a binary network's state is not
+    /// read as a bipolar one (their rows are the same sign words).
+    static std::string state_kind() { return "hopfield/" + std::string(family_name_v<V>); }
+
+    /// The saved state: kind state_kind(), the dimension and the patterns as sign-bit words.
     memory_state state() const {
         memory_state s;
-        s.kind = "hopfield";
+        s.kind = state_kind();
         s.version = 1;
         s.set("dimension", static_cast<double>(dim()));
         s.set("count", static_cast<double>(size()));
@@ -287,9 +239,9 @@ public:
     }
     /// The network a state describes; throws format_error naming what is wrong.
     static classic_hopfield from_state(const memory_state& s) {
-        s.expect("hopfield", 1);
+        s.expect(state_kind(), 1);
         const std::size_t d = detail::get_shape<std::size_t>(s);
-        const std::size_t count = detail::integer_parameter(s, "count", 0, 4e9);
+        const auto count = static_cast<std::size_t>(s.integer("count", 0, 4'000'000'000));
         return classic_hopfield(detail::get_patterns<V>(s, d, count));
     }
 
@@ -337,7 +289,7 @@ private:
 
     void run_synchronous(aligned_buffer<std::uint64_t>& bits, const hopfield_options& options,
                          hopfield_result<V>& result) const {
-        aligned_buffer<std::uint64_t> previous = bits, before_previous;
+        aligned_buffer<std::uint64_t> before_previous;  // the state two sweeps back, to spot a 2-cycle
         const auto m = static_cast<std::int64_t>(size());
         std::vector<std::int64_t> h(dim());
         for (std::size_t it = 0; it < options.max_iterations; ++it) {
@@ -444,8 +396,11 @@ public:
         return p;
     }
 
-    /// The energy -(1/beta) log sum_j exp(beta s_j) (the 1/2 |x|^2 term of Ramsauer et al. is
-    /// constant for the families' normalised states and omitted).
+    /// The energy -(1/beta) log sum_j exp(beta s_j). Ramsauer et al. use dot products and add
+    /// 1/2 |x|^2 (plus constants) to keep the state bounded; the similarities here are
+    /// scale-free (cosine-like), so that term is omitted. It is not constant in general (a real
+    /// state's norm varies), so this is the log-sum-exp part only, comparable between states
+    /// of equal norm.
     double energy(const V& x) const {
         require_patterns("modern_hopfield::energy");
         const auto s = patterns_.similarities(x);
@@ -458,14 +413,25 @@ public:
     /// The index of the pattern with the largest attention on x (ties: lowest index).
     std::size_t nearest(const V& x) const { return patterns_.nearest(x).index; }
 
-    /// One update: the patterns bundled with weights round(2^20 softmax_j) (zero weights skipped).
+    /// One update: the patterns bundled with integer weights w_j = round(2^20 p_j / max p),
+    /// p = attention(x) (zero weights skipped; the largest is 2^20). For a family whose bundle
+    /// is the plain weighted sum (real) the sum is divided by sum_j w_j, so the result is the
+    /// convex combination sum_j p_j m_j (up to the weights' rounding) and a stored pattern that
+    /// takes all the attention is returned exactly.
     V update(const V& x) const {
+        using accumulator = typename V::accumulator_type;
         const auto p = attention(x);
-        typename V::accumulator_type acc(shape());
+        const double top = *std::max_element(p.begin(), p.end());
+        accumulator acc(shape());
+        double total = 0;
         for (std::size_t j = 0; j < p.size(); ++j) {
-            const double w = std::nearbyint(std::ldexp(p[j], 20));
-            if (w > 0) acc.add(patterns_.vector(j), w);
+            const double w = std::nearbyint(std::ldexp(p[j] / top, 20));
+            if (w > 0) {
+                acc.add(patterns_.vector(j), w);
+                total += w;
+            }
         }
+        if constexpr (std::derived_from<accumulator, dense_sums_accumulator<accumulator, V>>) acc.scale(1.0 / total);
         return acc.result();
     }
 
@@ -484,10 +450,14 @@ public:
         return result;
     }
 
-    /// The saved state: kind "modern_hopfield", the shape, beta, the cap and the patterns.
+    /// The state's kind: "modern_hopfield/" and the family's name, so a state is never read as
+    /// another family's whose rows share the layout (real and mbat, binary and bipolar).
+    static std::string state_kind() { return "modern_hopfield/" + std::string(family_name_v<V>); }
+
+    /// The saved state: kind state_kind(), the shape, beta, the cap and the patterns.
     memory_state state() const {
         memory_state s;
-        s.kind = "modern_hopfield";
+        s.kind = state_kind();
         s.version = 1;
         detail::put_shape(s, shape());
         s.set("count", static_cast<double>(size()));
@@ -498,14 +468,12 @@ public:
     }
     /// The memory a state describes; throws format_error naming what is wrong.
     static modern_hopfield from_state(const memory_state& s) {
-        s.expect("modern_hopfield", 1);
+        s.expect(state_kind(), 1);
         const auto shape = detail::get_shape<shape_type>(s);
         modern_hopfield_options options;
-        options.beta = s.parameter("beta");
-        if (!(std::isfinite(options.beta) && options.beta > 0))
-            throw format_error("saved modern_hopfield state: beta is not finite and positive");
-        options.max_iterations = detail::integer_parameter(s, "max_iterations", 1, 1e9);
-        const std::size_t count = detail::integer_parameter(s, "count", 0, 4e9);
+        options.beta = s.real("beta", std::numeric_limits<double>::denorm_min(), std::numeric_limits<double>::max());
+        options.max_iterations = static_cast<std::size_t>(s.integer("max_iterations", 1, 1'000'000'000));
+        const auto count = static_cast<std::size_t>(s.integer("count", 0, 4'000'000'000));
         try {
             modern_hopfield out(shape, options);
             out.patterns_ = detail::get_patterns<V>(s, shape, count);
@@ -513,7 +481,7 @@ public:
         } catch (const format_error&) {
             throw;
         } catch (const error& e) {
-            throw format_error(std::string("saved modern_hopfield state: ") + e.what());
+            throw format_error("saved " + s.kind + " state: " + e.what());
         }
     }
 

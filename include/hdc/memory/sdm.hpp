@@ -28,11 +28,13 @@
 
 #include "../core/batch.hpp"
 #include "../core/error.hpp"
+#include "../core/extent.hpp"
 #include "../core/normal.hpp"
 #include "../core/rng.hpp"
 #include "../core/storage.hpp"
+#include "../models/common.hpp"
 #include "../simd/bitwise.hpp"
-#include "hopfield.hpp"
+#include "associative.hpp"
 #include "state.hpp"
 
 namespace hdc {
@@ -226,18 +228,21 @@ public:
         writes_ = 0;
     }
 
-    /// The saved state: kind "sdm", the dimensions, radius, seed and write count, the addresses
-    /// (sign-bit words) and the counters.
+    /// The state's kind: "sdm/" and the family's name, so a binary memory's state is not read as
+    /// a bipolar one (both store sign words).
+    static std::string state_kind() { return "sdm/" + std::string(family_name_v<V>); }
+
+    /// The saved state: kind state_kind(), the dimensions, radius, seed and write count, the
+    /// addresses (sign-bit words) and the counters.
     memory_state state() const {
         memory_state s;
-        s.kind = "sdm";
+        s.kind = state_kind();
         s.version = 1;
         s.set("address_dim", static_cast<double>(address_dim_));
         s.set("data_dim", static_cast<double>(data_dim_));
         s.set("locations", static_cast<double>(locations_));
         s.set("radius", static_cast<double>(radius_));
-        s.set("seed_low", static_cast<double>(seed_ & 0xFFFFFFFFu));
-        s.set("seed_high", static_cast<double>(seed_ >> 32));
+        s.set_seed("seed", seed_);
         s.set("writes", static_cast<double>(writes_));
         const std::size_t words = (address_dim_ + 63) / 64;
         std::vector<std::uint64_t> addresses(locations_ * words);
@@ -250,25 +255,23 @@ public:
 
     /// The memory a state describes; throws format_error naming what is wrong.
     static sparse_distributed_memory from_state(const memory_state& s) {
-        s.expect("sdm", 1);
-        const auto dmax = static_cast<double>(max_dimension);
-        const std::size_t n = detail::integer_parameter(s, "address_dim", 1, dmax);
-        const std::size_t m = detail::integer_parameter(s, "data_dim", 1, dmax);
+        s.expect(state_kind(), 1);
+        const auto n = static_cast<std::size_t>(s.integer("address_dim", 1, max_dimension));
+        const auto m = static_cast<std::size_t>(s.integer("data_dim", 1, max_dimension));
         if (V::extent != dynamic && (n != V::extent || m != V::extent))
-            throw format_error("saved sdm state has dimensions " + std::to_string(n) + " and " + std::to_string(m) +
+            throw format_error("saved " + s.kind + " state has dimensions " + std::to_string(n) + " and " + std::to_string(m) +
                                ", not " + std::to_string(V::extent));
-        const std::size_t locations = detail::integer_parameter(s, "locations", 1, 4294967296.0);
-        const std::size_t radius = detail::integer_parameter(s, "radius", 0, static_cast<double>(n));
-        const std::uint64_t seed = detail::integer_parameter(s, "seed_low", 0, 4294967295.0) |
-                                   (std::uint64_t{detail::integer_parameter(s, "seed_high", 0, 4294967295.0)} << 32);
-        const std::size_t writes = detail::integer_parameter(s, "writes", 0, 2147483647.0);
+        const auto locations = static_cast<std::size_t>(s.integer("locations", 1, std::uint64_t{1} << 32));
+        const auto radius = static_cast<std::size_t>(s.integer("radius", 0, n));
+        const std::uint64_t seed = s.seed("seed");
+        const auto writes = static_cast<std::size_t>(s.integer("writes", 0, 2147483647));
         const std::size_t words = (n + 63) / 64;
         const auto& addresses = s.array<std::uint64_t>("addresses", {locations, words});
         const auto& counters = s.array<std::int32_t>("counters", {locations, m});
         detail::check_tail_bits(s, "addresses", addresses.data(), locations, words, n);
         for (std::size_t i = 0; i < counters.size(); ++i)
             if (counters[i] > static_cast<std::int64_t>(writes) || counters[i] < -static_cast<std::int64_t>(writes))
-                throw format_error("saved sdm state: counter " + std::to_string(i) + " exceeds the write count");
+                throw format_error("saved " + s.kind + " state: counter " + std::to_string(i) + " exceeds the write count");
         sparse_distributed_memory out(n, m, locations, radius, seed, writes);
         for (std::size_t l = 0; l < locations; ++l)
             std::copy(addresses.data() + l * words, addresses.data() + (l + 1) * words, out.addresses_.data() + l * out.stride_);

@@ -6,8 +6,10 @@
 // one (from_state(), which validates everything and throws format_error naming what is wrong).
 #pragma once
 
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,10 +30,18 @@ struct state_array {
     std::vector<std::size_t> shape;  ///< extents, outermost first; their product is the value count
     values_type values;              ///< the numbers, row-major
 
-    /// The number of elements the shape describes.
-    [[nodiscard]] std::size_t element_count() const noexcept {
+    /// The number of elements the shape describes; throws invalid_parameter if the product of the
+    /// extents overflows std::size_t (checked multiplication, so a huge shape never wraps to a
+    /// small count).
+    [[nodiscard]] std::size_t element_count() const {
+        for (std::size_t extent : shape)
+            if (extent == 0) return 0;
         std::size_t n = 1;
-        for (std::size_t extent : shape) n *= extent;
+        for (std::size_t extent : shape) {
+            if (n > std::numeric_limits<std::size_t>::max() / extent)
+                throw invalid_parameter("memory_state: array '" + name + "' has a shape whose element count overflows");
+            n *= extent;
+        }
         return n;
     }
 };
@@ -64,6 +74,35 @@ struct memory_state {
         throw format_error("saved " + kind + " state: missing parameter '" + std::string(name) + "'");
     }
 
+    /// The named parameter, checked to be a whole number in [lo, hi] (hi at most 2^53, where
+    /// doubles stop holding every integer); throws format_error naming it otherwise.
+    [[nodiscard]] std::uint64_t integer(std::string_view name, std::uint64_t lo, std::uint64_t hi) const {
+        const double v = parameter(name);
+        const auto dlo = static_cast<double>(lo), dhi = static_cast<double>(hi);
+        if (!(v >= dlo && v <= dhi) || v != std::floor(v))
+            throw format_error("saved " + kind + " state: parameter '" + std::string(name) + "' is " + std::to_string(v) +
+                               ", not a whole number in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return static_cast<std::uint64_t>(v);
+    }
+
+    /// The named parameter, checked to lie in [lo, hi] (so never NaN); throws format_error
+    /// naming it otherwise.
+    [[nodiscard]] double real(std::string_view name, double lo, double hi) const {
+        const double v = parameter(name);
+        if (!(v >= lo && v <= hi))
+            throw format_error("saved " + kind + " state: parameter '" + std::string(name) + "' is " + std::to_string(v) +
+                               ", outside [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+        return v;
+    }
+
+    /// Adds a 64-bit seed, stored exactly as a one-element u64 array (a double parameter cannot
+    /// hold every seed).
+    void set_seed(std::string name, std::uint64_t seed) {
+        add_array(std::move(name), {1}, std::vector<std::uint64_t>{seed});
+    }
+    /// The seed stored by set_seed; throws format_error if it is missing or malformed.
+    [[nodiscard]] std::uint64_t seed(std::string_view name) const { return array<std::uint64_t>(name, {1})[0]; }
+
     /// The named array's values, checked to hold element type T and exactly the expected shape;
     /// throws format_error naming the mismatch otherwise.
     template <class T>
@@ -73,11 +112,20 @@ struct memory_state {
             const auto* values = std::get_if<std::vector<T>>(&a.values);
             if (values == nullptr)
                 throw format_error("saved " + kind + " state: array '" + a.name + "' has the wrong element type");
-            if (a.shape != expected_shape || values->size() != a.element_count())
+            if (a.shape != expected_shape || values->size() != checked_count(a))
                 throw format_error("saved " + kind + " state: array '" + a.name + "' has the wrong shape");
             return *values;
         }
         throw format_error("saved " + kind + " state: missing array '" + std::string(name) + "'");
+    }
+
+    /// The array's element count; an overflowing shape is a format_error when loading.
+    [[nodiscard]] std::size_t checked_count(const state_array& a) const {
+        try {
+            return a.element_count();
+        } catch (const invalid_parameter&) {
+            throw format_error("saved " + kind + " state: array '" + a.name + "' has a shape whose element count overflows");
+        }
     }
 
     /// Throws format_error unless this is a state of the given kind at a version this code reads.

@@ -261,4 +261,10 @@ struct row_traits<binary<D>> {
     using kernel = row_kernels::hamming;
 };
 
+/// Saved states name the family "binary".
+template <std::size_t D>
+struct family_name<binary<D>> {
+    static constexpr std::string_view value = "binary";  ///< the name
+};
+
 }  // namespace hdc

@@ -247,4 +247,10 @@ struct row_traits<bipolar<D>> {
     using kernel = row_kernels::hamming;
 };
 
+/// Saved states name the family "bipolar".
+template <std::size_t D>
+struct family_name<bipolar<D>> {
+    static constexpr std::string_view value = "bipolar";  ///< the name
+};
+
 }  // namespace hdc

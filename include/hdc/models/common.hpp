@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -77,3 +78,19 @@ inline constexpr std::uint64_t tie_break_seed = 0x7469652D627265ull;  // "tie-br
 inline constexpr const char* tie_break_name = "hdc::tie-break";
 
 }  // namespace hdc::detail
+
+namespace hdc {
+
+/// The family's name as saved memory states record it ("binary", "bipolar", "real", "mbat",
+/// "phasor", "sparse"; the same names the file format gives its family ids). Rows of different
+/// families can share a layout (binary and bipolar rows are both sign words, real and mbat rows
+/// both floats), so a state names its family to be refused when loaded as another. Each family
+/// header specialises it with a `static constexpr std::string_view value`.
+template <class V>
+struct family_name;
+
+/// family_name<V>::value.
+template <class V>
+inline constexpr std::string_view family_name_v = family_name<V>::value;
+
+}  // namespace hdc

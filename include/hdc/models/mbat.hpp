@@ -637,4 +637,10 @@ struct row_traits<mbat<D, T>> {
     using kernel = row_kernels::cosine<T>;
 };
 
+/// Saved states name the family "mbat".
+template <std::size_t D, class T>
+struct family_name<mbat<D, T>> {
+    static constexpr std::string_view value = "mbat";  ///< the name
+};
+
 }  // namespace hdc

@@ -361,4 +361,10 @@ struct row_traits<phasor<D>> {
     using kernel = row_kernels::split_complex;
 };
 
+/// Saved states name the family "phasor".
+template <std::size_t D>
+struct family_name<phasor<D>> {
+    static constexpr std::string_view value = "phasor";  ///< the name
+};
+
 }  // namespace hdc

@@ -247,4 +247,10 @@ struct row_traits<real<D, T>> {
     using kernel = row_kernels::cosine<T>;
 };
 
+/// Saved states name the family "real".
+template <std::size_t D, class T>
+struct family_name<real<D, T>> {
+    static constexpr std::string_view value = "real";  ///< the name
+};
+
 }  // namespace hdc

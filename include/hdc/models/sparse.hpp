@@ -434,4 +434,10 @@ struct row_traits<sparse<B, L>> {
     using kernel = row_kernels::equal_blocks;
 };
 
+/// Saved states name the family "sparse".
+template <std::size_t B, std::size_t L>
+struct family_name<sparse<B, L>> {
+    static constexpr std::string_view value = "sparse";  ///< the name
+};
+
 }  // namespace hdc
