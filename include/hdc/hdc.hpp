@@ -36,5 +36,6 @@
 #include "encoders/projection.hpp"
 #include "encoders/record.hpp"
 #include "encoders/function.hpp"
+#include "encoders/series.hpp"
 #include "io/serialize.hpp"
 // io/table.hpp is included on its own: it needs nlohmann-json, which nothing else does.
