@@ -1,6 +1,7 @@
 // fuzz/fuzz_json.cpp - libFuzzer target for encoders/json.hpp: any byte string given as a JSON
 // text, as a record stream and as a JSON Pointer must either encode to a unit vector or throw an
 // hdc::error; anything else (a crash, a sanitizer report, another exception) is a finding.
+// Parsed documents are also recorded in a json_path_memory and queried hierarchically.
 #include <hdc/encoders/json.hpp>
 
 #include <cmath>
@@ -49,6 +50,27 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (have) {
         try {
             (void)enc.value_at(doc, text.substr(0, 64));
+        } catch (const hdc::error&) {
+        }
+        // Hierarchical queries: a memory of the document's own values, queried at the pointer
+        // given by the text's head and at every recorded top-level pointer; a recorded pointer
+        // must answer, and with a value seen there.
+        try {
+            hdc::json_path_memory<> memory(enc);
+            const nlohmann::json parsed = enc.parse(text);
+            memory.add(parsed);
+            try {
+                (void)memory.query(doc, text.substr(0, 64));
+            } catch (const hdc::error&) {
+            }
+            if (parsed.is_object())
+                for (const auto& [k, v] : parsed.items()) {
+                    std::string p = "/";
+                    for (const char c : k) p += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+                    const auto* values = memory.values(p);
+                    if (values == nullptr) continue;  // a key of digits only is not recorded
+                    if (memory.query(doc, p).first >= values->size()) std::abort();
+                }
         } catch (const hdc::error&) {
         }
     }

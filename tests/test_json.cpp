@@ -19,6 +19,14 @@ const double chance = 4.0 / std::sqrt(static_cast<double>(dim));
 using json = nlohmann::json;
 using encoder = hdc::json_encoder<>;
 
+/// prefix followed by the decimal digits of i (appended, not operator+: GCC 12 reports a false
+/// -Wrestrict on "literal" + std::string).
+std::string named(const char* prefix, long long i) {
+    std::string s(prefix);
+    s += std::to_string(i);
+    return s;
+}
+
 const encoder& shared_encoder() {
     static const encoder enc(hdc::json_options{}, dim);
     return enc;
@@ -220,4 +228,119 @@ TEST_CASE("json: concurrent encoding gives the same vectors", "[json]") {
     for (std::size_t i = 0; i < docs.size(); ++i) second[i] = enc.encode(std::string_view(docs[i]));
     t.join();
     for (std::size_t i = 0; i < docs.size(); ++i) CHECK(first[i] == second[i]);
+}
+
+TEST_CASE("json: structured roles are orthogonal at any dimension and unbind exactly", "[json]") {
+    for (const std::size_t d : {std::size_t{64}, std::size_t{96}}) {  // a power of two, and not
+        INFO("D = " << d);
+        const encoder enc(hdc::json_options{}, d);
+        const auto q = enc.key_matrix("a"), r = enc.key_matrix("b");
+        const auto id = decltype(q)::Identity(static_cast<Eigen::Index>(d), static_cast<Eigen::Index>(d));
+        CHECK((q.transpose() * q - id).cwiseAbs().maxCoeff() < 1e-5);
+        // Mixing: every entry of Q is small, as for a random orthogonal matrix (a +-1 diagonal
+        // alone would have entries +-1).
+        CHECK(q.cwiseAbs().maxCoeff() < 0.75);
+        // Two keys' roles do not commute.
+        CHECK((q * r - r * q).cwiseAbs().maxCoeff() > 0.1);
+        // One member: value_at recovers the value's vector up to float rounding.
+        const auto v = enc.encode(R"({"a":"x"})");
+        CHECK(hdc::cosine(enc.value_at(v, "/a"), enc.encode(R"("x")")) > 0.9999);
+    }
+}
+
+TEST_CASE("json: numbers keep exact values apart and close values close", "[json]") {
+    const auto& enc = shared_encoder();
+    const auto n100 = enc.encode("100"), n1003 = enc.encode("100.3"), n103 = enc.encode("103"), n200 = enc.encode("200");
+    CHECK(enc.encode("100.0") == n100);  // the same number
+    // 0.3 % apart, well inside the fine width: fine and coarse codes nearly equal, exact atoms
+    // unrelated, so the cosine is about 2/3 (three unit components of weight 1).
+    CHECK(hdc::cosine(n100, n1003) == Approx(2.0 / 3.0).margin(0.05 + chance / 3));
+    // 3 %: beyond the fine width (the fine codes mostly apart), the coarse code still nearly
+    // the same: at least about 1/3, clearly below the 0.3 % pair.
+    CHECK(hdc::cosine(n100, n103) > 1.0 / 3.0 - chance);
+    CHECK(hdc::cosine(n100, n103) < hdc::cosine(n100, n1003) - 0.1);
+    CHECK(hdc::cosine(n100, n103) > hdc::cosine(n100, n200));
+    // Cleanup among numbers 0.3 % apart picks the exact one.
+    const auto doc = enc.encode(R"({"a":"x","b":"y","v":100.3,"c":[1,2]})");
+    const std::vector<json> c = {100.0, 100.3, 100.6, 99.7};
+    CHECK(c[enc.best_match(doc, "/v", c).first] == 100.3);
+    // Without the exact component (weight 0) those numbers are nearly the same vector.
+    hdc::json_options graded;
+    graded.number_exact_weight = 0;
+    const encoder g(graded, dim);
+    CHECK(hdc::cosine(g.encode("100"), g.encode("100.3")) > 0.95);
+    hdc::json_options bad;
+    bad.number_exact_weight = -1;
+    CHECK_THROWS_AS(encoder(bad, dim), hdc::invalid_parameter);
+    bad.number_exact_weight = std::nan("");
+    CHECK_THROWS_AS(encoder(bad, dim), hdc::non_finite_value);
+}
+
+TEST_CASE("json: hierarchical path queries clean up level by level", "[json]") {
+    // A corpus of 30 records, each 3 levels deep with 8 members per level (512 leaves): at
+    // D = 512 a flat unbinding of a leaf 3 keys deep keeps 1/8^(3/2) ~ 0.044 of the vector, about
+    // one chance standard deviation, so a flat cleanup among 30 candidates mostly fails; one
+    // level at a time, the child keeps 1/sqrt(8) ~ 0.35 (8 chance deviations), so every
+    // intermediate cleanup and the answer are right.
+    const encoder enc(hdc::json_options{}, dim);
+    hdc::json_path_memory<> memory(enc);
+    std::vector<json> docs;
+    hdc::rng gen(3);
+    const auto word = [&] { return named("w", static_cast<long long>(gen.below(1000000))); };
+    for (int r = 0; r < 30; ++r) {
+        json doc;
+        for (int i = 0; i < 8; ++i)
+            for (int j = 0; j < 8; ++j)
+                for (int k = 0; k < 8; ++k)
+                    doc[named("k", i)][named("m", j)][named("n", k)] = word();
+        docs.push_back(doc);
+        memory.add(doc);
+    }
+    CHECK(memory.paths() == 8 + 64 + 512);
+    CHECK(memory.values("/k1/m2/n3")->size() == 30);
+    std::size_t right = 0, right_flat = 0, asked = 0;
+    for (std::size_t r = 0; r < docs.size(); r += 3) {
+        const auto v = enc.encode(docs[r]);
+        for (const char* p : {"/k0/m0/n0", "/k3/m5/n7", "/k7/m1/n4", "/k2/m6/n2"}) {
+            const auto* c = memory.values(p);
+            const json truth = docs[r].at(json::json_pointer(p));
+            right += (*c)[memory.query(v, p).first] == truth;
+            right_flat += (*c)[memory.cleanup(enc.value_at(v, p), p).first] == truth;
+            ++asked;
+        }
+    }
+    CHECK(right == asked);
+    CHECK(right_flat < asked / 2);
+    // A two-level query whose prefix is a leaf of another record shape, and errors.
+    CHECK_THROWS_AS(memory.query(enc.encode(docs[0]), "/nothing/here"), hdc::empty_input);
+    CHECK_THROWS_AS(memory.query(enc.encode(docs[0]), "k0"), hdc::invalid_parameter);
+    CHECK_THROWS_AS(memory.cleanup(enc.encode(docs[0]), "/k9"), hdc::empty_input);
+    // Values seen twice are stored once.
+    const std::size_t before = memory.size();
+    memory.add(docs[0]);
+    CHECK(memory.size() == before);
+}
+
+TEST_CASE("json: encodings do not depend on the number of threads", "[json]") {
+    const encoder enc(hdc::json_options{}, dim);
+    std::vector<std::string> docs;
+    for (int i = 0; i < 24; ++i) {
+        std::string d = named(R"({"id":)", i);
+        d += named(R"(,"v":[)", 3 * i);
+        d += named(R"(,{"deep":{"x":"s)", i % 5);
+        d += R"("}}],"t":true})";
+        docs.push_back(d);
+    }
+    std::vector<hdc::mbat<>> serial;
+    for (const auto& d : docs) serial.push_back(encoder(hdc::json_options{}, dim).encode(std::string_view(d)));
+    for (const std::size_t threads : {std::size_t{2}, std::size_t{3}}) {
+        std::vector<hdc::mbat<>> out(docs.size());
+        std::vector<std::thread> pool;
+        for (std::size_t t = 0; t < threads; ++t)
+            pool.emplace_back([&, t] {
+                for (std::size_t i = t; i < docs.size(); i += threads) out[i] = enc.encode(std::string_view(docs[i]));
+            });
+        for (auto& th : pool) th.join();
+        for (std::size_t i = 0; i < docs.size(); ++i) CHECK(out[i] == serial[i]);
+    }
 }

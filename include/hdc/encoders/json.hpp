@@ -7,14 +7,22 @@
 //                       (json_options::soft_strings: strings sharing words are similar)
 //   number x            fractional power encoding (Gaussian kernels) of the signed decimal
 //                       logarithm u = sign(x) log10(1 + |x|), a fine kernel (number_width,
-//                       default 0.005 decades ~ 1 %) plus a coarse one (0.25 decades): equal
-//                       numbers match, close numbers stay similar (up to 1/2 within a factor
-//                       of ~2); works for any unit without a fitted range
+//                       default 0.005 decades ~ 1 %) plus a coarse one (0.25 decades), plus the
+//                       atom of the exact value (number_exact_weight, default 1): equal numbers
+//                       match, distinct numbers closer than the fine width stay apart (about
+//                       2/3), close numbers stay similar (up to 1/3 within a factor of ~2);
+//                       works for any unit without a fitted range
 //   array [v0, v1, ..]  normalise(sum_k Q_seq^(k+1) enc(v_k)), or normalise(Q_seq sum_k enc(v_k))
 //                       when ordered_arrays is false (an order-free bag)
 //   object {k: v, ..}   normalise(sum_i Q_{k_i} enc(v_i)), Q_k the orthogonal role of the key's
-//                       name (mbat_role::from_symbol: structured O(D log D) by default, dense Haar
-//                       as an option), made on first use and kept in a bounded cache
+//                       name, made on first use and kept in a bounded cache: structured by
+//                       default, Q_k = M S_k with S_k a random +-1 diagonal drawn from the name and
+//                       M = H E3 H E2 H E1 (normalised Walsh-Hadamard transforms and random +-1
+//                       diagonals, ALGORITHMS.md 1.6 item 3), one M per object: O(D) storage per
+//                       key, O(D) per member plus O(D log D) per object, all in SIMD kernels
+//                       (simd/hadamard.hpp) without gathers; or dense Haar matrices
+//                       (mbat_role::from_symbol(.., haar)) as an option: O(D^2) per member,
+//                       D^2 floats per key
 //   {} and []           atoms of their own
 // Every composite is scaled to unit norm, so a value weighs the same at any depth; the roles are
 // orthogonal, so similarities survive any nesting. Non-commutative roles keep {"a":{"b":1}} and
@@ -22,7 +30,8 @@
 //
 // Queries: value_at(vec, "/a/0/b") applies Q_a^T, Q_seq^T (once per position + 1) and Q_b^T, giving
 // the value's vector plus the noise of its siblings; best_match() cleans it up against candidate
-// values.
+// values. json_path_memory cleans up hierarchically, one key at a time, against the values seen
+// at each prefix in a corpus, so the noise does not accumulate with depth.
 //
 // Input: an already-parsed nlohmann::json, a text, or a stream of records (a top-level JSON
 // array, or JSON Lines / concatenated values) read record by record without loading the file.
@@ -33,16 +42,21 @@
 // of any size encode.
 //
 // Thread safety: encode, value_at and the other const members may be called concurrently (the
-// role cache is guarded by a mutex); copies share the cache.
+// role cache is guarded by a mutex; the scratch of an encode call is the calling thread's own, so
+// encoding allocates only the result); copies share the cache. Results do not depend on the
+// thread or on the SIMD path (every kernel matches its scalar reference bit for bit).
 #pragma once
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -57,6 +71,8 @@
 #include "../core/rng.hpp"
 #include "../models/mbat.hpp"
 #include "../simd/floating.hpp"
+#include "../simd/hadamard.hpp"
+#include "../simd/transform.hpp"
 #include "scalar.hpp"
 #include "words.hpp"
 
@@ -66,8 +82,9 @@ namespace hdc {
 struct json_options {
     /// Seed of every atom and role.
     std::uint64_t seed = 0;
-    /// Kind of the key and sequence roles: structured (O(D) storage, O(D log D) per product) or
-    /// haar (D^2 values per key, O(D^3) to make, O(D^2) per product). keyed is not allowed.
+    /// Kind of the key and sequence roles: structured (Q_k = M S_k, see the file comment: O(D)
+    /// storage, O(D) per member and O(D log D) per object) or haar (D^2 values per key, O(D^3)
+    /// to make, O(D^2) per product). keyed is not allowed.
     role_kind roles = role_kind::structured;
     /// Array positions by powers of the sequence role (true) or an order-free bag (false).
     bool ordered_arrays = true;
@@ -84,6 +101,13 @@ struct json_options {
     /// within a few coarse widths keep a similarity up to 1/2 (graded similarity beyond the fine
     /// resolution); 0 for the fine kernel alone. Otherwise positive, at most 310.
     double number_coarse_width = 0.25;
+    /// Weight of a third component of a number's code: the random atom of its exact value
+    /// (relative to the unit fine and coarse codes). Distinct numbers closer than the fine width
+    /// would otherwise be nearly the same vector and swap in a cleanup; with weight 1 equal
+    /// numbers match fully, numbers closer than the fine width keep a similarity of about 2/3,
+    /// and farther ones are graded as before (scaled by 2/3). 0: graded components only.
+    /// At least 0, finite, at most 100.
+    double number_exact_weight = 1.0;
     /// Deepest nesting accepted (a scalar at the top is depth 0); deeper throws format_error.
     std::size_t max_depth = 200;
     /// Bytes of key operators and number codes kept in the cache (at D = 2,048: a structured
@@ -100,6 +124,7 @@ inline constexpr std::uint64_t json_literal_domain = 0x6A736F6E2D6C6974ull;  // 
 inline constexpr std::uint64_t json_key_domain = 0x6A736F6E2D6B6579ull;      // "json-key"
 inline constexpr std::uint64_t json_seq_domain = 0x6A736F6E2D736571ull;      // "json-seq"
 inline constexpr std::uint64_t json_number_domain = 0x6A736F6E2D6E756Dull;   // "json-num"
+inline constexpr std::uint64_t json_mix_domain = 0x6A736F6E2D6D6978ull;      // "json-mix"
 /// Half-width of the signed log10 scale of numbers: |x| <= DBL_MAX gives |u| <= 308.3.
 inline constexpr double json_log_range = 310.0;
 
@@ -311,8 +336,7 @@ public:
                       (options.number_coarse_width > 0 ? options.number_coarse_width : 1.0),
                   fpe_kernel::gaussian, out_of_range::clamp,
                   options.seed ^ detail::json_number_domain ^ 1, dim_),
-          mixing_(std::make_shared<const role_type>(role_type::from_symbol(
-              "{}", options.seed ^ detail::json_key_domain, dim_, role_kind::structured))),
+          mixing_ops_(std::make_shared<const mixing_factors>(make_mixing(options.seed, dim_))),
           cache_(std::make_shared<cache>()) {
         sequence_ = make_op("[]", detail::json_seq_domain);
     }
@@ -327,7 +351,9 @@ public:
     /// JSON text cannot hold).
     vector_type encode(const nlohmann::json& doc) const {
         vector_type out(dim_);
-        node_into(doc, 0, detail::storage_access::data(out));
+        T* o = detail::storage_access::data(out);
+        const T* v = node_into(doc, 0, o, local_workspace());
+        if (v != o) std::copy(v, v + dim_, o);
         return out;
     }
     /// The vector of a JSON text (parsed first: format_error with the byte offset if malformed).
@@ -367,12 +393,13 @@ public:
     vector_type value_at(const vector_type& vec, std::string_view pointer) const {
         detail::check_same_dim("json_encoder::value_at", dim_, vec.dim());
         const auto steps = parse_pointer(pointer, options_.ordered_arrays);
-        std::vector<T> v(vec.data(), vec.data() + dim_), work(dim_);
+        std::vector<T> v(vec.data(), vec.data() + dim_);
         for (const auto& [key, index] : steps) {
             if (index) {
-                for (std::size_t k = 0; k <= *index; ++k) unbind_op(*sequence_, v, work);
+                for (std::size_t k = 0; k <= *index; ++k) unbind_op(*sequence_, v);
             } else {
-                unbind_op(*key_op(key), v, work);
+                std::shared_ptr<const op> keep;
+                unbind_op(*key_op(key, keep), v);
             }
         }
         return vector_type::from_values(v, dim_);
@@ -394,31 +421,63 @@ public:
 
     /// The operator Q_k of a key as a dense matrix (for tests; O(D^2 log D)).
     typename role_type::matrix_type key_matrix(std::string_view key) const {
-        const auto& o = *key_op(key);
+        std::shared_ptr<const op> keep;
+        const auto& o = *key_op(key, keep);
         if (o.dense) return o.dense->matrix();
         const auto n = static_cast<Eigen::Index>(dim_);
         typename role_type::matrix_type m(n, n);
-        std::vector<T> unit(dim_, T(0)), col(dim_);
+        std::vector<T> unit(dim_, T(0));
         for (std::size_t j = 0; j < dim_; ++j) {
             unit[j] = T(1);
-            std::fill(col.begin(), col.end(), T(0));
-            add_bound(o, unit.data(), col.data());
-            const vector_type mixed = mixing_->apply(vector_type::from_values(col, dim_));
-            std::copy(mixed.data(), mixed.data() + dim_, m.data() + j * dim_);
+            T* col = m.data() + j * dim_;
+            std::fill(col, col + dim_, T(0));
+            add_bound(o, unit.data(), col);
+            mix_in_place(col);
             unit[j] = T(0);
         }
         return m;
     }
 
 private:
-    /// A key's operator: Q_k = M P_k (structured: M the shared structured mixing role, P_k the
-    /// key's signed permutation, so the terms of an object are permuted and summed and M is
+    /// A key's operator: Q_k = M S_k (structured: S_k the key's random +-1 diagonal, M the
+    /// shared mixing operator, so the terms of an object are sign-flipped and summed and M is
     /// applied once per object), or a dense Haar matrix.
     struct op {
         std::shared_ptr<const role_type> dense;
-        std::vector<std::uint32_t> index;  // gather form: (P x)_i = sign[i] x[index[i]]
-        std::vector<T> sign;               // +1 or -1 (a multiply: exact, and it vectorises)
+        std::vector<std::uint64_t> negate;  // S_k: packed sign bits (a sign flip: exact)
     };
+    /// The factors of the shared mixing operator M = R3 R2 R1, R_r = H E_r (D a power of two)
+    /// or H2 F_r H1 E_r (H1 / H2 the normalised Walsh-Hadamard transforms of the first / last P
+    /// components, P the largest power of two <= D, which overlap and cover every component),
+    /// E_r and F_r random +-1 diagonals: the structured fast orthogonal transform of
+    /// ALGORITHMS.md 1.6 (H D3 H D2 H D1), O(D log D) with vector kernels only (no gathers).
+    struct mixing_factors {
+        std::array<std::vector<std::uint64_t>, 3> signs;  // E_1..E_3
+        std::array<std::vector<std::uint64_t>, 3> flips;  // F_1..F_3 (D no power of two only)
+        std::size_t block = 0;
+    };
+    /// Scratch of one thread's encode calls: per nesting level, three vectors of dim values
+    /// (sums, item, accumulator), kept between calls so that encoding a record
+    /// allocates only its result. Levels are separate blocks, so growing never moves a block in
+    /// use by an outer level.
+    struct workspace {
+        std::size_t dim = 0;
+        std::vector<std::unique_ptr<T[]>> levels;
+        T* level(std::size_t depth, std::size_t d) {
+            if (d != dim) {
+                levels.clear();
+                dim = d;
+            }
+            while (levels.size() <= depth) levels.push_back(std::make_unique<T[]>(3 * d));
+            return levels[depth].get();
+        }
+    };
+    /// This thread's workspace (const members stay safe to call concurrently: each thread has
+    /// its own, and an encode call never runs inside another on the same thread).
+    static workspace& local_workspace() {
+        thread_local workspace w;
+        return w;
+    }
     struct string_hash {
         using is_transparent = void;
         std::size_t operator()(std::string_view s) const noexcept {
@@ -451,6 +510,11 @@ private:
         if (o.number_coarse_width < 0 || o.number_coarse_width > detail::json_log_range)
             throw invalid_parameter("json_encoder: number_coarse_width must be 0 or in (0, 310] decades, got " +
                                     std::to_string(o.number_coarse_width));
+        if (!std::isfinite(o.number_exact_weight))
+            throw non_finite_value("json_encoder: number_exact_weight must be finite");
+        if (o.number_exact_weight < 0 || o.number_exact_weight > 100)
+            throw invalid_parameter("json_encoder: number_exact_weight must be in [0, 100], got " +
+                                    std::to_string(o.number_exact_weight));
         if (o.max_depth == 0) throw invalid_parameter("json_encoder: max_depth must be at least 1");
         return o;
     }
@@ -463,44 +527,86 @@ private:
             return o;
         }
         rng gen = rng::from_key(detail::make_key(options_.seed ^ domain, detail::hash_name(name)));
-        o->index.resize(dim_);
-        for (std::size_t i = 0; i < dim_; ++i) o->index[i] = static_cast<std::uint32_t>(i);
-        for (std::size_t i = dim_ - 1; i > 0; --i)
-            std::swap(o->index[i], o->index[static_cast<std::size_t>(gen.below(i + 1))]);
-        o->sign.resize(dim_);
-        for (std::size_t i = 0; i < dim_; i += 64) {
-            const std::uint64_t bits = gen();
-            for (std::size_t j = i; j < std::min(dim_, i + 64); ++j)
-                o->sign[j] = (bits >> (j - i)) & 1u ? T(-1) : T(1);
-        }
+        o->negate = random_signs(gen, dim_);
         return o;
     }
 
-    std::size_t op_bytes() const noexcept {
-        return options_.roles == role_kind::haar ? dim_ * dim_ * sizeof(T) + 64
-                                                 : dim_ * (sizeof(std::uint32_t) + sizeof(T)) + 64;
+    /// ceil(dim / 64) words of gen (bits past dim cleared): a random +-1 diagonal.
+    static std::vector<std::uint64_t> random_signs(rng& gen, std::size_t dim) {
+        std::vector<std::uint64_t> bits((dim + 63) / 64);
+        gen.fill(bits);
+        if (dim % 64) bits.back() &= (std::uint64_t{1} << (dim % 64)) - 1;
+        return bits;
     }
 
-    /// The operator of a key (from the cache, made on first use).
-    std::shared_ptr<const op> key_op(std::string_view key) const {
+    /// M's factors, drawn from the stream of ("{}", seed ^ key domain): E_1..E_3, then F_1..F_3
+    /// when dim is no power of two.
+    static mixing_factors make_mixing(std::uint64_t seed, std::size_t dim) {
+        rng gen = rng::from_key(detail::make_key(seed ^ detail::json_key_domain ^ detail::json_mix_domain,
+                                                 detail::hash_name("{}")));
+        mixing_factors m;
+        m.block = std::size_t{1} << (std::bit_width(dim) - 1);
+        for (auto& e : m.signs) e = random_signs(gen, dim);
+        if (m.block != dim)
+            for (auto& f : m.flips) f = random_signs(gen, dim);
+        return m;
+    }
+
+    /// Round r of M in place: x = R_r x, or x = R_r^T x (every factor is symmetric, so the
+    /// transpose applies them in reverse order).
+    void mix_round(T* x, std::size_t r, bool transpose) const {
+        const mixing_factors& m = *mixing_ops_;
+        const std::size_t p = m.block;
+        const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(p)));
+        if (!transpose) simd::flip_signs(x, m.signs[r].data(), dim_);
+        if (p == dim_) {
+            simd::fwht(x, p, scale);
+        } else {
+            T* first = transpose ? x + (dim_ - p) : x;
+            T* second = transpose ? x : x + (dim_ - p);
+            simd::fwht(first, p, scale);
+            simd::flip_signs(x, m.flips[r].data(), dim_);
+            simd::fwht(second, p, scale);
+        }
+        if (transpose) simd::flip_signs(x, m.signs[r].data(), dim_);
+    }
+
+    /// x = M x in place.
+    void mix_in_place(T* x) const {
+        for (std::size_t r = 0; r < 3; ++r) mix_round(x, r, false);
+    }
+
+    /// x = M^T x in place.
+    void unmix_in_place(T* x) const {
+        for (std::size_t r = 3; r-- > 0;) mix_round(x, r, true);
+    }
+
+    std::size_t op_bytes() const noexcept {
+        return options_.roles == role_kind::haar ? dim_ * dim_ * sizeof(T) + 64 : dim_ / 8 + 64;
+    }
+
+    /// The operator of a key: from the cache (made on first use; entries are never removed, so
+    /// the pointer lives as long as the encoder), or, when the cache is full, made into keep.
+    const op* key_op(std::string_view key, std::shared_ptr<const op>& keep) const {
         auto& c = *cache_;
         {
             const std::lock_guard<std::mutex> guard(c.lock);
             const auto it = c.ops.find(key);
-            if (it != c.ops.end()) return it->second;
+            if (it != c.ops.end()) return it->second.get();
         }
         auto made = make_op(key, detail::json_key_domain);
         const std::lock_guard<std::mutex> guard(c.lock);
         if (c.bytes + op_bytes() <= options_.role_cache_bytes) {
-            const auto [it, inserted] = c.ops.try_emplace(std::string(key), made);
+            const auto [it, inserted] = c.ops.try_emplace(std::string(key), std::move(made));
             if (inserted) c.bytes += op_bytes();
-            return it->second;
+            return it->second.get();
         }
-        return made;
+        keep = std::move(made);
+        return keep.get();
     }
 
-    /// sums += P x (structured: the key's signed permutation; M comes once per composite), or
-    /// sums += Q x (Haar).
+    /// sums += S x (structured: the key's sign flips; M comes once per composite), or sums += Q x
+    /// (Haar).
     void add_bound(const op& o, const T* x, T* sums) const {
         if (o.dense) {
             const vector_type bound = o.dense->apply(vector_type::from_values(std::span<const T>(x, dim_), dim_));
@@ -508,31 +614,24 @@ private:
             for (std::size_t i = 0; i < dim_; ++i) sums[i] += b[i];
             return;
         }
-        // x and sums never overlap (restrict lets the compiler use vector gathers).
-        const std::uint32_t* __restrict index = o.index.data();
-        const T* __restrict sign = o.sign.data();
-        const T* __restrict from = x;
-        T* __restrict to = sums;
-        for (std::size_t i = 0; i < dim_; ++i) to[i] += sign[i] * from[index[i]];
+        simd::signed_add(x, sums, o.negate.data(), dim_);
     }
 
-    /// v = Q^T v (work is scratch of dim_ values).
-    void unbind_op(const op& o, std::vector<T>& v, std::vector<T>& work) const {
+    /// v = Q^T v.
+    void unbind_op(const op& o, std::vector<T>& v) const {
         if (o.dense) {
             const vector_type u = o.dense->apply_transpose(vector_type::from_values(v, dim_));
             std::copy(u.data(), u.data() + dim_, v.begin());
             return;
         }
-        const vector_type u = mixing_->apply_transpose(vector_type::from_values(v, dim_));
-        const T* x = u.data();
-        for (std::size_t i = 0; i < dim_; ++i) work[o.index[i]] = o.sign[i] * x[i];  // P^T
-        v.swap(work);
+        unmix_in_place(v.data());                       // M^T
+        simd::flip_signs(v.data(), o.negate.data(), dim_);  // S^T = S
     }
 
     /// out = M sums (structured) or sums (Haar), scaled to unit norm; the "zero" atom if the
     /// sums vanish.
-    void finish(std::vector<T>& sums, T* out) const {
-        const double n = std::sqrt(simd::real_dot(sums.data(), sums.data(), dim_));
+    void finish(const T* sums, T* out) const {
+        const double n = std::sqrt(simd::real_dot(sums, sums, dim_));
         if (!(n > 0) || !std::isfinite(n)) {
             literal_into("zero", out);
             return;
@@ -541,11 +640,9 @@ private:
             for (std::size_t i = 0; i < dim_; ++i) out[i] = static_cast<T>(static_cast<double>(sums[i]) / n);
             return;
         }
-        vector_type unit(dim_);  // finite by construction: no from_values check
-        T* u = detail::storage_access::data(unit);
-        for (std::size_t i = 0; i < dim_; ++i) u[i] = static_cast<T>(static_cast<double>(sums[i]) / n);
-        const vector_type mixed = mixing_->apply(unit);
-        std::copy(mixed.data(), mixed.data() + dim_, out);
+        const T inv = static_cast<T>(1.0 / n);
+        for (std::size_t i = 0; i < dim_; ++i) out[i] = sums[i] * inv;
+        mix_in_place(out);
     }
 
     /// A random unit vector with components +-1/sqrt(D) from the stream (seed, key): cheap
@@ -553,11 +650,10 @@ private:
     void atom_into(std::uint64_t key, T* out) const {
         rng gen = rng::from_key(detail::make_key(options_.seed ^ key, 0x61746F6Dull));
         const T x = static_cast<T>(1.0 / std::sqrt(static_cast<double>(dim_)));
-        for (std::size_t i = 0; i < dim_; i += 64) {
-            const std::uint64_t bits = gen();
-            const std::size_t end = std::min(dim_, i + 64);
-            for (std::size_t j = i; j < end; ++j) out[j] = (bits >> (j - i)) & 1u ? -x : x;
-        }
+        thread_local std::vector<std::uint64_t> bits;  // scratch: no allocation per atom
+        bits.resize((dim_ + 63) / 64);
+        for (auto& w : bits) w = gen();  // bit j of word i / 64: the sign of component i
+        simd::sign_fill(x, bits.data(), out, dim_);
     }
 
     void literal_into(std::string_view name, T* out) const {
@@ -586,38 +682,54 @@ private:
     }
 
     /// Numbers: u = sign(x) log10(1 + |x|) rounded to a grid of number_width / 16 decades
-    /// (neighbours have similarity exp(-1/512) > 0.998), then the normalised sum of the fine and
-    /// coarse FPE codes; grid points are cached.
-    void number_into(double x, T* out) const {
+    /// (neighbours have similarity exp(-1/512) > 0.998); the fine and the coarse FPE codes of the
+    /// grid point, each scaled to unit norm, plus number_exact_weight times the unit atom of the
+    /// exact value, normalised. Codes are cached by the exact value (by the grid point when the
+    /// exact weight is 0) and returned from the cache without a copy: entries are never removed,
+    /// so the pointer lives as long as the encoder; out receives the code only when the cache is
+    /// full.
+    const T* number_into(double x, T* out) const {
         if (!std::isfinite(x))
             throw non_finite_value("json_encoder: number " + std::to_string(x) + " is not finite");
-        const double u = detail::portable_log(1.0 + std::fabs(x)) / detail::portable_log(10.0);
         const double grid = options_.number_width / 16;
-        const auto q = static_cast<std::int64_t>(std::floor((x < 0 ? -u : u) / grid + 0.5));
+        const bool exact = options_.number_exact_weight > 0;
+        const std::uint64_t bits = std::bit_cast<std::uint64_t>(x == 0 ? 0.0 : x);  // -0 is 0
+        const auto grid_point = [&] {  // only on a cache miss when keyed by the exact value
+            const double u = detail::portable_log(1.0 + std::fabs(x)) / detail::portable_log(10.0);
+            return static_cast<std::int64_t>(std::floor((x < 0 ? -u : u) / grid + 0.5));
+        };
         auto& c = *cache_;
+        const auto key = exact ? static_cast<std::int64_t>(bits) : grid_point();
         {
             const std::lock_guard<std::mutex> guard(c.lock);
-            const auto it = c.numbers.find(q);
-            if (it != c.numbers.end()) {
-                std::copy(it->second->begin(), it->second->end(), out);
-                return;
-            }
+            const auto it = c.numbers.find(key);
+            if (it != c.numbers.end()) return it->second->data();
         }
+        const std::int64_t q = grid_point();
         const double at = static_cast<double>(q) * grid;
-        const vector_type fine = numbers_.encode(at);
-        std::vector<double> sum(fine.data(), fine.data() + dim_);
-        if (options_.number_coarse_width > 0) {
-            const vector_type coarse = coarse_.encode(at);
-            for (std::size_t i = 0; i < dim_; ++i) sum[i] += static_cast<double>(coarse[i]);
+        std::vector<double> sum(dim_, 0.0);
+        const auto add_unit = [&](const T* v, double weight) {
+            const double n = std::sqrt(simd::real_dot(v, v, dim_));
+            for (std::size_t i = 0; i < dim_; ++i) sum[i] += weight * static_cast<double>(v[i]) / n;
+        };
+        add_unit(numbers_.encode(at).data(), 1.0);
+        if (options_.number_coarse_width > 0) add_unit(coarse_.encode(at).data(), 1.0);
+        if (exact) {
+            atom_into(detail::mix64(bits) ^ detail::json_number_domain, out);
+            add_unit(out, options_.number_exact_weight);
         }
         const double n = std::sqrt(simd::real_dot(sum.data(), sum.data(), dim_));
         auto made = std::make_shared<std::vector<T>>(dim_);
         for (std::size_t i = 0; i < dim_; ++i) (*made)[i] = static_cast<T>(sum[i] / n);
-        std::copy(made->begin(), made->end(), out);
         const std::size_t bytes = dim_ * sizeof(T) + 64;
         const std::lock_guard<std::mutex> guard(c.lock);
-        if (c.bytes + bytes <= options_.role_cache_bytes && c.numbers.try_emplace(q, std::move(made)).second)
-            c.bytes += bytes;
+        if (c.bytes + bytes <= options_.role_cache_bytes) {
+            const auto [it, inserted] = c.numbers.try_emplace(key, std::move(made));
+            if (inserted) c.bytes += bytes;
+            return it->second->data();
+        }
+        std::copy(made->begin(), made->end(), out);
+        return out;
     }
 
     void check_depth(std::size_t depth) const {
@@ -625,16 +737,20 @@ private:
             throw format_error("json_encoder: nesting deeper than " + std::to_string(options_.max_depth));
     }
 
-    /// The unit vector of node into out (dim_ values).
-    void node_into(const nlohmann::json& node, std::size_t depth, T* out) const {
+    /// The unit vector of node: written to out (dim_ values) and returned, or (a number) returned
+    /// from the cache without a copy; ws holds the scratch of every level.
+    const T* node_into(const nlohmann::json& node, std::size_t depth, T* out, workspace& ws) const {
         using value_t = nlohmann::json::value_t;
         switch (node.type()) {
             case value_t::null:
-                return literal_into("null", out);
+                literal_into("null", out);
+                return out;
             case value_t::boolean:
-                return literal_into(node.get<bool>() ? "true" : "false", out);
+                literal_into(node.get<bool>() ? "true" : "false", out);
+                return out;
             case value_t::string:
-                return string_into(node.get_ref<const std::string&>(), out);
+                string_into(node.get_ref<const std::string&>(), out);
+                return out;
             case value_t::number_integer:
                 return number_into(static_cast<double>(node.get<std::int64_t>()), out);
             case value_t::number_unsigned:
@@ -642,44 +758,53 @@ private:
             case value_t::number_float:
                 return number_into(node.get<double>(), out);
             case value_t::array: {
-                if (node.empty()) return literal_into("[]", out);
+                if (node.empty()) {
+                    literal_into("[]", out);
+                    return out;
+                }
                 check_depth(depth + 1);
-                std::vector<T> sums(dim_, T(0)), item(dim_);
+                T* sums = ws.level(depth, dim_);
+                T* const item = sums + dim_;
+                T* acc = item + dim_;
+                std::fill(sums, sums + dim_, T(0));
                 if (!options_.ordered_arrays) {  // Q_seq (sum of the items)
                     for (const auto& x : node) {
-                        node_into(x, depth + 1, item.data());
-                        for (std::size_t i = 0; i < dim_; ++i) sums[i] += item[i];
+                        const T* v = node_into(x, depth + 1, item, ws);
+                        for (std::size_t i = 0; i < dim_; ++i) sums[i] += v[i];
                     }
-                    std::fill(item.begin(), item.end(), T(0));
-                    add_bound(*sequence_, sums.data(), item.data());
-                    return finish(item, out);
+                    std::fill(item, item + dim_, T(0));
+                    add_bound(*sequence_, sums, item);
+                    finish(item, out);
+                    return out;
                 }
-                // Horner: sum_k Q^(k+1) e_k = Q(e_0 + Q(e_1 + ... Q(e_{n-1}))), Q = M P.
-                std::vector<T> acc(dim_, T(0));
+                // Horner: sum_k Q^(k+1) e_k = Q(e_0 + Q(e_1 + ... Q(e_{n-1}))), Q = M S.
+                std::fill(acc, acc + dim_, T(0));
                 for (std::size_t k = node.size(); k-- > 0;) {
-                    node_into(node[k], depth + 1, item.data());
-                    for (std::size_t i = 0; i < dim_; ++i) acc[i] += item[i];
-                    std::fill(sums.begin(), sums.end(), T(0));
-                    add_bound(*sequence_, acc.data(), sums.data());
+                    const T* v = node_into(node[k], depth + 1, item, ws);
+                    for (std::size_t i = 0; i < dim_; ++i) acc[i] += v[i];
+                    std::fill(sums, sums + dim_, T(0));
+                    add_bound(*sequence_, acc, sums);
                     if (k == 0) break;
-                    if (options_.roles == role_kind::haar) {
-                        acc.swap(sums);
-                    } else {
-                        const vector_type mixed = mixing_->apply(vector_type::from_values(sums, dim_));
-                        std::copy(mixed.data(), mixed.data() + dim_, acc.begin());
-                    }
+                    if (options_.roles != role_kind::haar) mix_in_place(sums);
+                    std::swap(acc, sums);
                 }
-                return finish(sums, out);  // the last M comes with the normalisation
+                finish(sums, out);  // the last M comes with the normalisation
+                return out;
             }
             case value_t::object: {
-                if (node.empty()) return literal_into("{}", out);
-                check_depth(depth + 1);
-                std::vector<T> sums(dim_, T(0)), item(dim_);
-                for (const auto& [key, value] : node.items()) {
-                    node_into(value, depth + 1, item.data());
-                    add_bound(*key_op(key), item.data(), sums.data());
+                if (node.empty()) {
+                    literal_into("{}", out);
+                    return out;
                 }
-                return finish(sums, out);
+                check_depth(depth + 1);
+                T* const sums = ws.level(depth, dim_);
+                T* const item = sums + dim_;
+                std::fill(sums, sums + dim_, T(0));
+                std::shared_ptr<const op> keep;
+                for (const auto& [key, value] : node.items())
+                    add_bound(*key_op(key, keep), node_into(value, depth + 1, item, ws), sums);
+                finish(sums, out);
+                return out;
             }
             case value_t::binary:
             case value_t::discarded:
@@ -730,9 +855,141 @@ private:
     std::size_t dim_;
     fpe_encoder<vector_type> numbers_;
     fpe_encoder<vector_type> coarse_;  // unused when number_coarse_width is 0
-    std::shared_ptr<const role_type> mixing_;  // M (structured roles only)
+    std::shared_ptr<const mixing_factors> mixing_ops_;  // M (structured roles only)
     std::shared_ptr<const op> sequence_;
     std::shared_ptr<cache> cache_;
+};
+
+/// The cleanup memory of hierarchical path queries: for every JSON Pointer of a corpus, the
+/// distinct values seen there (by their serialisation) and their vectors.
+///
+/// query(vec, "/a/b/c") unbinds one step at a time and, after each step but the last, replaces
+/// the noisy intermediate by the most similar value seen at that prefix ("/a", then "/a/b"),
+/// the cleanup-memory way of resonator networks: the next step starts from a clean vector, so
+/// the noise of the siblings does not add up with depth (a flat value_at carries the siblings of
+/// every level along). The last step is cleaned up against the values seen at the full pointer.
+/// A wrong intermediate cleanup makes the answer wrong; it is rare while the value's share of
+/// its parent is well above the noise of its siblings, about 1/sqrt(dim) per sibling.
+///
+/// Object keys made only of digits (which a pointer reads as array positions) are not recorded.
+/// Const members may be called concurrently; add() may not run concurrently with anything.
+template <std::size_t D = dynamic, class T = float>
+class json_path_memory {
+public:
+    using encoder_type = json_encoder<D, T>;
+    using vector_type = typename encoder_type::vector_type;
+
+    /// A memory using encoder (copied; copies share the encoder's caches).
+    explicit json_path_memory(const encoder_type& encoder) : encoder_(encoder) {}
+
+    /// Records every value of doc below its root at its pointer (values already seen at a
+    /// pointer are skipped). Throws what encoding throws (nothing is recorded for that value).
+    void add(const nlohmann::json& doc) { walk(doc, std::string()); }
+
+    /// Number of pointers with recorded values.
+    std::size_t paths() const noexcept { return books_.size(); }
+    /// Number of (pointer, distinct value) pairs, i.e. vectors stored.
+    std::size_t size() const noexcept { return stored_; }
+
+    /// The distinct values seen at pointer (in order of first appearance); nullptr if none.
+    const std::vector<nlohmann::json>* values(std::string_view pointer) const {
+        const auto it = books_.find(pointer);
+        return it == books_.end() ? nullptr : &it->second.values;
+    }
+
+    /// Index (into values(pointer)) of the value most similar to v and its cosine. Throws
+    /// empty_input if nothing was seen at pointer, dimension_mismatch for a wrong dimension.
+    std::pair<std::size_t, double> cleanup(const vector_type& v, std::string_view pointer) const {
+        const auto it = books_.find(pointer);
+        if (it == books_.end())
+            throw empty_input("json_path_memory::cleanup: no values seen at '" + std::string(pointer) + "'");
+        detail::check_same_dim("json_path_memory::cleanup", encoder_.dim(), v.dim());
+        return best(it->second, v.data());
+    }
+
+    /// Hierarchical query (see the class comment): index into values(pointer) and the cosine
+    /// of the last cleanup. Throws empty_input if nothing was seen at pointer, invalid_parameter
+    /// for a malformed or empty pointer.
+    std::pair<std::size_t, double> query(const vector_type& vec, std::string_view pointer) const {
+        if (pointer.empty() || pointer.front() != '/')
+            throw invalid_parameter("json_path_memory::query: a non-empty JSON Pointer starting with '/' is needed, got '" +
+                                    std::string(pointer) + "'");
+        if (books_.find(pointer) == books_.end())
+            throw empty_input("json_path_memory::query: no values seen at '" + std::string(pointer) + "'");
+        detail::check_same_dim("json_path_memory::query", encoder_.dim(), vec.dim());
+        vector_type v = vec;
+        std::size_t start = 0;
+        for (;;) {
+            const std::size_t end = std::min(pointer.find('/', start + 1), pointer.size());
+            v = encoder_.value_at(v, pointer.substr(start, end - start));  // one step
+            const std::string_view prefix = pointer.substr(0, end);
+            const auto it = books_.find(prefix);
+            if (end == pointer.size()) return best(it->second, v.data());
+            if (it != books_.end() && !it->second.values.empty()) {  // continue from a clean vector
+                const auto [index, similarity] = best(it->second, v.data());
+                const T* row = it->second.rows.data() + index * encoder_.dim();
+                v = vector_type::from_values(std::span<const T>(row, encoder_.dim()), encoder_.dim());
+            }
+            start = end;
+        }
+    }
+
+private:
+    struct book {
+        std::vector<nlohmann::json> values;
+        std::vector<T> rows;  // values.size() x dim, row i the vector of values[i]
+        std::unordered_map<std::string, std::size_t> seen;
+    };
+
+    static std::string escape(const std::string& key) {
+        std::string out;
+        for (const char c : key) {
+            if (c == '~') out += "~0";
+            else if (c == '/') out += "~1";
+            else out.push_back(c);
+        }
+        return out;
+    }
+
+    void walk(const nlohmann::json& node, const std::string& pointer) {
+        if (!pointer.empty()) record(node, pointer);
+        if (node.is_object()) {
+            for (const auto& [k, v] : node.items()) {
+                if (!k.empty() && k.find_first_not_of("0123456789") == std::string::npos) continue;
+                walk(v, pointer + "/" + escape(k));
+            }
+        } else if (node.is_array()) {
+            for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], pointer + "/" + std::to_string(i));
+        }
+    }
+
+    void record(const nlohmann::json& node, const std::string& pointer) {
+        auto it = books_.find(pointer);
+        std::string text = node.dump();
+        if (it != books_.end() && it->second.seen.count(text)) return;
+        const vector_type v = encoder_.encode(node);  // before any change
+        if (it == books_.end()) it = books_.emplace(pointer, book{}).first;
+        book& b = it->second;
+        b.seen.emplace(std::move(text), b.values.size());
+        b.values.push_back(node);
+        b.rows.insert(b.rows.end(), v.data(), v.data() + encoder_.dim());
+        ++stored_;
+    }
+
+    std::pair<std::size_t, double> best(const book& b, const T* v) const {
+        const std::size_t dim = encoder_.dim();
+        std::vector<double> dots(b.values.size());
+        simd::real_dot_rows(v, b.rows.data(), dim, b.values.size(), dim, dots.data());
+        const double norm = std::sqrt(simd::real_dot(v, v, dim));
+        std::size_t at = 0;
+        for (std::size_t i = 1; i < dots.size(); ++i)
+            if (dots[i] > dots[at]) at = i;
+        return {at, norm > 0 ? dots[at] / norm : 0.0};  // rows are unit vectors
+    }
+
+    encoder_type encoder_;
+    std::map<std::string, book, std::less<>> books_;
+    std::size_t stored_ = 0;
 };
 
 }  // namespace hdc

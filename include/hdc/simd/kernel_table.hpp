@@ -16,6 +16,7 @@
 #include "complex.hpp"
 #include "dispatch.hpp"
 #include "floating.hpp"
+#include "hadamard.hpp"
 #include "integer.hpp"
 #include "modular.hpp"
 #include "rotation.hpp"
