@@ -119,65 +119,83 @@ public:
         const Eigen::RowVectorXd y_mean = yc.colwise().mean();
         yc.rowwise() -= y_mean;
 
-        // Centred, scaled features in double.
-        Eigen::MatrixXd xs = x.cast<double>();
-        const Eigen::RowVectorXd x_mean = xs.colwise().mean();
-        xs.rowwise() -= x_mean;
+        // Column means and scales in double, streaming the row-major float rows; the centred,
+        // scaled features are then made a block of columns at a time (never a double copy of x).
+        Eigen::RowVectorXd x_mean = Eigen::RowVectorXd::Zero(d);
+        for (Eigen::Index i = 0; i < n; ++i) x_mean += x.row(i).cast<double>();
+        x_mean /= static_cast<double>(n);
         Eigen::RowVectorXd scale = Eigen::RowVectorXd::Ones(d);
         if (opts_.scaling != ridge_scaling::none) {
-            const Eigen::RowVectorXd norms = xs.colwise().norm();
-            const double per = opts_.scaling == ridge_scaling::standardize ? std::sqrt(static_cast<double>(n)) : 1.0;
+            Eigen::RowVectorXd squares = Eigen::RowVectorXd::Zero(d);
+            for (Eigen::Index i = 0; i < n; ++i) squares.array() += (x.row(i).cast<double>() - x_mean).array().square();
+            const double per = opts_.scaling == ridge_scaling::standardize ? static_cast<double>(n) : 1.0;
             for (Eigen::Index j = 0; j < d; ++j)
-                if (norms(j) > 0) scale(j) = norms(j) / per;
-            xs.array().rowwise() /= scale.array();
+                if (squares(j) > 0) scale(j) = std::sqrt(squares(j) / per);
         }
+        const Eigen::RowVectorXd inverse_scale = scale.cwiseInverse();
+        // Columns [j0, j0 + width) of the centred, scaled features.
+        const auto scaled = [&](Eigen::Index j0, Eigen::Index width, Eigen::MatrixXd& out) {
+            out = ((x.middleCols(j0, width).cast<double>().rowwise() - x_mean.segment(j0, width)).array().rowwise() *
+                   inverse_scale.segment(j0, width).array())
+                      .matrix();
+        };
 
         const std::size_t m = opts_.alphas.size();
         std::vector<double> errors(m);
         Eigen::MatrixXd coef;  // d x k, scaled feature units
         double best_alpha = 0;
         if (n <= d) {
-            // Gram mode. K = Xs Xs^T (lower triangle), then the complement of 1.
-            Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n);
-            gram.selfadjointView<Eigen::Lower>().rankUpdate(xs);
+            // Gram mode. K = Xs Xs^T (lower triangle, summed over blocks of columns).
+            Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n), block;
+            for (Eigen::Index j0 = 0; j0 < d; j0 += column_block) {
+                scaled(j0, std::min(column_block, d - j0), block);
+                gram.selfadjointView<Eigen::Lower>().rankUpdate(block);
+            }
             gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
-            // Householder w with (I - 2 w w^T) 1/sqrt(n) = e_1.
+            // The complement of 1: Householder w with (I - 2 w w^T) 1/sqrt(n) = e_1, and
+            // H K H = K - 2 w p^T - 2 p w^T + 4 (w.p) w w^T (p = K w), rows/columns 1.. kept.
             Eigen::VectorXd w = Eigen::VectorXd::Constant(n, 1.0 / std::sqrt(static_cast<double>(n)));
             w(0) -= 1.0;
             w.normalize();
             const Eigen::VectorXd p = gram * w;
             const double wp = w.dot(p);
-            // H K H = K - 2 w p^T - 2 p w^T + 4 (w.p) w w^T; only rows/columns 1.. are kept.
-            Eigen::MatrixXd b = gram.bottomRightCorner(n - 1, n - 1);
             const Eigen::VectorXd w1 = w.tail(n - 1), p1 = p.tail(n - 1);
+            auto b = gram.bottomRightCorner(n - 1, n - 1);
             b.noalias() -= 2.0 * w1 * p1.transpose();
             b.noalias() -= 2.0 * p1 * w1.transpose();
             b.noalias() += (4.0 * wp) * w1 * w1.transpose();
-            gram.resize(0, 0);
             const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(b);
             if (eig.info() != Eigen::Success) throw invalid_parameter(std::string(who) + ": the eigendecomposition failed");
             const Eigen::VectorXd lambda = eig.eigenvalues().cwiseMax(0.0);
-            // Q = H [0; Z]: n x (n-1), orthonormal and orthogonal to 1.
-            Eigen::MatrixXd q(n, n - 1);
+            // Q = H [0; Z]: n x (n-1), orthonormal and orthogonal to 1 (in gram's storage).
+            auto q = gram.leftCols(n - 1);
             q.row(0).setZero();
             q.bottomRows(n - 1) = eig.eigenvectors();
             const Eigen::RowVectorXd r = w1.transpose() * eig.eigenvectors();
             q.noalias() -= 2.0 * w * r;
             const Eigen::MatrixXd qty = q.transpose() * yc;
-            const Eigen::MatrixXd q2 = q.array().square().matrix();
-            Eigen::MatrixXd best_c;
+            Eigen::MatrixXd c, best_c;
+            Eigen::VectorXd g(n);
             for (std::size_t a = 0; a < m; ++a) {
                 const Eigen::VectorXd inv = (lambda.array() + opts_.alphas[a]).inverse().matrix();
-                const Eigen::MatrixXd c = q * (inv.asDiagonal() * qty);
-                const Eigen::VectorXd g = q2 * inv;
+                c.noalias() = q * (inv.asDiagonal() * qty);
+                g.setZero();  // diag(Q diag(inv) Q^T)
+                for (Eigen::Index j = 0; j < n - 1; ++j) g.array() += q.col(j).array().square() * inv(j);
                 errors[a] = (c.array().colwise() / g.array()).square().mean();
                 if (a == 0 || errors[a] < errors[best_index(errors, a)]) best_c = c;
             }
             const std::size_t best = best_index(errors, m);
             best_alpha = opts_.alphas[best];
-            coef.noalias() = xs.transpose() * best_c;
+            coef.resize(d, k);
+            for (Eigen::Index j0 = 0; j0 < d; j0 += column_block) {
+                const Eigen::Index width = std::min(column_block, d - j0);
+                scaled(j0, width, block);
+                coef.middleRows(j0, width).noalias() = block.transpose() * best_c;
+            }
         } else {
             // Covariance mode: Xs^T Xs = V diag(s) V^T.
+            Eigen::MatrixXd xs;
+            scaled(0, d, xs);
             Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(d, d);
             cov.selfadjointView<Eigen::Lower>().rankUpdate(xs.transpose());
             const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(cov);
@@ -354,6 +372,9 @@ public:
     }
 
 private:
+    /// Feature columns converted to double at a time (n x 256 doubles stay in cache).
+    static constexpr Eigen::Index column_block = 256;
+
     /// Bound on classes() (the scores are a samples x classes() matrix).
     static constexpr std::size_t max_classes = std::size_t{1} << 24;
 
