@@ -42,6 +42,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <ios>
 #include <iterator>
 #include <limits>
 #include <optional>
@@ -449,10 +450,14 @@ inline ts_data parse_ts(std::string_view text, const ts_options& options = {}, s
 
 /// Reads and parses a .ts file; throws format_error if it cannot be read or is malformed.
 inline ts_data load_ts(const std::filesystem::path& file, const ts_options& options = {}) {
-    std::ifstream in(file, std::ios::binary);
+    std::ifstream in(file, std::ios::binary | std::ios::ate);
     if (!in) throw format_error(file.string() + ": cannot open the file");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw format_error(file.string() + ": read error");
+    const std::streamoff size = in.tellg();
+    if (size < 0) throw format_error(file.string() + ": cannot read the file");
+    std::string text(static_cast<std::size_t>(size), '\0');
+    in.seekg(0);
+    if (!in.read(text.data(), static_cast<std::streamsize>(size)))
+        throw format_error(file.string() + ": read error");
     return parse_ts(text, options, file.string());
 }
 

@@ -218,7 +218,7 @@ public:
         }
         for (const double e : errors)
             if (!std::isfinite(e))
-                throw non_finite_value(std::string(who) + ": a leave-one-out error is not finite (features too large?)");
+                throw non_finite_value(std::string(who) + ": a leave-one-out error is not finite (features too large or too collinear)");
 
         // Back to raw feature units: decision = x W + b.
         coef.array().colwise() /= scale.transpose().array();
