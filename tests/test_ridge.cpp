@@ -176,6 +176,14 @@ TEST_CASE("ridge: equal leave-one-out errors choose the first alpha", "[ridge]")
     CHECK(model.coefficients().norm() == 0.0);
 }
 
+TEST_CASE("ridge: two samples, one per class: each left out is predicted as the other", "[ridge]") {
+    const hdc::sample_matrix x = random_features(4, 2, 5);
+    hdc::ridge_classifier_cv model;
+    model.fit(x, std::vector<std::int32_t>{0, 1});
+    for (const double e : model.loo_errors()) CHECK(relative(e, 4.0) < 1e-12);  // (1 - (-1))^2
+    CHECK(model.predict(x) == std::vector<std::int32_t>{0, 1});
+}
+
 TEST_CASE("ridge: predictions on separable classes; two-class scores are (-s, s)", "[ridge]") {
     const Eigen::Index per = 10, d = 50;
     for (const int classes : {2, 4}) {

@@ -55,6 +55,12 @@ TEST_CASE("ts: a univariate labelled file with comments, blank lines and CRLF", 
     CHECK(d.targets.empty());
 }
 
+TEST_CASE("ts: a UTF-8 byte order mark and tag names in any case", "[ts]") {
+    const hdc::ts_data d = hdc::parse_ts("\xEF\xBB\xBF@PROBLEMNAME x\n@ClassLabel TRUE a\n@DATA\n1:a\n");
+    CHECK(d.problem == "x");
+    CHECK(d.series.size() == 1);
+}
+
 TEST_CASE("ts: values are read exactly as std::from_chars rounds them to float", "[ts]") {
     const hdc::ts_data d = hdc::parse_ts(header + "-0.6478854,0.1,3.4028234e38,1e-45:a\n");
     CHECK(values(d.series, 0) == std::vector<float>{-0.6478854f, 0.1f, 3.4028234e38f, 1e-45f});
@@ -108,6 +114,7 @@ TEST_CASE("ts: missing values are interpolated, extended at the ends, or refused
     hdc::ts_options reject;
     reject.missing = hdc::ts_missing::reject;
     CHECK_THAT(error_of(header + "1,2, ?,4:a\n", reject), Catch::Contains("t.ts: line 5, column 6: a missing value"));
+    CHECK_THAT(error_of("@classLabel true a\n@data\n1,2:3,?:a\n", reject), Catch::Contains("line 3, column 7: a missing value"));
     CHECK_NOTHROW(hdc::parse_ts(header + "1,2:a\n", reject));
 }
 
