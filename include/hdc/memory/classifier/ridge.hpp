@@ -13,18 +13,20 @@
 // Leave-one-out for every alpha from one decomposition. With n samples and d features:
 //   n <= d: the Gram matrix K = Xs Xs^T (one symmetric rank-k product, the dominant cost) is
 //     restricted to the complement of the constant vector 1 (a Householder reflection mapping 1
-//     to e_1; K 1 = 0 because the columns are centred), and that (n-1) x (n-1) block is
-//     eigendecomposed once: Q diag(lambda) Q^T, Q orthogonal to 1. Then for each alpha
-//     G = Q diag(1/(lambda + alpha)) Q^T, c = G Yc and the LOO residual of sample i is
-//     c_i / G_ii, exactly sklearn's formula (its intercept eigenvector cancelled), but with the
-//     intercept direction removed exactly rather than found among the eigenvectors.
+//     to e_1; K 1 = 0 because the columns are centred), and that (n-1) x (n-1) block is reduced
+//     once to tridiagonal form, Q T Q^T with Q orthogonal to 1 (the first, cheaper half of an
+//     eigendecomposition). Then for each alpha G = Q (T + alpha I)^-1 Q^T, c = G Yc and the LOO
+//     residual of sample i is c_i / G_ii: sklearn's formula (its G is the same matrix written
+//     with eigenvectors, its intercept eigenvector cancelled), here with the intercept direction
+//     removed exactly, and c and diag(G) from the LDL^T factors of the tridiagonal T + alpha I.
 //   n > d: the covariance Xs^T Xs = V diag(s) V^T is eigendecomposed once; with M = Xs V the
 //     hat matrix diagonal is h_i = 1/n + sum_j M_ij^2 / (s_j + alpha) and the LOO residual is
 //     (y_i - yhat_i) / (1 - h_i).
-// Each alpha then costs O(n^2 k) or O(n d k), never a new factorisation. alpha() is the one with
-// the smallest mean squared LOO error (over samples and target columns; ties to the first in
-// the list); the weights are folded back to raw feature units, so decision_function(x) =
-// x W + b. All linear algebra is in double (Eigen).
+// Each alpha then costs O(n^2 k) or O(n d k), never an O(n^3) factorisation. alpha() is the
+// one with the smallest mean squared LOO error (over samples and target columns; ties to the
+// first in the list); the weights are folded back to raw feature units, so decision_function(x)
+// = x W + b. All linear algebra is in double (Eigen). An alpha below the rounding level of the
+// Gram matrix (only possible with huge unscaled features) is refused rather than guessed.
 //
 // Classes: classes() is options.classes, or the largest label + 1. A class with no training
 // sample is left out of the fit (sklearn never sees it) and scores -infinity; at least two
@@ -147,8 +149,9 @@ public:
         if (n <= d) {
             // Gram mode. K = Xs Xs^T (lower triangle, summed over blocks of columns).
             Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n), block;
-            for (Eigen::Index j0 = 0; j0 < d; j0 += column_block) {
-                scaled(j0, std::min(column_block, d - j0), block);
+            const Eigen::Index step = std::min(d, std::max(min_column_block, block_values / n));
+            for (Eigen::Index j0 = 0; j0 < d; j0 += step) {
+                scaled(j0, std::min(step, d - j0), block);
                 gram.selfadjointView<Eigen::Lower>().rankUpdate(block);
             }
             gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
@@ -164,31 +167,55 @@ public:
             b.noalias() -= 2.0 * w1 * p1.transpose();
             b.noalias() -= 2.0 * p1 * w1.transpose();
             b.noalias() += (4.0 * wp) * w1 * w1.transpose();
-            const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(b);
-            if (eig.info() != Eigen::Success) throw invalid_parameter(std::string(who) + ": the eigendecomposition failed");
-            const Eigen::VectorXd lambda = eig.eigenvalues().cwiseMax(0.0);
-            // Q = H [0; Z]: n x (n-1), orthonormal and orthogonal to 1 (in gram's storage).
+            // B = P T P^T with T tridiagonal (Householder tridiagonalisation, the first half of an
+            // eigendecomposition and the cheaper one); Q = H [0; P]: n x (n-1), orthonormal and
+            // orthogonal to 1 (in gram's storage). For each alpha, G = Q (T + alpha I)^-1 Q^T
+            // through the LDL^T factors of the tridiagonal T + alpha I, in O(n^2).
+            const Eigen::Tridiagonalization<Eigen::MatrixXd> tri(b);
+            const Eigen::VectorXd diagonal = tri.diagonal(), off = tri.subDiagonal();
             auto q = gram.leftCols(n - 1);
             q.row(0).setZero();
-            q.bottomRows(n - 1) = eig.eigenvectors();
-            const Eigen::RowVectorXd r = w1.transpose() * eig.eigenvectors();
+            q.bottomRows(n - 1) = tri.matrixQ();
+            const Eigen::RowVectorXd r = w1.transpose() * q.bottomRows(n - 1);
             q.noalias() -= 2.0 * w * r;
-            const Eigen::MatrixXd qty = q.transpose() * yc;
-            Eigen::MatrixXd c, best_c;
-            Eigen::VectorXd g(n);
+            const Eigen::MatrixXd qty = q.transpose() * yc;  // (n-1) x k
+            const Eigen::Index t = n - 1;
+            Eigen::VectorXd pivot(t), factor(t);  // T + alpha I = L diag(pivot) L^T, L_{j,j-1} = factor_j
+            Eigen::MatrixXd solution, c, best_c;
+            Eigen::VectorXd g(n), u(n);
             for (std::size_t a = 0; a < m; ++a) {
-                const Eigen::VectorXd inv = (lambda.array() + opts_.alphas[a]).inverse().matrix();
-                c.noalias() = q * (inv.asDiagonal() * qty);
-                g.setZero();  // diag(Q diag(inv) Q^T)
-                for (Eigen::Index j = 0; j < n - 1; ++j) g.array() += q.col(j).array().square() * inv(j);
+                const double alpha = opts_.alphas[a];
+                pivot(0) = diagonal(0) + alpha;
+                factor(0) = 0;
+                for (Eigen::Index j = 1; j < t; ++j) {
+                    factor(j) = off(j - 1) / pivot(j - 1);
+                    pivot(j) = diagonal(j) + alpha - factor(j) * off(j - 1);
+                }
+                if (!(pivot.minCoeff() > 0))
+                    throw invalid_parameter(std::string(who) + ": alpha " + std::to_string(alpha) +
+                                            " is too small for the scale of the features (the regularised Gram "
+                                            "matrix is not numerically positive definite); scale the features");
+                // c = Q (T + alpha I)^-1 Q^T Yc: forward, diagonal and backward substitution.
+                solution = qty;
+                for (Eigen::Index j = 1; j < t; ++j) solution.row(j) -= factor(j) * solution.row(j - 1);
+                solution.array().colwise() /= pivot.array();
+                for (Eigen::Index j = t - 2; j >= 0; --j) solution.row(j) -= factor(j + 1) * solution.row(j + 1);
+                c.noalias() = q * solution;
+                // g_i = |diag(pivot)^-1/2 L^-1 q_i|^2 for every row q_i of Q, one column of Q at a time.
+                u = q.col(0);
+                g = u.array().square() / pivot(0);
+                for (Eigen::Index j = 1; j < t; ++j) {
+                    u = q.col(j) - factor(j) * u;
+                    g.array() += u.array().square() / pivot(j);
+                }
                 errors[a] = (c.array().colwise() / g.array()).square().mean();
                 if (a == 0 || errors[a] < errors[best_index(errors, a)]) best_c = c;
             }
             const std::size_t best = best_index(errors, m);
             best_alpha = opts_.alphas[best];
             coef.resize(d, k);
-            for (Eigen::Index j0 = 0; j0 < d; j0 += column_block) {
-                const Eigen::Index width = std::min(column_block, d - j0);
+            for (Eigen::Index j0 = 0; j0 < d; j0 += step) {
+                const Eigen::Index width = std::min(step, d - j0);
                 scaled(j0, width, block);
                 coef.middleRows(j0, width).noalias() = block.transpose() * best_c;
             }
@@ -372,8 +399,13 @@ public:
     }
 
 private:
-    /// Feature columns converted to double at a time (n x 256 doubles stay in cache).
-    static constexpr Eigen::Index column_block = 256;
+    /// The Gram matrix is summed over blocks of feature columns converted to double, of about
+    /// block_values doubles (32 MB) and at least min_column_block columns: few enough products
+    /// that their buffers are not allocated again and again (page faults cost more than the
+    /// arithmetic on a fresh buffer), never a double copy of a large batch.
+    static constexpr Eigen::Index block_values = Eigen::Index{1} << 22;
+    /// See block_values.
+    static constexpr Eigen::Index min_column_block = 256;
 
     /// Bound on classes() (the scores are a samples x classes() matrix).
     static constexpr std::size_t max_classes = std::size_t{1} << 24;
