@@ -101,7 +101,7 @@ TEST_CASE("ridge: the default alphas are numpy.logspace(-3, 3, 10)", "[ridge]") 
     for (std::size_t i = 1; i < a.size(); ++i) CHECK(relative(a[i] / a[i - 1], std::pow(10.0, 6.0 / 9.0)) < 1e-14);
 }
 
-TEST_CASE("ridge: leave-one-out errors equal brute-force refits; coefficients the closed form", "[ridge]") {
+TEST_CASE("ridge: leave-one-out errors equal brute-force refits, coefficients the closed form", "[ridge]") {
     struct shape {
         Eigen::Index n, d;
         int classes;
@@ -143,7 +143,7 @@ TEST_CASE("ridge: leave-one-out errors equal brute-force refits; coefficients th
     }
 }
 
-TEST_CASE("ridge: standardize equals normalize with every alpha multiplied by n; none differs", "[ridge]") {
+TEST_CASE("ridge: standardize equals normalize with every alpha multiplied by n, none differs", "[ridge]") {
     const Eigen::Index n = 15;
     hdc::sample_matrix x = random_features(7, n, 20);
     x.col(0) *= 30.0f;
@@ -184,7 +184,7 @@ TEST_CASE("ridge: two samples, one per class: each left out is predicted as the 
     CHECK(model.predict(x) == std::vector<std::int32_t>{0, 1});
 }
 
-TEST_CASE("ridge: predictions on separable classes; two-class scores are (-s, s)", "[ridge]") {
+TEST_CASE("ridge: predictions on separable classes, two-class scores are (-s, s)", "[ridge]") {
     const Eigen::Index per = 10, d = 50;
     for (const int classes : {2, 4}) {
         hdc::sample_matrix x = random_features(11, per * classes, d) * 0.3f;
@@ -213,7 +213,7 @@ TEST_CASE("ridge: predictions on separable classes; two-class scores are (-s, s)
     }
 }
 
-TEST_CASE("ridge: a class absent from training scores -infinity; errors as without it", "[ridge]") {
+TEST_CASE("ridge: a class absent from training scores -infinity, errors as without it", "[ridge]") {
     const hdc::sample_matrix x = random_features(3, 12, 20);
     std::vector<std::int32_t> y = cyclic_labels(12, 3), gap = y;
     for (auto& v : gap) v = v == 2 ? 3 : v;  // classes 0, 1, 3

@@ -173,7 +173,7 @@ TEST_CASE("ts: every malformed input names the line and column", "[ts]") {
     CHECK_NOTHROW(hdc::parse_ts("@seriesLength 9\n@classLabel true a\n@data\n1,2:a\n1:a\n"));
 }
 
-TEST_CASE("ts: the loader names the file; a missing file is a format_error", "[ts]") {
+TEST_CASE("ts: the loader names the file, a missing file is a format_error", "[ts]") {
     const auto path = std::filesystem::temp_directory_path() / "hdc_test_ts_bad.ts";
     {
         std::ofstream out(path, std::ios::binary);
