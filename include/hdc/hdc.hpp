@@ -21,6 +21,7 @@
 #include "memory/search.hpp"
 #include "memory/state.hpp"
 #include "memory/classifiers.hpp"
+#include "memory/classifier/ridge.hpp"
 #include "memory/hopfield.hpp"
 #include "memory/sdm.hpp"
 #include "memory/resonator/resonator.hpp"
@@ -38,4 +39,5 @@
 #include "encoders/function.hpp"
 #include "encoders/series.hpp"
 #include "io/serialize.hpp"
+#include "io/ts.hpp"
 // io/table.hpp is included on its own: it needs nlohmann-json, which nothing else does.
