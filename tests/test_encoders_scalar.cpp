@@ -393,7 +393,7 @@ TEMPLATE_TEST_CASE("scalar encoders are deterministic, equal for fixed and run-t
     for (const auto& p : parallel) CHECK(p == serial);
 }
 
-TEMPLATE_TEST_CASE("out-of-range values are clamped, wrapped or rejected as chosen; NaN always throws",
+TEMPLATE_TEST_CASE("out-of-range values are clamped, wrapped or rejected as chosen, NaN always throws",
                    "[encoders][errors]", hdc::binary<1001>, hdc::phasor<1001>) {
     using V = TestType;
     const hdc::value_range r{2.0, 12.0};

@@ -121,7 +121,7 @@ TEST_CASE("hdfe: refinement makes the vector independent of where samples fall",
     CHECK(std::isnan(decltype(rs){}.min_sample_similarity()));
 }
 
-TEST_CASE("hdfe: similarity falls as functions move apart; unrelated encoders are unrelated",
+TEST_CASE("hdfe: similarity falls as functions move apart, unrelated encoders are unrelated",
           "[encoders][function]") {
     const hdc::function_encoder<> enc({{0, 1}}, {0, 1}, opts(false), 2000);
     const samples base = sample(smooth, 1000, 6);
@@ -146,7 +146,7 @@ TEST_CASE("hdfe: similarity falls as functions move apart; unrelated encoders ar
     CHECK(magnitude_similarity(f, f) == Approx(1.0).epsilon(1e-5));
 }
 
-TEST_CASE("hdfe: deterministic for a seed and any thread count; sample order does not matter", "[encoders][function]") {
+TEST_CASE("hdfe: deterministic for a seed and any thread count, sample order does not matter", "[encoders][function]") {
     const hdc::function_encoder<256> enc({{0, 1}}, {0, 1}, opts(true));
     const samples s = sample(smooth, 200, 7);
     const auto a = enc.encode_scalar(s.x, s.y), b = enc.encode_scalar(s.x, s.y);

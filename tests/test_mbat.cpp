@@ -68,7 +68,7 @@ Eigen::MatrixXd transpose_by_columns(const Role& role) {
     (hdc::mbat<256>), (hdc::mbat<hdc::dynamic>), (hdc::mbat<256, double>), \
         (hdc::mbat<hdc::dynamic, double>)
 
-TEST_CASE("mbat: construction; the default is mbat<dynamic, float>") {
+TEST_CASE("mbat: construction, the default is mbat<dynamic, float>") {
     STATIC_REQUIRE(std::is_same_v<hdc::mbat<>, hdc::mbat<hdc::dynamic, float>>);
     CHECK(hdc::mbat<256>().dim() == 256);
     CHECK(hdc::mbat<hdc::dynamic>().dim() == 0);
@@ -130,7 +130,7 @@ TEST_CASE("mbat_role: haar operators are orthogonal, transpose is the inverse") 
     }
 }
 
-TEST_CASE("mbat_role: haar generator has Haar trace statistics; without the sign fix it does not") {
+TEST_CASE("mbat_role: haar generator has Haar trace statistics, without the sign fix it does not") {
     // For Haar-distributed Q (N >= 4): E[tr Q] = 0, E[tr^2] = 1, E[tr^4] = 3, so
     // SE(mean tr) = 1/sqrt(n) and SE(mean tr^2) = sqrt(2/n).
     constexpr std::size_t n_dim = 20;
@@ -204,7 +204,7 @@ TEMPLATE_TEST_CASE("mbat: norm is preserved and unbinding is exact through 10 ne
     CHECK(hdc::cosine(y, x) > 0.9999);
 }
 
-TEMPLATE_TEST_CASE("mbat: binding is orthogonal and linear; bind(a, .) applies the role for_key(a)",
+TEMPLATE_TEST_CASE("mbat: binding is orthogonal and linear, bind(a, .) applies the role for_key(a)",
                    "[mbat]", HDC_MBAT_TYPES) {
     using V = TestType;
     hdc::rng gen{51};
@@ -288,7 +288,7 @@ TEMPLATE_TEST_CASE("mbat_role: fixed and dynamic dimensions give bit-identical r
     CHECK(same(hdc::unbind(fb, fa), hdc::unbind(yb, ya)));
 }
 
-TEMPLATE_TEST_CASE("mbat_accumulator: result is the unit-norm sum, dot that of the sums; zero sums give "
+TEMPLATE_TEST_CASE("mbat_accumulator: result is the unit-norm sum, dot that of the sums, zero sums give "
                    "the tie-break vector",
                    "[mbat]", HDC_MBAT_TYPES) {
     using V = TestType;
@@ -479,7 +479,7 @@ TEMPLATE_TEST_CASE("mbat: vector-vector binding is orthogonal, exact with the ke
     CHECK((transpose_by_columns(role) - q.transpose()).cwiseAbs().maxCoeff() < 10 * tolerance<V>());
 }
 
-TEST_CASE("mbat: recovery with a noisy key follows exp(-16 (1 - c)); the curve", "[mbat][curve]") {
+TEST_CASE("mbat: recovery with a noisy key follows exp(-16 (1 - c)), the curve", "[mbat][curve]") {
     // Unbinding with a key at cosine c recovers about exp(-L alpha^2 (1 - c)) = exp(-16 (1 - c)),
     // up to 1/sqrt(D) noise per trial: checked on the mean of 10 trials at D = 10,000.
     using V = hdc::mbat<hdc::dynamic, float>;

@@ -94,7 +94,7 @@ TEMPLATE_TEST_CASE("models satisfy the hypervector concept", "[models]", HDC_MOD
     STATIC_REQUIRE(std::is_same_v<hdc::accumulator<W>, typename model_info<W>::accumulator_type>);
 }
 
-TEMPLATE_TEST_CASE("unbind inverts bind; bound and wrongly unbound vectors are noise", "[models]",
+TEMPLATE_TEST_CASE("unbind inverts bind, bound and wrongly unbound vectors are noise", "[models]",
                    HDC_MODEL_TYPES) {
     using V = TestType;
     using I = model_info<V>;
@@ -128,7 +128,7 @@ TEMPLATE_TEST_CASE("unbind inverts bind; bound and wrongly unbound vectors are n
     }
 }
 
-TEMPLATE_TEST_CASE("permute(k) shifts the positions cyclically by k; permute(-k) inverts it",
+TEMPLATE_TEST_CASE("permute(k) shifts the positions cyclically by k, permute(-k) inverts it",
                    "[models]", HDC_MODEL_TYPES) {
     using V = TestType;
     using I = model_info<V>;
@@ -466,7 +466,7 @@ TEMPLATE_TEST_CASE("an accumulator permutes in place like its members, pending v
     }
 }
 
-TEMPLATE_TEST_CASE("blend takes the masked components from the second vector; negate is exact",
+TEMPLATE_TEST_CASE("blend takes the masked components from the second vector, negate is exact",
                    "[models][primitives]", HDC_MODEL_TYPES) {
     using V = TestType;
     using I = model_info<V>;

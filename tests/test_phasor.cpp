@@ -90,7 +90,7 @@ TEMPLATE_TEST_CASE("phasor: random angles are uniform (circular moments within 4
     CHECK(std::abs(s2 / dn) < 4 * se);
 }
 
-TEMPLATE_TEST_CASE("phasor: unbind recovers every component; binding commutes; the identity is all ones",
+TEMPLATE_TEST_CASE("phasor: unbind recovers every component, binding commutes, the identity is all ones",
                    "[phasor]", PHASOR_TYPES) {
     const std::size_t d = test_dim<TestType>();
     hdc::rng gen{1};

@@ -36,7 +36,7 @@ constexpr double fourth_moment = 1.0 / 5.0;
     (hdc::real<stat_dim, float>), (hdc::real<hdc::dynamic, float>), (hdc::real<stat_dim, double>), \
         (hdc::real<hdc::dynamic, double>)
 
-TEST_CASE("real: construction gives the zero vector; the default is real<dynamic, float>") {
+TEST_CASE("real: construction gives the zero vector, the default is real<dynamic, float>") {
     STATIC_REQUIRE(std::is_same_v<hdc::real<>, hdc::real<hdc::dynamic, float>>);
     const hdc::real<dim> f;
     CHECK(f.dim() == dim);
@@ -144,7 +144,7 @@ TEMPLATE_TEST_CASE("real: result is the rounded sum, result_clipped the MAP-C cl
     CHECK_THROWS_AS(acc.result_clipped(infinity), hdc::non_finite_value);
 }
 
-TEMPLATE_TEST_CASE("real accumulator: any finite weight; the empty result is the zero vector", "",
+TEMPLATE_TEST_CASE("real accumulator: any finite weight, the empty result is the zero vector", "",
                    HDC_REAL_TYPES) {
     hdc::rng gen{61};
     const auto atoms = random_atoms<TestType>(gen, 7, dim);

@@ -83,7 +83,7 @@ TEST_CASE("standardizer: bad input is refused", "[record][standardizer]") {
     CHECK_THROWS_AS(hdc::standardizer::from_parameters({{missing}, {1}}), hdc::non_finite_value);
 }
 
-TEST_CASE("record_encoder: similarity follows the level code; unrelated features do not correlate", "[record]") {
+TEST_CASE("record_encoder: similarity follows the level code, unrelated features do not correlate", "[record]") {
     // f keys bound to levels, summed (MAP-I). The cosine of two records whose features all lie d
     // levels apart is 1 - d / (m - 1) plus the keys' cross terms: f (f - 1) products of
     // independent +-1 vectors over D components in the dot and in each norm, about
@@ -183,7 +183,7 @@ TEST_CASE("record_encoder: NaN and out-of-range policies", "[record]") {
     }
 }
 
-TEST_CASE("record_encoder: threads never change a result; every family encodes", "[record][threads]") {
+TEST_CASE("record_encoder: threads never change a result, every family encodes", "[record][threads]") {
     hdc::feature_matrix z(37, 5);
     hdc::rng gen(11);
     for (Eigen::Index r = 0; r < z.rows(); ++r)

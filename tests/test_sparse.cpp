@@ -53,7 +53,7 @@ TEMPLATE_TEST_CASE("sparse: shape, identity and random indices", "[sparse]", SPA
     for (int f : freq) CHECK(std::abs(f / n - p) < 4 * se);
 }
 
-TEMPLATE_TEST_CASE("sparse: bind adds indices modulo L; all-zero is the identity; overlap counts agreement",
+TEMPLATE_TEST_CASE("sparse: bind adds indices modulo L, all-zero is the identity, overlap counts agreement",
                    "[sparse]", SPARSE_TYPES) {
     hdc::rng gen{2};
     const auto a = TestType::random(gen, default_shape);
@@ -133,7 +133,7 @@ TEST_CASE("sparse accumulator: winner-take-all with the documented tie-break") {
     for (std::size_t b = 0; b < 4; ++b) CHECK(neg.result()[b] == at(b, 1));
 }
 
-TEST_CASE("sparse: unrelated even bundles stay unrelated; members get their fair share",
+TEST_CASE("sparse: unrelated even bundles stay unrelated, members get their fair share",
           "[sparse][statistics]") {
     // With a fixed preferred index per block, the winners of two unrelated pair bundles agree
     // with probability 4 / (3 L) instead of 1 / L. The gap rule is rotation invariant, so each

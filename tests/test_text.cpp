@@ -350,7 +350,7 @@ TEST_CASE("binarized prototypes score against the majority vectors", "[text][cla
     REQUIRE_THROWS_AS(m.add_class("a"), hdc::invalid_parameter);
 }
 
-TEST_CASE("binary and bipolar text classifiers score identically; orders' scores add up",
+TEST_CASE("binary and bipolar text classifiers score identically, orders' scores add up",
           "[text][classifier]") {
     const std::vector<std::vector<std::string>> languages{{"ka", "to", "ri"}, {"ak", "ot", "ir"}};
     hdc::text_classifier_options opt;
