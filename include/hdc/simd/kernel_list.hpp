@@ -254,6 +254,21 @@
        (double* a, double* b, const double* c, const double* s, std::size_t n, bool transpose), \
        (a, b, c, s, n, transpose))
 
+// ---------------------------------------------------------------------------------------------
+// rocket.hpp: MiniROCKET's pooled kernel responses C[t] = ((alpha + g0) + g1) + g2 over t < n.
+
+#define HDC_SIMD_ROCKET_KERNELS(X, XV)                                                           \
+    /* counts[j] = number of t < n with C[t] > biases[j], for j < m (PPV numerators). */        \
+    X(rocket_counts, void,                                                                       \
+      (const float* alpha, const float* g0, const float* g1, const float* g2, std::size_t n,    \
+       const float* biases, std::size_t m, std::uint32_t* counts),                              \
+      (alpha, g0, g1, g2, n, biases, m, counts))                                                 \
+    /* sums[j] = sum of poses[j * stride + t] over t < n with C[t] > biases[j] (16 lanes). */   \
+    X(rocket_pose_sums, void,                                                                    \
+      (const float* alpha, const float* g0, const float* g1, const float* g2, std::size_t n,    \
+       const float* biases, std::size_t m, const float* poses, std::size_t stride, float* sums), \
+      (alpha, g0, g1, g2, n, biases, m, poses, stride, sums))
+
 /// Every kernel, in table order.
 #define HDC_SIMD_KERNELS(X, XV)            \
     HDC_SIMD_BITWISE_KERNELS(X, XV)        \
@@ -263,7 +278,8 @@
     HDC_SIMD_COMPLEX_KERNELS(X, XV)        \
     HDC_SIMD_MODULAR_KERNELS(X, XV)        \
     HDC_SIMD_TRANSFORM_KERNELS(X, XV)      \
-    HDC_SIMD_ROTATION_KERNELS(X, XV)
+    HDC_SIMD_ROTATION_KERNELS(X, XV)       \
+    HDC_SIMD_ROCKET_KERNELS(X, XV)
 
 // ---------------------------------------------------------------------------------------------
 // Generators (used by dispatch.hpp, the kernel headers and kernel_table.hpp).

@@ -18,6 +18,7 @@
 #include "floating.hpp"
 #include "integer.hpp"
 #include "modular.hpp"
+#include "rocket.hpp"
 #include "rotation.hpp"
 #include "transform.hpp"
 
