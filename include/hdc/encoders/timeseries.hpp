@@ -52,6 +52,10 @@
 #include <string>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "../core/error.hpp"
 #include "../core/parallel.hpp"
 #include "../core/rng.hpp"
@@ -187,6 +191,23 @@ inline void shifted_sums(std::span<const float> x, std::size_t d, float* alpha, 
 }  // namespace rocket
 
 namespace detail {
+
+/// Asks the kernel to back [p, p + bytes) with huge pages where it can (Linux; a no-op
+/// elsewhere). The features of many short series fill tens of megabytes written once, and on
+/// virtual machines a 4 KiB page fault can cost 10-20 us: with 2 MiB pages the first touch of
+/// the output goes from a large share of the transform's time to nothing. Only advice: the
+/// contents and the result are unchanged whatever the kernel does with it.
+inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    constexpr std::uintptr_t huge = std::uintptr_t{1} << 21;
+    const auto begin = (reinterpret_cast<std::uintptr_t>(p) + huge - 1) & ~(huge - 1);
+    const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(huge - 1);
+    if (end > begin) (void)::madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)bytes;
+#endif
+}
 
 /// Timestamp vectors of one series length for HDC-MiniROCKET: poses[f * length + t] = P_t[f],
 /// and totals[f] = the 16-lane sum of P_t[f] over feature f's time range.
@@ -530,6 +551,7 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
     const state& s = *st_;
     const std::size_t n = x.size(), channels = s.channels;
     sample_matrix out(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(s.features));
+    detail::advise_huge_pages(out.data(), static_cast<std::size_t>(out.size()) * sizeof(float));
     // Work per series ~ features x length: a thread gets a few series at least.
     std::size_t work = 0;
     for (std::size_t i = 0; i < n; ++i) work += x.length(i);

@@ -21,6 +21,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <limits>
+#include <type_traits>
+#include <utility>
 
 #include "arch.hpp"
 #include "lanes.hpp"
@@ -37,6 +40,12 @@ inline float reduce_rocket_lanes(float (&l)[rocket_lanes]) noexcept {
     for (std::size_t h = rocket_lanes / 2; h >= 1; h /= 2)
         for (std::size_t k = 0; k < h; ++k) l[k] = l[k] + l[k + h];
     return l[0];
+}
+
+/// 0, 1, 2, ..., 15 as floats: the lane indices of a register.
+inline const float* rocket_iota() noexcept {
+    alignas(64) static constexpr float iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    return iota;
 }
 
 /// MiniROCKET's response at t: ((alpha + g0) + g1) + g2.
@@ -78,12 +87,118 @@ inline void rocket_pose_sums(const float* alpha, const float* g0, const float* g
 }
 
 // ---------------------------------------------------------------------------------------------
+// Per-architecture pieces: the first `count` < size elements of an array (the rest zero, nothing
+// past them read), and the reference's reduction tree within one register.
+
+#if XSIMD_WITH_SSE2
+inline xsimd::batch<float, xsimd::sse2> load_first(const float* p, std::size_t count,
+                                                   xsimd::batch<float, xsimd::sse2>) noexcept {
+    alignas(16) float v[4] = {};
+    for (std::size_t i = 0; i < count; ++i) v[i] = p[i];
+    return _mm_load_ps(v);
+}
+/// ((l0 + l2) + (l1 + l3)): the last two steps of reduce_rocket_lanes.
+inline float reduce_register(xsimd::batch<float, xsimd::sse2> v) noexcept {
+    const __m128 b = v;
+    const __m128 c = _mm_add_ps(b, _mm_movehl_ps(b, b));
+    return _mm_cvtss_f32(_mm_add_ss(c, _mm_shuffle_ps(c, c, 1)));
+}
+#endif
+
+#if XSIMD_WITH_AVX2
+inline xsimd::batch<float, xsimd::avx2> load_first(const float* p, std::size_t count,
+                                                   xsimd::batch<float, xsimd::avx2>) noexcept {
+    const __m256i mask = _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(count)),
+                                            _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    return _mm256_maskload_ps(p, mask);  // masked-off elements are not read
+}
+inline float reduce_register(xsimd::batch<float, xsimd::avx2> v) noexcept {
+    const __m256 a = v;
+    return reduce_register(xsimd::batch<float, xsimd::sse2>(
+        _mm_add_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1))));
+}
+#endif
+
+#if XSIMD_WITH_AVX512BW
+inline xsimd::batch<float, xsimd::avx512bw> load_first(const float* p, std::size_t count,
+                                                       xsimd::batch<float, xsimd::avx512bw>) noexcept {
+    return _mm512_maskz_loadu_ps(static_cast<__mmask16>((1u << count) - 1u), p);
+}
+inline float reduce_register(xsimd::batch<float, xsimd::avx512bw> v) noexcept {
+    const __m512 z = v;
+    return reduce_register(xsimd::batch<float, xsimd::avx2>(
+        _mm256_add_ps(_mm512_castps512_ps256(z), _mm512_extractf32x8_ps(z, 1))));
+}
+#endif
+
+/// reduce_rocket_lanes of 16 lanes held in R registers, lanes in order: the registers halved
+/// onto each other first, then the tree within one register, the same additions in the same order.
+template <class B, std::size_t R>
+float reduce_rocket_registers(B (&r)[R]) noexcept {
+    for (std::size_t h = R / 2; h >= 1; h /= 2)
+        for (std::size_t k = 0; k < h; ++k) r[k] = r[k] + r[k + h];
+    return reduce_register(r[0]);
+}
+
+/// C over the `count` elements at `at` (count <= B::size), -infinity in the lanes past them, so
+/// that they never exceed a bias.
+template <class B>
+inline B rocket_block(const float* alpha, const float* g0, const float* g1, const float* g2, std::size_t at,
+               std::size_t count) noexcept {
+    if (count == B::size)
+        return ((B::load_unaligned(alpha + at) + B::load_unaligned(g0 + at)) + B::load_unaligned(g1 + at)) +
+               B::load_unaligned(g2 + at);
+    if (count == 0) return B(-std::numeric_limits<float>::infinity());
+    const B c = ((load_first(alpha + at, count, B{}) + load_first(g0 + at, count, B{})) +
+                 load_first(g1 + at, count, B{})) +
+                load_first(g2 + at, count, B{});
+    const auto valid = B::load_unaligned(rocket_iota()) < B(static_cast<float>(count));
+    return xsimd::select(valid, c, B(-std::numeric_limits<float>::infinity()));
+}
+
+// ---------------------------------------------------------------------------------------------
 // xsimd kernels (sse2, avx2, avx512bw; the other tags use the ones of their registers).
+
+/// Calls f(std::integral_constant<std::size_t, J>{}) for J = 0 .. N - 1, unrolled at compile
+/// time: the per-bias accumulators of a group then live in registers, not in an array in memory.
+template <std::size_t N, class F>
+inline void rocket_unroll(F&& f) noexcept {
+    [&]<std::size_t... J>(std::index_sequence<J...>) {
+        (f(std::integral_constant<std::size_t, J>{}), ...);
+    }(std::make_index_sequence<N>{});
+}
+
+/// Calls f(std::integral_constant<std::size_t, G>{}) for the runtime group size 1 <= g <= N.
+template <std::size_t N, class F>
+inline void rocket_group_size(std::size_t g, F&& f) noexcept {
+    rocket_unroll<N>([&](auto j) {
+        if (g == j + 1) f(std::integral_constant<std::size_t, j + 1>{});
+    });
+}
 
 /// Biases pooled together by rocket_counts: one counter register each, kept in registers while
 /// the responses stream by (16 on AVX-512's 32 registers, 8 below).
 template <class Arch>
 inline constexpr std::size_t rocket_count_group = batch_of<Arch, float>::size >= 16 ? 16 : 8;
+
+/// rocket_counts of exactly G biases.
+template <std::size_t G, class B>
+void rocket_count_biases(const float* alpha, const float* g0, const float* g1, const float* g2,
+                         std::size_t n, const float* biases, std::uint32_t* counts) noexcept {
+    // Float counters: exact up to 2^24 per lane, far beyond any series length here, and summed
+    // exactly in any order.
+    const B one(1.0f);
+    B acc[G], bias[G];
+    rocket_unroll<G>([&](auto j) {
+        acc[j] = B(0.0f);
+        bias[j] = B(biases[j]);
+    });
+    for (std::size_t t = 0; t < n; t += B::size) {
+        const B c = rocket_block<B>(alpha, g0, g1, g2, t, n - t < B::size ? n - t : B::size);
+        rocket_unroll<G>([&](auto j) { acc[j] = xsimd::select(c > bias[j], acc[j] + one, acc[j]); });
+    }
+    rocket_unroll<G>([&](auto j) { counts[j] = static_cast<std::uint32_t>(reduce_register(acc[j])); });
+}
 
 template <vector_arch Arch>
 void rocket_counts(const float* alpha, const float* g0, const float* g1, const float* g2,
@@ -91,78 +206,74 @@ void rocket_counts(const float* alpha, const float* g0, const float* g1, const f
                    Arch) noexcept {
     using B = batch_of<Arch, float>;
     constexpr std::size_t G = rocket_count_group<Arch>;
-    const std::size_t whole = n - n % B::size;
-    const B one(1.0f);
-    for (std::size_t j0 = 0; j0 < m; j0 += G) {
-        const std::size_t g = m - j0 < G ? m - j0 : G;
-        // Float counters: exact up to 2^24 per lane, far beyond any series length here.
-        B acc[G];
-        for (std::size_t j = 0; j < G; ++j) acc[j] = B(0.0f);
-        for (std::size_t t = 0; t < whole; t += B::size) {
-            const B c = ((B::load_unaligned(alpha + t) + B::load_unaligned(g0 + t)) +
-                         B::load_unaligned(g1 + t)) +
-                        B::load_unaligned(g2 + t);
-            for (std::size_t j = 0; j < g; ++j) {
-                const auto above = c > B(biases[j0 + j]);
-                acc[j] = xsimd::select(above, acc[j] + one, acc[j]);
-            }
-        }
-        for (std::size_t j = 0; j < g; ++j) {
-            float part[B::size];
-            acc[j].store_unaligned(part);
-            std::uint32_t total = 0;
-            for (std::size_t k = 0; k < B::size; ++k) total += static_cast<std::uint32_t>(part[k]);
-            const float b = biases[j0 + j];
-            for (std::size_t t = whole; t < n; ++t)
-                total += rocket_response(alpha, g0, g1, g2, t) > b ? 1u : 0u;
-            counts[j0 + j] = total;
-        }
-    }
+    for (std::size_t j0 = 0; j0 < m; j0 += G)
+        rocket_group_size<G>(m - j0 < G ? m - j0 : G, [&](auto g) {
+            rocket_count_biases<g, B>(alpha, g0, g1, g2, n, biases + j0, counts + j0);
+        });
 }
 
-/// Biases pooled together by rocket_pose_sums: 16 float lanes each (1, 2 or 4 registers), eight
-/// registers of sums in all.
+/// Biases pooled together by rocket_pose_sums: 16 float lanes each (1, 2 or 4 registers); 16
+/// registers of sums on AVX-512's 32 (as many groups as rocket_counts), eight below.
 template <class Arch>
-inline constexpr std::size_t rocket_pose_group = 8 * batch_of<Arch, float>::size / rocket_lanes;
+inline constexpr std::size_t rocket_pose_group =
+    batch_of<Arch, float>::size >= 16 ? 16 : 8 * batch_of<Arch, float>::size / rocket_lanes;
+
+/// rocket_pose_sums of exactly G biases.
+template <std::size_t G, class B>
+void rocket_pose_biases(const float* alpha, const float* g0, const float* g1, const float* g2,
+                        std::size_t n, const float* biases, const float* poses, std::size_t stride,
+                        float* sums) noexcept {
+    constexpr std::size_t R = rocket_lanes / B::size;  // registers per 16 lanes
+    B acc[G][R], bias[G];
+    rocket_unroll<G>([&](auto j) {
+        bias[j] = B(biases[j]);
+        rocket_unroll<R>([&](auto r) { acc[j][r] = B(0.0f); });
+    });
+    const std::size_t whole = n - n % rocket_lanes;
+    for (std::size_t t = 0; t < whole; t += rocket_lanes) {
+        B c[R];
+        rocket_unroll<R>([&](auto r) { c[r] = rocket_block<B>(alpha, g0, g1, g2, t + r * B::size, B::size); });
+        rocket_unroll<G>([&](auto j) {
+            const float* pose = poses + j * stride + t;
+            rocket_unroll<R>([&](auto r) {
+                acc[j][r] = xsimd::select(c[r] > bias[j], acc[j][r] + B::load_unaligned(pose + r * B::size),
+                                          acc[j][r]);
+            });
+        });
+    }
+    if (whole < n) {
+        // The last 16 lanes: element t goes to lane t % 16 as everywhere; lanes past n hold
+        // -infinity responses and add nothing (their poses are not read).
+        B c[R];
+        std::size_t count[R];
+        rocket_unroll<R>([&](auto r) {
+            const std::size_t at = whole + r * B::size;
+            count[r] = at >= n ? 0 : n - at < B::size ? n - at : B::size;
+            c[r] = rocket_block<B>(alpha, g0, g1, g2, at, count[r]);
+        });
+        rocket_unroll<G>([&](auto j) {
+            const float* pose = poses + j * stride + whole;
+            rocket_unroll<R>([&](auto r) {
+                if (count[r] == 0) return;
+                const B p = count[r] == B::size ? B::load_unaligned(pose + r * B::size)
+                                                : load_first(pose + r * B::size, count[r], B{});
+                acc[j][r] = xsimd::select(c[r] > bias[j], acc[j][r] + p, acc[j][r]);
+            });
+        });
+    }
+    rocket_unroll<G>([&](auto j) { sums[j] = reduce_rocket_registers(acc[j]); });
+}
 
 template <vector_arch Arch>
 void rocket_pose_sums(const float* alpha, const float* g0, const float* g1, const float* g2,
                       std::size_t n, const float* biases, std::size_t m, const float* poses,
                       std::size_t stride, float* sums, Arch) noexcept {
     using B = batch_of<Arch, float>;
-    constexpr std::size_t R = rocket_lanes / B::size;  // registers per 16 lanes
     constexpr std::size_t G = rocket_pose_group<Arch>;
-    const std::size_t whole = n - n % rocket_lanes;
-    for (std::size_t j0 = 0; j0 < m; j0 += G) {
-        const std::size_t g = m - j0 < G ? m - j0 : G;
-        B acc[G][R];
-        for (std::size_t j = 0; j < G; ++j)
-            for (std::size_t r = 0; r < R; ++r) acc[j][r] = B(0.0f);
-        for (std::size_t t = 0; t < whole; t += rocket_lanes) {
-            B c[R];
-            for (std::size_t r = 0; r < R; ++r) {
-                const std::size_t i = t + r * B::size;
-                c[r] = ((B::load_unaligned(alpha + i) + B::load_unaligned(g0 + i)) +
-                        B::load_unaligned(g1 + i)) +
-                       B::load_unaligned(g2 + i);
-            }
-            for (std::size_t j = 0; j < g; ++j) {
-                const B b(biases[j0 + j]);
-                const float* pose = poses + (j0 + j) * stride + t;
-                for (std::size_t r = 0; r < R; ++r) {
-                    const auto above = c[r] > b;
-                    acc[j][r] = xsimd::select(above, acc[j][r] + B::load_unaligned(pose + r * B::size),
-                                              acc[j][r]);
-                }
-            }
-        }
-        for (std::size_t j = 0; j < g; ++j) {
-            float lane[rocket_lanes];
-            for (std::size_t r = 0; r < R; ++r) acc[j][r].store_unaligned(lane + r * B::size);
-            rocket_pose_lanes(alpha, g0, g1, g2, whole, n, biases[j0 + j], poses + (j0 + j) * stride, lane);
-            sums[j0 + j] = reduce_rocket_lanes(lane);
-        }
-    }
+    for (std::size_t j0 = 0; j0 < m; j0 += G)
+        rocket_group_size<G>(m - j0 < G ? m - j0 : G, [&](auto g) {
+            rocket_pose_biases<g, B>(alpha, g0, g1, g2, n, biases + j0, poses + j0 * stride, stride, sums + j0);
+        });
 }
 
 }  // namespace detail
