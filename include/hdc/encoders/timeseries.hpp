@@ -213,7 +213,8 @@ inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
 /// and totals[f] = the 16-lane sum of P_t[f] over feature f's time range.
 struct rocket_pose_table {
     std::size_t length = 0;
-    std::vector<float> poses, totals;
+    std::shared_ptr<float[]> poses;  // features x length, written once then shared read-only
+    std::vector<float> totals;
 };
 
 }  // namespace detail
@@ -420,7 +421,8 @@ private:
 
     /// Series handled together: HDC-MiniROCKET's timestamp rows of one (dilation, kernel) pair
     /// stay in cache while they serve every series of the batch.
-    static constexpr std::size_t batch_size = 16;
+    /// (The table is read once per batch: tens of megabytes for long series.)
+    static constexpr std::size_t batch_size = 64;
 
     /// The engine of both transforms: PPV features (poses null) or HDC-MiniROCKET features with
     /// the timestamp table of the reference length (other lengths get theirs per batch).
@@ -484,7 +486,7 @@ public:
         if (length == 0) throw invalid_parameter("hdc_minirocket::timestamps: length must be positive");
         detail::rocket_pose_table t;
         base_.fill_poses(length, scale_, freq_, phase_, t);
-        return t.poses;
+        return {t.poses.get(), t.poses.get() + base_.features() * length};
     }
 
 private:
@@ -520,7 +522,9 @@ inline void minirocket::fill_poses(std::size_t length, double scale, const std::
                                    const std::vector<double>& phase, detail::rocket_pose_table& out) const {
     const state& s = *st_;
     out.length = length;
-    out.poses.resize(s.features * length);
+    // Tens of megabytes for long series, every value written below: no zero fill, huge pages.
+    out.poses = std::shared_ptr<float[]>(new float[s.features * length]);
+    detail::advise_huge_pages(out.poses.get(), s.features * length * sizeof(float));
     out.totals.resize(s.features);
     std::vector<double> theta(length), sn(length), cs(length);
     const double denom = length > 1 ? static_cast<double>(length - 1) : 1.0;
@@ -535,7 +539,7 @@ inline void minirocket::fill_poses(std::size_t length, double scale, const std::
             const double w = freq[f] * scale;  // pi u_f s
             for (std::size_t t = 0; t < length; ++t) theta[t] = std::fma(w, rel[t], phase[f]);
             simd::sin_cos(theta.data(), sn.data(), cs.data(), length);
-            float* row = out.poses.data() + f * length;
+            float* row = out.poses.get() + f * length;
             for (std::size_t t = 0; t < length; ++t) row[t] = static_cast<float>(sqrt2 * cs[t]);
             float lane[simd::detail::rocket_lanes] = {};
             for (std::size_t t = begin; t < end; ++t)
@@ -634,7 +638,7 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                             for (std::size_t j = 0; j < m; ++j) row[j] = static_cast<float>(counts[j]) / inv;
                         } else {
                             simd::rocket_pose_sums(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
-                                                   table->poses.data() + f0 * len + begin, len, sums.data());
+                                                   table->poses.get() + f0 * len + begin, len, sums.data());
                             for (std::size_t j = 0; j < m; ++j)
                                 row[j] = (table->totals[f0 + j] - 2.0f * sums[j]) / inv;
                         }

@@ -131,6 +131,41 @@ inline float reduce_register(xsimd::batch<float, xsimd::avx512bw> v) noexcept {
 }
 #endif
 
+/// sums[j] = the reduction tree of register acc[j], for j < G (one register of 16 lanes per
+/// bias): one register at a time here; AVX-512 does 16 at once (below).
+template <class B, std::size_t G>
+inline void reduce_registers(const B (&acc)[G], float* sums) noexcept {
+    for (std::size_t j = 0; j < G; ++j) sums[j] = reduce_register(acc[j]);
+}
+
+#if XSIMD_WITH_AVX512BW
+/// The 16-lane tree of up to 16 registers at once, by transposing additions: every step adds,
+/// for every bias, the same two partial sums as reduce_rocket_lanes (upper half onto lower half
+/// of its own lanes), so each result has the reference's bits; the registers past G are zero
+/// and never meet a real bias's lanes. The results come out in the lane order `lane_bias`.
+template <std::size_t G>
+inline void reduce_registers(const xsimd::batch<float, xsimd::avx512bw> (&acc)[G], float* sums) noexcept {
+    __m512 r[16];
+    for (std::size_t j = 0; j < 16; ++j) r[j] = j < G ? __m512(acc[j]) : _mm512_setzero_ps();
+    __m512 s[8], u[4], v[2];
+    for (std::size_t i = 0; i < 8; ++i)  // lanes k and k + 8 of two biases per register
+        s[i] = _mm512_add_ps(_mm512_shuffle_f32x4(r[2 * i], r[2 * i + 1], 0x44),
+                             _mm512_shuffle_f32x4(r[2 * i], r[2 * i + 1], 0xEE));
+    for (std::size_t i = 0; i < 4; ++i)  // k and k + 4: four biases per register
+        u[i] = _mm512_add_ps(_mm512_shuffle_f32x4(s[2 * i], s[2 * i + 1], 0x88),
+                             _mm512_shuffle_f32x4(s[2 * i], s[2 * i + 1], 0xDD));
+    for (std::size_t i = 0; i < 2; ++i)  // k and k + 2: eight biases per register
+        v[i] = _mm512_add_ps(_mm512_shuffle_ps(u[2 * i], u[2 * i + 1], 0x44),
+                             _mm512_shuffle_ps(u[2 * i], u[2 * i + 1], 0xEE));
+    const __m512 w = _mm512_add_ps(_mm512_shuffle_ps(v[0], v[1], 0x88), _mm512_shuffle_ps(v[0], v[1], 0xDD));
+    alignas(64) float lane[16];
+    _mm512_store_ps(lane, w);
+    constexpr std::size_t lane_bias[16] = {0, 4, 8, 12, 1, 5, 9, 13, 2, 6, 10, 14, 3, 7, 11, 15};
+    for (std::size_t i = 0; i < 16; ++i)
+        if (lane_bias[i] < G) sums[lane_bias[i]] = lane[i];
+}
+#endif
+
 /// reduce_rocket_lanes of 16 lanes held in R registers, lanes in order: the registers halved
 /// onto each other first, then the tree within one register, the same additions in the same order.
 template <class B, std::size_t R>
@@ -197,7 +232,9 @@ void rocket_count_biases(const float* alpha, const float* g0, const float* g1, c
         const B c = rocket_block<B>(alpha, g0, g1, g2, t, n - t < B::size ? n - t : B::size);
         rocket_unroll<G>([&](auto j) { acc[j] = xsimd::select(c > bias[j], acc[j] + one, acc[j]); });
     }
-    rocket_unroll<G>([&](auto j) { counts[j] = static_cast<std::uint32_t>(reduce_register(acc[j])); });
+    float total[G];
+    reduce_registers(acc, total);
+    for (std::size_t j = 0; j < G; ++j) counts[j] = static_cast<std::uint32_t>(total[j]);
 }
 
 template <vector_arch Arch>
@@ -261,7 +298,13 @@ void rocket_pose_biases(const float* alpha, const float* g0, const float* g1, co
             });
         });
     }
-    rocket_unroll<G>([&](auto j) { sums[j] = reduce_rocket_registers(acc[j]); });
+    if constexpr (R == 1) {
+        B one_register[G];
+        for (std::size_t j = 0; j < G; ++j) one_register[j] = acc[j][0];
+        reduce_registers(one_register, sums);
+    } else {
+        rocket_unroll<G>([&](auto j) { sums[j] = reduce_rocket_registers(acc[j]); });
+    }
 }
 
 template <vector_arch Arch>

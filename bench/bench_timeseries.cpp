@@ -1,0 +1,181 @@
+// bench_timeseries - MiniROCKET and HDC-MiniROCKET speed on the UCR data sets (self-timing).
+//
+//   bench_timeseries UCR_DIR [--repeats 5] [--threads 2] [--scale 1]
+//
+// Reads every UCR_DIR/<Name>/<Name>_{TRAIN,TEST}.ts and prints `name: value` lines, each the
+// median of --repeats runs:
+//   transform_ppv_<T>t_values_per_s   MiniROCKET transform of every series of every set (the
+//                                     transform fitted on each training set), in series x length
+//                                     values per second, with 1 and T threads
+//   transform_hdc_<T>t_values_per_s   the same for HDC-MiniROCKET at --scale
+//   inference_ppv_s, inference_hdc_s  test sets only: features and ridge prediction (1 thread),
+//   inference_ratio                   HDC over MiniROCKET
+//   threads_speedup_ppv, _hdc         transform time with 1 thread over T threads
+//   total_s0_s                        every set at s = 0 end to end, loading excluded: MiniROCKET
+//                                     fit, training features, ridge fit, test features, prediction
+//                                     (one thread), the figure of the reference's 9.2 s
+//   threads_identical                 yes if T threads gave the 1-thread features bit for bit
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wrestrict"  // GCC bug 105329 in std::string's operator+ (see examples/ucr.cpp)
+#endif
+#include <hdc/io/ts.hpp>
+#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
+#pragma GCC diagnostic pop
+#endif
+#include <hdc/memory/classifier/timeseries.hpp>
+
+#include "timing.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace {
+
+struct data_set {
+    std::string name;
+    hdc::ts_data train, test;
+    std::vector<std::int32_t> test_labels;
+    std::size_t values = 0;  // series x length over train and test
+};
+
+[[noreturn]] void usage() {
+    std::fprintf(stderr, "usage: bench_timeseries UCR_DIR [--repeats 5] [--threads 2] [--scale 1]\n");
+    std::exit(2);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc < 2 || argv[1][0] == '-') usage();
+    const std::filesystem::path root = argv[1];
+    std::size_t repeats = 5;
+    unsigned threads = 2;
+    double scale = 1.0;
+    for (int i = 2; i < argc; i += 2) {
+        if (i + 1 >= argc) usage();
+        const std::string a = argv[i];
+        if (a == "--repeats") repeats = std::strtoull(argv[i + 1], nullptr, 10);
+        else if (a == "--threads") threads = static_cast<unsigned>(std::strtoul(argv[i + 1], nullptr, 10));
+        else if (a == "--scale") scale = std::strtod(argv[i + 1], nullptr);
+        else usage();
+    }
+    if (repeats == 0 || threads == 0 || !(scale >= 0)) usage();
+    try {
+        std::vector<data_set> sets;
+        std::vector<std::filesystem::path> dirs;
+        for (const auto& e : std::filesystem::directory_iterator(root))
+            if (e.is_directory()) dirs.push_back(e.path());
+        std::sort(dirs.begin(), dirs.end());
+        std::size_t values = 0, test_values = 0;
+        for (const auto& d : dirs) {
+            data_set s;
+            s.name = d.filename().string();
+            s.train = hdc::load_ts(d / (s.name + "_TRAIN.ts"));
+            s.test = hdc::load_ts(d / (s.name + "_TEST.ts"));
+            for (const auto label : s.test.labels) {
+                const auto& cls = s.test.class_names[static_cast<std::size_t>(label)];
+                const auto it = std::find(s.train.class_names.begin(), s.train.class_names.end(), cls);
+                s.test_labels.push_back(static_cast<std::int32_t>(it - s.train.class_names.begin()));
+            }
+            for (std::size_t i = 0; i < s.train.series.size(); ++i) s.values += s.train.series.length(i);
+            std::size_t tv = 0;
+            for (std::size_t i = 0; i < s.test.series.size(); ++i) tv += s.test.series.length(i);
+            s.values += tv;
+            values += s.values;
+            test_values += tv;
+            sets.push_back(std::move(s));
+        }
+        std::printf("data_sets: %zu\nseries_x_length: %zu\nrepeats: %zu\nscale: %g\n", sets.size(), values, repeats, scale);
+
+        std::vector<hdc::minirocket> fitted;
+        std::vector<hdc::hdc_minirocket> bound;
+        for (const auto& s : sets) {
+            fitted.emplace_back();
+            fitted.back().fit(s.train.series);
+            bound.emplace_back(fitted.back(), scale);
+        }
+        // Transform throughput, every series of every set.
+        bool identical = true;
+        double ppv_time[2] = {}, hdc_time[2] = {};
+        const unsigned counts[2] = {1, threads};
+        for (int t = 0; t < 2; ++t) {
+            std::vector<hdc::sample_matrix> out(2 * sets.size());
+            ppv_time[t] = bench::median_seconds(repeats, [&] {
+                for (std::size_t i = 0; i < sets.size(); ++i) {
+                    out[2 * i] = fitted[i].transform(sets[i].train.series, counts[t]);
+                    out[2 * i + 1] = fitted[i].transform(sets[i].test.series, counts[t]);
+                }
+            });
+            std::vector<hdc::sample_matrix> hout(2 * sets.size());
+            hdc_time[t] = bench::median_seconds(repeats, [&] {
+                for (std::size_t i = 0; i < sets.size(); ++i) {
+                    hout[2 * i] = bound[i].transform(sets[i].train.series, counts[t]);
+                    hout[2 * i + 1] = bound[i].transform(sets[i].test.series, counts[t]);
+                }
+            });
+            if (t == 1)
+                for (std::size_t i = 0; i < sets.size(); ++i) {
+                    identical = identical && out[2 * i] == fitted[i].transform(sets[i].train.series, 1) &&
+                                hout[2 * i + 1] == bound[i].transform(sets[i].test.series, 1);
+                }
+        }
+        for (int t = 0; t < 2; ++t) {
+            std::printf("transform_ppv_%ut_values_per_s: %.0f\n", counts[t], static_cast<double>(values) / ppv_time[t]);
+            std::printf("transform_hdc_%ut_values_per_s: %.0f\n", counts[t], static_cast<double>(values) / hdc_time[t]);
+        }
+        std::printf("threads_speedup_ppv: %.2f\nthreads_speedup_hdc: %.2f\n", ppv_time[0] / ppv_time[1],
+                    hdc_time[0] / hdc_time[1]);
+        std::printf("transform_hdc_over_ppv_1t: %.2f\n", hdc_time[0] / ppv_time[0]);
+
+        // Inference on the test sets: features and ridge prediction, one thread.
+        std::vector<hdc::ridge_classifier_cv> ppv_ridge(sets.size()), hdc_ridge(sets.size());
+        for (std::size_t i = 0; i < sets.size(); ++i) {
+            hdc::ridge_options ro;
+            ro.classes = sets[i].train.class_names.size();
+            ppv_ridge[i] = hdc::ridge_classifier_cv(ro);
+            ppv_ridge[i].fit(fitted[i].transform(sets[i].train.series), sets[i].train.labels);
+            hdc_ridge[i] = hdc::ridge_classifier_cv(ro);
+            hdc_ridge[i].fit(bound[i].transform(sets[i].train.series), sets[i].train.labels);
+        }
+        std::size_t sink = 0;
+        const double inference_ppv = bench::median_seconds(repeats, [&] {
+            for (std::size_t i = 0; i < sets.size(); ++i)
+                sink += ppv_ridge[i].predict(fitted[i].transform(sets[i].test.series, 1)).size();
+        });
+        const double inference_hdc = bench::median_seconds(repeats, [&] {
+            for (std::size_t i = 0; i < sets.size(); ++i)
+                sink += hdc_ridge[i].predict(bound[i].transform(sets[i].test.series, 1)).size();
+        });
+        std::printf("test_series_x_length: %zu\ninference_ppv_s: %.3f\ninference_hdc_s: %.3f\ninference_ratio: %.2f\n",
+                    test_values, inference_ppv, inference_hdc, inference_hdc / inference_ppv);
+
+        // Every set end to end at s = 0, one thread (loading excluded).
+        std::size_t correct = 0, tested = 0;
+        const double total = bench::median_seconds(repeats, [&] {
+            correct = tested = 0;
+            for (const auto& s : sets) {
+                hdc::timeseries_options o;
+                o.scales = {0.0};
+                o.ridge.classes = s.train.class_names.size();
+                hdc::timeseries_classifier model(o);
+                model.fit(s.train.series, s.train.labels);
+                const auto predicted = model.predict(s.test.series);
+                for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == s.test_labels[i];
+                tested += predicted.size();
+            }
+        });
+        std::printf("total_s0_s: %.3f\ntest_accuracy_pooled: %.4f\nthreads_identical: %s\n", total,
+                    static_cast<double>(correct) / static_cast<double>(tested), identical ? "yes" : "no");
+        if (sink == 0) std::printf("(nothing predicted)\n");
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_timeseries: %s\n", e.what());
+        return 1;
+    }
+    return 0;
+}
