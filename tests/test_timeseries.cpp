@@ -3,6 +3,7 @@
 // convolution written here, s = 0 against PPV, SIMD paths against the reference bit for bit,
 // thread and seed determinism, multivariate and unequal-length input, bad input.
 #include <hdc/encoders/timeseries.hpp>
+#include <hdc/memory/classifier/timeseries.hpp>
 #include <hdc/simd/rocket.hpp>
 
 #include <catch2/catch.hpp>
@@ -434,4 +435,87 @@ TEST_CASE("rocket: bad input is refused and leaves the transform unchanged", "[t
     CHECK(h.transform(data).cols() == 9996);
     CHECK_THROWS_AS(h.transform(integer_series(15, {20}, 2)), hdc::dimension_mismatch);
     CHECK_THROWS_AS(h.timestamps(0), hdc::invalid_parameter);
+}
+
+namespace {
+
+/// Two classes of noisy sines (class 1 twice the frequency of class 0), n per class.
+void sines(std::uint64_t seed, std::size_t n, series_set& x, std::vector<std::int32_t>& y) {
+    hdc::rng gen(seed);
+    for (std::size_t i = 0; i < 2 * n; ++i) {
+        const std::int32_t label = static_cast<std::int32_t>(i % 2);
+        std::vector<float> v(40);
+        const double phase = 6.283185307179586 * gen.uniform();
+        for (std::size_t t = 0; t < v.size(); ++t)
+            v[t] = static_cast<float>(std::sin(phase + 0.3 * (1 + label) * static_cast<double>(t)) + 0.3 * gen.normal());
+        x.add(v);
+        y.push_back(label);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("timeseries classifier: stratified folds", "[timeseries]") {
+    std::vector<std::int32_t> y;
+    for (int i = 0; i < 37; ++i) y.push_back(i < 25 ? 0 : (i < 33 ? 1 : 2));  // 25, 8 and 4 members
+    const hdc::timeseries_classifier model;
+    const auto folds = model.stratified_folds(y);
+    REQUIRE(folds.size() == y.size());
+    const std::size_t k = *std::max_element(folds.begin(), folds.end()) + 1;
+    CHECK(k == 4);  // the smallest class has 4 members
+    for (std::int32_t c = 0; c < 3; ++c) {
+        std::vector<std::size_t> per(k, 0);
+        for (std::size_t i = 0; i < y.size(); ++i)
+            if (y[i] == c) ++per[folds[i]];
+        CHECK(*std::max_element(per.begin(), per.end()) - *std::min_element(per.begin(), per.end()) <= 1);
+    }
+}
+
+TEST_CASE("timeseries classifier: fits, chooses a scale by vote and predicts", "[timeseries]") {
+    series_set train, test;
+    std::vector<std::int32_t> y_train, y_test;
+    sines(40, 10, train, y_train);
+    sines(41, 10, test, y_test);
+    hdc::timeseries_options o;
+    o.scales = {0.0};
+    hdc::timeseries_classifier plain(o);
+    plain.fit(train, y_train);
+    CHECK(plain.scale() == 0.0);
+    CHECK(plain.predict(test) == y_test);  // two frequencies: separable
+
+    hdc::timeseries_classifier automatic;
+    automatic.fit(train, y_train);
+    std::size_t votes = 0;
+    for (const auto v : automatic.votes()) votes += v;
+    CHECK(votes == 10);  // 10 folds (10 series per class), each voting once
+    const auto& grid = automatic.options().scales;
+    const auto best = std::max_element(automatic.votes().begin(), automatic.votes().end()) - automatic.votes().begin();
+    CHECK(automatic.scale() == grid[static_cast<std::size_t>(best)]);
+    CHECK(automatic.transform(test).cols() == 9996);
+    std::size_t correct = 0;
+    const auto predicted = automatic.predict(test);
+    for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == y_test[i];
+    CHECK(correct >= 18);
+}
+
+TEST_CASE("timeseries classifier: bad input", "[timeseries]") {
+    hdc::timeseries_options o;
+    o.scales = {};
+    CHECK_THROWS_AS(hdc::timeseries_classifier(o), hdc::invalid_parameter);
+    o.scales = {1.0, -0.5};
+    CHECK_THROWS_AS(hdc::timeseries_classifier(o), hdc::invalid_parameter);
+    o.scales = {1.0};
+    o.max_folds = 1;
+    CHECK_THROWS_AS(hdc::timeseries_classifier(o), hdc::invalid_parameter);
+    hdc::timeseries_classifier model;
+    series_set x;
+    std::vector<std::int32_t> y;
+    sines(42, 3, x, y);
+    CHECK_THROWS_AS(model.predict(x), hdc::invalid_parameter);
+    CHECK_THROWS_AS(model.fit(series_set{}, {}), hdc::empty_input);
+    CHECK_THROWS_AS(model.fit(x, std::vector<std::int32_t>(y.begin(), y.end() - 1)), hdc::invalid_parameter);
+    auto negative = y;
+    negative[0] = -1;
+    CHECK_THROWS_AS(model.fit(x, negative), hdc::invalid_parameter);
+    CHECK(!model.fitted());
 }
