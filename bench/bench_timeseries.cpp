@@ -100,31 +100,30 @@ int main(int argc, char** argv) {
             fitted.back().fit(s.train.series);
             bound.emplace_back(fitted.back(), scale);
         }
-        // Transform throughput, every series of every set.
+        // Transform throughput, every series of every set. The four configurations take turns
+        // within each repetition, so that a change in the machine's load hits them alike.
         bool identical = true;
-        double ppv_time[2] = {}, hdc_time[2] = {};
         const unsigned counts[2] = {1, threads};
-        for (int t = 0; t < 2; ++t) {
-            std::vector<hdc::sample_matrix> out(2 * sets.size());
-            ppv_time[t] = bench::median_seconds(repeats, [&] {
-                for (std::size_t i = 0; i < sets.size(); ++i) {
-                    out[2 * i] = fitted[i].transform(sets[i].train.series, counts[t]);
-                    out[2 * i + 1] = fitted[i].transform(sets[i].test.series, counts[t]);
+        std::vector<double> times[2][2];  // [hdc][thread configuration]
+        std::vector<hdc::sample_matrix> out[2][2];
+        for (std::size_t r = 0; r < repeats; ++r)
+            for (int t = 0; t < 2; ++t)
+                for (int h = 0; h < 2; ++h) {
+                    auto& o = out[h][t];
+                    o.assign(2 * sets.size(), hdc::sample_matrix());
+                    times[h][t].push_back(bench::seconds([&] {
+                        for (std::size_t i = 0; i < sets.size(); ++i) {
+                            o[2 * i] = h ? bound[i].transform(sets[i].train.series, counts[t])
+                                         : fitted[i].transform(sets[i].train.series, counts[t]);
+                            o[2 * i + 1] = h ? bound[i].transform(sets[i].test.series, counts[t])
+                                             : fitted[i].transform(sets[i].test.series, counts[t]);
+                        }
+                    }));
                 }
-            });
-            std::vector<hdc::sample_matrix> hout(2 * sets.size());
-            hdc_time[t] = bench::median_seconds(repeats, [&] {
-                for (std::size_t i = 0; i < sets.size(); ++i) {
-                    hout[2 * i] = bound[i].transform(sets[i].train.series, counts[t]);
-                    hout[2 * i + 1] = bound[i].transform(sets[i].test.series, counts[t]);
-                }
-            });
-            if (t == 1)
-                for (std::size_t i = 0; i < sets.size(); ++i) {
-                    identical = identical && out[2 * i] == fitted[i].transform(sets[i].train.series, 1) &&
-                                hout[2 * i + 1] == bound[i].transform(sets[i].test.series, 1);
-                }
-        }
+        for (int h = 0; h < 2; ++h)
+            for (std::size_t i = 0; i < out[h][0].size(); ++i) identical = identical && out[h][0][i] == out[h][1][i];
+        const double ppv_time[2] = {bench::median(times[0][0]), bench::median(times[0][1])};
+        const double hdc_time[2] = {bench::median(times[1][0]), bench::median(times[1][1])};
         for (int t = 0; t < 2; ++t) {
             std::printf("transform_ppv_%ut_values_per_s: %.0f\n", counts[t], static_cast<double>(values) / ppv_time[t]);
             std::printf("transform_hdc_%ut_values_per_s: %.0f\n", counts[t], static_cast<double>(values) / hdc_time[t]);
@@ -144,14 +143,18 @@ int main(int argc, char** argv) {
             hdc_ridge[i].fit(bound[i].transform(sets[i].train.series), sets[i].train.labels);
         }
         std::size_t sink = 0;
-        const double inference_ppv = bench::median_seconds(repeats, [&] {
-            for (std::size_t i = 0; i < sets.size(); ++i)
-                sink += ppv_ridge[i].predict(fitted[i].transform(sets[i].test.series, 1)).size();
-        });
-        const double inference_hdc = bench::median_seconds(repeats, [&] {
-            for (std::size_t i = 0; i < sets.size(); ++i)
-                sink += hdc_ridge[i].predict(bound[i].transform(sets[i].test.series, 1)).size();
-        });
+        std::vector<double> inference[2];
+        for (std::size_t r = 0; r < repeats; ++r) {
+            inference[0].push_back(bench::seconds([&] {
+                for (std::size_t i = 0; i < sets.size(); ++i)
+                    sink += ppv_ridge[i].predict(fitted[i].transform(sets[i].test.series, 1)).size();
+            }));
+            inference[1].push_back(bench::seconds([&] {
+                for (std::size_t i = 0; i < sets.size(); ++i)
+                    sink += hdc_ridge[i].predict(bound[i].transform(sets[i].test.series, 1)).size();
+            }));
+        }
+        const double inference_ppv = bench::median(inference[0]), inference_hdc = bench::median(inference[1]);
         std::printf("test_series_x_length: %zu\ninference_ppv_s: %.3f\ninference_hdc_s: %.3f\ninference_ratio: %.2f\n",
                     test_values, inference_ppv, inference_hdc, inference_hdc / inference_ppv);
 
