@@ -11,6 +11,9 @@
 //   inference_ppv_s, inference_hdc_s  test sets only: features and ridge prediction (1 thread),
 //   inference_ratio                   HDC over MiniROCKET
 //   threads_speedup_ppv, _hdc         transform time with 1 thread over T threads
+//   cpu_time_*_<T>t_over_1t            process CPU time of the T-thread transform over the
+//                                     1-thread one (1.00: the split adds no work; a wall-clock
+//                                     speedup below T then means the cores were busy elsewhere)
 //   total_s0_s                        every set at s = 0 end to end, loading excluded: MiniROCKET
 //                                     fit, training features, ridge fit, test features, prediction
 //                                     (one thread), the figure of the reference's 9.2 s
@@ -26,6 +29,8 @@
 #include <hdc/memory/classifier/timeseries.hpp>
 
 #include "timing.hpp"
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -43,6 +48,14 @@ struct data_set {
     std::vector<std::int32_t> test_labels;
     std::size_t values = 0;  // series x length over train and test
 };
+
+/// User plus system CPU seconds of the process so far.
+double cpu_seconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           1e-6 * static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec);
+}
 
 [[noreturn]] void usage() {
     std::fprintf(stderr, "usage: bench_timeseries UCR_DIR [--repeats 5] [--threads 2] [--scale 1]\n");
@@ -104,13 +117,14 @@ int main(int argc, char** argv) {
         // within each repetition, so that a change in the machine's load hits them alike.
         bool identical = true;
         const unsigned counts[2] = {1, threads};
-        std::vector<double> times[2][2];  // [hdc][thread configuration]
+        std::vector<double> times[2][2], cpu[2][2];  // [hdc][thread configuration]
         std::vector<hdc::sample_matrix> out[2][2];
         for (std::size_t r = 0; r < repeats; ++r)
             for (int t = 0; t < 2; ++t)
                 for (int h = 0; h < 2; ++h) {
                     auto& o = out[h][t];
                     o.assign(2 * sets.size(), hdc::sample_matrix());
+                    const double cpu0 = cpu_seconds();
                     times[h][t].push_back(bench::seconds([&] {
                         for (std::size_t i = 0; i < sets.size(); ++i) {
                             o[2 * i] = h ? bound[i].transform(sets[i].train.series, counts[t])
@@ -119,6 +133,7 @@ int main(int argc, char** argv) {
                                              : fitted[i].transform(sets[i].test.series, counts[t]);
                         }
                     }));
+                    cpu[h][t].push_back(cpu_seconds() - cpu0);
                 }
         for (int h = 0; h < 2; ++h)
             for (std::size_t i = 0; i < out[h][0].size(); ++i) identical = identical && out[h][0][i] == out[h][1][i];
@@ -131,6 +146,11 @@ int main(int argc, char** argv) {
         std::printf("threads_speedup_ppv: %.2f\nthreads_speedup_hdc: %.2f\n", ppv_time[0] / ppv_time[1],
                     hdc_time[0] / hdc_time[1]);
         std::printf("transform_hdc_over_ppv_1t: %.2f\n", hdc_time[0] / ppv_time[0]);
+        // On a loaded machine the threads queue for the cores: the CPU time says whether the
+        // parallel run does more work than the serial one (ratio 1: none), whatever the load.
+        std::printf("cpu_time_ppv_%ut_over_1t: %.2f\ncpu_time_hdc_%ut_over_1t: %.2f\n", threads,
+                    bench::median(cpu[0][1]) / bench::median(cpu[0][0]), threads,
+                    bench::median(cpu[1][1]) / bench::median(cpu[1][0]));
 
         // Inference on the test sets: features and ridge prediction, one thread.
         std::vector<hdc::ridge_classifier_cv> ppv_ridge(sets.size()), hdc_ridge(sets.size());
