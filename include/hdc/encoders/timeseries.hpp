@@ -8,7 +8,7 @@
 // 2022) sees PPV as bundling the thresholded responses over time and binds every time step to a
 // timestamp hypervector first, so the features also say *when* the kernel fired:
 //   y_f = mean over t of (1 - 2 [C_f[t] > b_f]) * P_t[f],
-//   P_t[f] = sqrt(2) cos(pi u_f s t' + phi_f),  t' = t / (T - 1),  u_f ~ U(-1, 1), phi_f ~ U(0, 2 pi)
+//   P_t[f] = sqrt(2) cos(pi u_f s t' + phi_f),  t' = t / (L - 1),  u_f ~ U(-1, 1), phi_f ~ U(0, 2 pi)
 // (fractional power encoding with a sinc similarity kernel: timestamps s-apart in relative time
 // are orthogonal). At s = 0 every P_t[f] is the constant sqrt(2) cos(phi_f), so y_f =
 // sqrt(2) cos(phi_f) (1 - 2 PPV_f): MiniROCKET's features up to an affine map per feature.
@@ -32,10 +32,18 @@
 //   * unequal lengths: dilations come from the reference length L = the longest training series;
 //     every series is convolved at those dilations whatever its length (zero padding makes the
 //     full response defined for any length), and a feature whose valid part [4 d, T - 4 d) is
-//     empty for a short series uses the full response instead. Timestamps are relative to each
-//     series (t' = t / (T - 1), t' = 0 for T = 1);
+//     empty for a short series uses the full response instead. Timestamps count steps from the
+//     start of each series, scaled by the reference length: t' = t / (L - 1) (t' = t for L = 1),
+//     so t' runs over [0, 1] for series of the reference length (every series of an
+//     equal-length set: the published definition) and over part of it, or beyond, for shorter
+//     or longer ones. One timestamp table then serves every length;
 //   * series shorter than 9 (L < 9) get the single dilation 1 (the reference's exponent would
 //     be negative).
+// Cost: series are transformed in batches of one length, so that a kernel's timestamp rows serve
+// the whole batch from cache. On a set whose series all differ in length every batch holds one
+// series and the timestamp table is streamed once per series (plus one pass for the totals of
+// each new length): HDC-MiniROCKET then costs several times MiniROCKET (about 4.5x measured for
+// 100 series of 100 distinct lengths near 350); equal lengths cost about 1.1-1.2x.
 // Randomness comes from hdc::rng only (seeded: one stream picks the bias series, one the channel
 // combinations, one the timestamp phases), so a seed gives the same features on every machine;
 // the hot loops are the rocket_* kernels of simd/rocket.hpp, identical on every SIMD path; the
@@ -209,8 +217,9 @@ inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
 #endif
 }
 
-/// Timestamp vectors of one series length for HDC-MiniROCKET: poses[f * length + t] = P_t[f],
-/// and totals[f] = the 16-lane sum of P_t[f] over feature f's time range.
+/// Timestamp vectors of HDC-MiniROCKET for t < length: poses[f * length + t] = P_t[f]; and
+/// totals[f] = the sum of P_t[f] over feature f's time range for series of `length` steps, in
+/// rocket_pose_sums' lane order.
 struct rocket_pose_table {
     std::size_t length = 0;
     std::shared_ptr<float[]> poses;  // features x length, written once then shared read-only
@@ -429,7 +438,11 @@ private:
     sample_matrix run(const series_set& x, unsigned threads, const detail::rocket_pose_table* poses,
                       double scale, const std::vector<double>* freq, const std::vector<double>* phase) const;
 
-    /// Fills a timestamp table for series of `length` steps (phases from the seed).
+    /// totals[f] = sum of P_t[f] over feature f's range for series of `length` steps, the rows
+    /// `stride` apart (rocket_pose_sums' lane order, as the features).
+    void pose_totals(const float* poses, std::size_t stride, std::size_t length, std::vector<float>& totals) const;
+
+    /// Fills a timestamp table for t < `length` (phases from the seed).
     void fill_poses(std::size_t length, double scale, const std::vector<double>& freq,
                     const std::vector<double>& phase, detail::rocket_pose_table& out) const;
 
@@ -480,7 +493,8 @@ public:
     bool fitted() const noexcept { return base_.fitted(); }
     /// Number of features per series; 0 before fit.
     std::size_t features() const noexcept { return base_.features(); }
-    /// P_t[f] for a series of `length` steps (the timestamp vectors, for inspection and tests).
+    /// P_t[f] at [f * length + t] for t < length (the timestamp vectors, for inspection and
+    /// tests; t' = t / (reference_length - 1) whatever the series length).
     std::vector<float> timestamps(std::size_t length) const {
         if (!fitted()) throw invalid_parameter("hdc_minirocket::timestamps: not fitted");
         if (length == 0) throw invalid_parameter("hdc_minirocket::timestamps: length must be positive");
@@ -525,27 +539,36 @@ inline void minirocket::fill_poses(std::size_t length, double scale, const std::
     // Tens of megabytes for long series, every value written below: no zero fill, huge pages.
     out.poses = std::shared_ptr<float[]>(new float[s.features * length]);
     detail::advise_huge_pages(out.poses.get(), s.features * length * sizeof(float));
-    out.totals.resize(s.features);
     std::vector<double> theta(length), sn(length), cs(length);
-    const double denom = length > 1 ? static_cast<double>(length - 1) : 1.0;
+    const double denom = s.reference_length > 1 ? static_cast<double>(s.reference_length - 1) : 1.0;
     std::vector<double> rel(length);
     for (std::size_t t = 0; t < length; ++t) rel[t] = static_cast<double>(t) / denom;
     constexpr double sqrt2 = 1.41421356237309504880;
+    for (std::size_t f = 0; f < s.features; ++f) {
+        const double w = freq[f] * scale;  // pi u_f s
+        for (std::size_t t = 0; t < length; ++t) theta[t] = std::fma(w, rel[t], phase[f]);
+        simd::sin_cos(theta.data(), sn.data(), cs.data(), length);
+        float* row = out.poses.get() + f * length;
+        for (std::size_t t = 0; t < length; ++t) row[t] = static_cast<float>(sqrt2 * cs[t]);
+    }
+    pose_totals(out.poses.get(), length, length, out.totals);
+}
+
+inline void minirocket::pose_totals(const float* poses, std::size_t stride, std::size_t length,
+                                    std::vector<float>& totals) const {
+    // The same kernel and lane order as the features: C = 0 > -1 everywhere, every pose counts.
+    const state& s = *st_;
+    totals.resize(s.features);
+    const std::size_t most = *std::max_element(s.per_dilation.begin(), s.per_dilation.end());
+    const std::vector<float> zeros(length, 0.0f), below(most, -1.0f);
     for (std::size_t combo = 0; combo + 1 < s.feature_start.size(); ++combo) {
         const std::size_t di = combo / rocket::kernel_count, d = s.dilations[di];
         const bool full = (di + combo % rocket::kernel_count) % 2 == 0 || length <= 8 * d;
-        const std::size_t begin = full ? 0 : 4 * d, end = full ? length : length - 4 * d;
-        for (std::size_t f = s.feature_start[combo]; f < s.feature_start[combo + 1]; ++f) {
-            const double w = freq[f] * scale;  // pi u_f s
-            for (std::size_t t = 0; t < length; ++t) theta[t] = std::fma(w, rel[t], phase[f]);
-            simd::sin_cos(theta.data(), sn.data(), cs.data(), length);
-            float* row = out.poses.get() + f * length;
-            for (std::size_t t = 0; t < length; ++t) row[t] = static_cast<float>(sqrt2 * cs[t]);
-            float lane[simd::detail::rocket_lanes] = {};
-            for (std::size_t t = begin; t < end; ++t)
-                lane[(t - begin) % simd::detail::rocket_lanes] += row[t];
-            out.totals[f] = simd::detail::reduce_rocket_lanes(lane);
-        }
+        const std::size_t begin = full ? 0 : 4 * d, used = full ? length : length - 8 * d;
+        const std::size_t f0 = s.feature_start[combo], m = s.feature_start[combo + 1] - f0;
+        const float* z = zeros.data();
+        simd::rocket_pose_sums(z, z, z, z, used, below.data(), m, poses + f0 * stride + begin, stride,
+                               totals.data() + f0);
     }
 }
 
@@ -562,13 +585,22 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
     const unsigned use = detail::resolve_threads(
         threads, std::max<std::size_t>(1, std::min(n, work * s.features / detail::parallel_work_unit)));
     const auto& positions = rocket::kernel_positions();
+    // The fitted table covers the reference length; a longer series needs a longer one (once per
+    // call, shared by the threads).
+    detail::rocket_pose_table longer;
+    const detail::rocket_pose_table* table = poses;
+    if (poses && x.max_length() > poses->length) {
+        fill_poses(x.max_length(), scale, *freq, *phase, longer);
+        table = &longer;
+    }
     detail::parallel_ranges(n, use, 1, [&](unsigned, std::size_t first, std::size_t last) {
         // Series of equal length together, each batch at most batch_size.
         std::vector<std::size_t> order(last - first);
         std::iota(order.begin(), order.end(), first);
         std::stable_sort(order.begin(), order.end(),
                          [&](std::size_t a, std::size_t b) { return x.length(a) < x.length(b); });
-        detail::rocket_pose_table local;
+        std::vector<float> local_totals;
+        std::size_t local_length = 0;
         std::vector<float> prepared, alpha, gpad, scratch, combined, zeros;
         std::vector<std::uint32_t> counts;
         std::vector<float> sums;
@@ -577,12 +609,19 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
             std::size_t b1 = b0;
             while (b1 < order.size() && b1 - b0 < batch_size && x.length(order[b1]) == len) ++b1;
             const std::size_t nb = b1 - b0;
-            const detail::rocket_pose_table* table = nullptr;
-            if (poses) {
-                if (poses->length == len) table = poses;
+            // One timestamp table for every length (rows `stride` apart); the totals depend on
+            // the length (its time ranges): the table's own, or computed once per length here.
+            const float* pose_rows = nullptr;
+            const float* totals = nullptr;
+            std::size_t stride = 0;
+            if (table) {
+                pose_rows = table->poses.get();
+                stride = table->length;
+                if (len == table->length) totals = table->totals.data();
                 else {
-                    if (local.length != len) fill_poses(len, scale, *freq, *phase, local);
-                    table = &local;
+                    if (local_length != len) pose_totals(pose_rows, stride, len, local_totals);
+                    local_length = len;
+                    totals = local_totals.data();
                 }
             }
             prepared.resize(nb * channels * len);
@@ -632,15 +671,14 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                         }
                         float* row = out.row(static_cast<Eigen::Index>(order[b0 + b])).data() + f0;
                         const float inv = static_cast<float>(used);
-                        if (!table) {
+                        if (!pose_rows) {
                             simd::rocket_counts(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
                                                 counts.data());
                             for (std::size_t j = 0; j < m; ++j) row[j] = static_cast<float>(counts[j]) / inv;
                         } else {
                             simd::rocket_pose_sums(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
-                                                   table->poses.get() + f0 * len + begin, len, sums.data());
-                            for (std::size_t j = 0; j < m; ++j)
-                                row[j] = (table->totals[f0 + j] - 2.0f * sums[j]) / inv;
+                                                   pose_rows + f0 * stride + begin, stride, sums.data());
+                            for (std::size_t j = 0; j < m; ++j) row[j] = (totals[f0 + j] - 2.0f * sums[j]) / inv;
                         }
                     }
                 }
