@@ -228,8 +228,14 @@ void rocket_count_biases(const float* alpha, const float* g0, const float* g1, c
         acc[j] = B(0.0f);
         bias[j] = B(biases[j]);
     });
-    for (std::size_t t = 0; t < n; t += B::size) {
-        const B c = rocket_block<B>(alpha, g0, g1, g2, t, n - t < B::size ? n - t : B::size);
+    // Whole blocks with plain loads, then the last partial block (masked loads, -infinity past n).
+    const std::size_t whole = n - n % B::size;
+    for (std::size_t t = 0; t < whole; t += B::size) {
+        const B c = rocket_block<B>(alpha, g0, g1, g2, t, B::size);
+        rocket_unroll<G>([&](auto j) { acc[j] = xsimd::select(c > bias[j], acc[j] + one, acc[j]); });
+    }
+    if (whole < n) {
+        const B c = rocket_block<B>(alpha, g0, g1, g2, whole, n - whole);
         rocket_unroll<G>([&](auto j) { acc[j] = xsimd::select(c > bias[j], acc[j] + one, acc[j]); });
     }
     float total[G];
