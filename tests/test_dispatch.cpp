@@ -243,6 +243,12 @@ void check_rocket_kernels_against_scalar() {
             hdc::simd::rocket_pose_sums(a.data(), g.data(), g.data() + 5, g.data() + 16, n, b.data(), m, poses.data(),
                                         n, s2.data());
             CHECK(same_bytes(s1, s2));
+            const float* in[8] = {a.data(), g.data(), g.data() + 5, g.data() + 16,
+                                  g.data(), a.data(), g.data() + 16, g.data() + 5};
+            std::vector<float> p1(2 * m), p2(2 * m);
+            ref::rocket_pose_sums_pair(in, n, b.data(), m, poses.data(), n, p1.data(), scalar{});
+            hdc::simd::rocket_pose_sums_pair(in, n, b.data(), m, poses.data(), n, p2.data());
+            CHECK(same_bytes(p1, p2));
         }
     }
 }

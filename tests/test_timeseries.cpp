@@ -340,6 +340,16 @@ TEMPLATE_LIST_TEST_CASE("rocket kernels: every architecture equals the reference
             k::rocket_pose_sums::run<TestType>(a.data(), g0.data(), g1.data(), g2.data(), n, b.data(), m,
                                                poses.data(), n + 3, s2.data());
             CHECK(std::memcmp(s1.data(), s2.data(), m * sizeof(float)) == 0);
+            // Two series at once: each one's sums are the single-series reference's.
+            std::vector<float> b2(n), h0(n), h1(n), h2(n), pair(2 * m), second(m);
+            for (auto* v : {&b2, &h0, &h1, &h2})
+                for (auto& e : *v) e = static_cast<float>(gen.normal());
+            const float* in[8] = {a.data(), g0.data(), g1.data(), g2.data(), b2.data(), h0.data(), h1.data(), h2.data()};
+            k::rocket_pose_sums_pair::run<TestType>(in, n, b.data(), m, poses.data(), n + 3, pair.data());
+            hdc::simd::detail::rocket_pose_sums(b2.data(), h0.data(), h1.data(), h2.data(), n, b.data(), m,
+                                                poses.data(), n + 3, second.data(), scalar{});
+            CHECK(std::memcmp(pair.data(), s1.data(), m * sizeof(float)) == 0);
+            CHECK(std::memcmp(pair.data() + m, second.data(), m * sizeof(float)) == 0);
         }
     }
 }

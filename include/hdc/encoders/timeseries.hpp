@@ -647,7 +647,30 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                     const std::size_t begin = full ? 0 : 4 * d, used = full ? len : len - 8 * d;
                     const auto& p = positions[k];
                     const float* bias = s.biases.data() + f0;
-                    for (std::size_t b = 0; b < nb; ++b) {
+                    std::size_t b = 0;
+                    if (pose_rows && channels == 1) {
+                        // Two series at a time: every timestamp row is loaded once for both.
+                        const float* pair_rows = pose_rows + f0 * stride + begin;
+                        const float inv = static_cast<float>(used);
+                        sums.resize(2 * m);
+                        for (; b + 2 <= nb; b += 2) {
+                            const float* in[8];
+                            for (std::size_t q = 0; q < 2; ++q) {
+                                const float* g = gpad.data() + (b + q) * padded + begin;
+                                in[4 * q] = alpha.data() + (b + q) * len + begin;
+                                in[4 * q + 1] = g + p[0] * d;
+                                in[4 * q + 2] = g + p[1] * d;
+                                in[4 * q + 3] = g + p[2] * d;
+                            }
+                            simd::rocket_pose_sums_pair(in, used, bias, m, pair_rows, stride, sums.data());
+                            for (std::size_t q = 0; q < 2; ++q) {
+                                float* row = out.row(static_cast<Eigen::Index>(order[b0 + b + q])).data() + f0;
+                                for (std::size_t j = 0; j < m; ++j)
+                                    row[j] = (totals[f0 + j] - 2.0f * sums[q * m + j]) / inv;
+                            }
+                        }
+                    }
+                    for (; b < nb; ++b) {
                         const float *a, *g0, *g1, *g2;
                         if (channels == 1) {
                             a = alpha.data() + b * len;

@@ -267,7 +267,13 @@
     X(rocket_pose_sums, void,                                                                    \
       (const float* alpha, const float* g0, const float* g1, const float* g2, std::size_t n,    \
        const float* biases, std::size_t m, const float* poses, std::size_t stride, float* sums), \
-      (alpha, g0, g1, g2, n, biases, m, poses, stride, sums))
+      (alpha, g0, g1, g2, n, biases, m, poses, stride, sums))                                     \
+    /* rocket_pose_sums of two series (series: alpha, g0, g1, g2 of each; sums: 2 m, first's  */ \
+    /* first), every pose loaded once for both. */                                               \
+    X(rocket_pose_sums_pair, void,                                                               \
+      (const float* const* series, std::size_t n, const float* biases, std::size_t m,           \
+       const float* poses, std::size_t stride, float* sums),                                     \
+      (series, n, biases, m, poses, stride, sums))
 
 /// Every kernel, in table order.
 #define HDC_SIMD_KERNELS(X, XV)            \

@@ -255,44 +255,47 @@ void rocket_counts(const float* alpha, const float* g0, const float* g1, const f
         });
 }
 
-/// Biases pooled together by rocket_pose_sums: 16 float lanes each (1, 2 or 4 registers); 16
-/// registers of sums on AVX-512's 32 (as many groups as rocket_counts), eight below.
-template <class Arch>
-inline constexpr std::size_t rocket_pose_group =
-    batch_of<Arch, float>::size >= 16 ? 16 : 8 * batch_of<Arch, float>::size / rocket_lanes;
-
-/// rocket_pose_sums of exactly G biases.
-template <std::size_t G, class B>
-void rocket_pose_biases(const float* alpha, const float* g0, const float* g1, const float* g2,
-                        std::size_t n, const float* biases, const float* poses, std::size_t stride,
-                        float* sums) noexcept {
+/// rocket_pose_sums of exactly G biases for S series of one length at once (in: alpha, g0, g1,
+/// g2 of each series; sums: one array per series): every pose is loaded once for the S series,
+/// and each series' sums are the single-series kernel's, lane for lane.
+template <std::size_t G, std::size_t S, class B>
+void rocket_pose_biases(const float* const* in, std::size_t n, const float* biases, const float* poses,
+                        std::size_t stride, float* const* sums) noexcept {
     constexpr std::size_t R = rocket_lanes / B::size;  // registers per 16 lanes
-    B acc[G][R], bias[G];
+    B acc[S][G][R], bias[G];
     rocket_unroll<G>([&](auto j) {
         bias[j] = B(biases[j]);
-        rocket_unroll<R>([&](auto r) { acc[j][r] = B(0.0f); });
+        rocket_unroll<S>([&](auto q) { rocket_unroll<R>([&](auto r) { acc[q][j][r] = B(0.0f); }); });
     });
     const std::size_t whole = n - n % rocket_lanes;
     for (std::size_t t = 0; t < whole; t += rocket_lanes) {
-        B c[R];
-        rocket_unroll<R>([&](auto r) { c[r] = rocket_block<B>(alpha, g0, g1, g2, t + r * B::size, B::size); });
+        B c[S][R];
+        rocket_unroll<S>([&](auto q) {
+            const float* const* x = in + 4 * q;
+            rocket_unroll<R>([&](auto r) { c[q][r] = rocket_block<B>(x[0], x[1], x[2], x[3], t + r * B::size, B::size); });
+        });
         rocket_unroll<G>([&](auto j) {
             const float* pose = poses + j * stride + t;
             rocket_unroll<R>([&](auto r) {
-                acc[j][r] = xsimd::select(c[r] > bias[j], acc[j][r] + B::load_unaligned(pose + r * B::size),
-                                          acc[j][r]);
+                const B p = B::load_unaligned(pose + r * B::size);
+                rocket_unroll<S>([&](auto q) {
+                    acc[q][j][r] = xsimd::select(c[q][r] > bias[j], acc[q][j][r] + p, acc[q][j][r]);
+                });
             });
         });
     }
     if (whole < n) {
         // The last 16 lanes: element t goes to lane t % 16 as everywhere; lanes past n hold
         // -infinity responses and add nothing (their poses are not read).
-        B c[R];
+        B c[S][R];
         std::size_t count[R];
         rocket_unroll<R>([&](auto r) {
             const std::size_t at = whole + r * B::size;
             count[r] = at >= n ? 0 : n - at < B::size ? n - at : B::size;
-            c[r] = rocket_block<B>(alpha, g0, g1, g2, at, count[r]);
+            rocket_unroll<S>([&](auto q) {
+                const float* const* x = in + 4 * q;
+                c[q][r] = rocket_block<B>(x[0], x[1], x[2], x[3], at, count[r]);
+            });
         });
         rocket_unroll<G>([&](auto j) {
             const float* pose = poses + j * stride + whole;
@@ -300,16 +303,43 @@ void rocket_pose_biases(const float* alpha, const float* g0, const float* g1, co
                 if (count[r] == 0) return;
                 const B p = count[r] == B::size ? B::load_unaligned(pose + r * B::size)
                                                 : load_first(pose + r * B::size, count[r], B{});
-                acc[j][r] = xsimd::select(c[r] > bias[j], acc[j][r] + p, acc[j][r]);
+                rocket_unroll<S>([&](auto q) {
+                    acc[q][j][r] = xsimd::select(c[q][r] > bias[j], acc[q][j][r] + p, acc[q][j][r]);
+                });
             });
         });
     }
-    if constexpr (R == 1) {
-        B one_register[G];
-        for (std::size_t j = 0; j < G; ++j) one_register[j] = acc[j][0];
-        reduce_registers(one_register, sums);
-    } else {
-        rocket_unroll<G>([&](auto j) { sums[j] = reduce_rocket_registers(acc[j]); });
+    rocket_unroll<S>([&](auto q) {
+        if constexpr (R == 1) {
+            B one_register[G];
+            for (std::size_t j = 0; j < G; ++j) one_register[j] = acc[q][j][0];
+            reduce_registers(one_register, sums[q]);
+        } else {
+            rocket_unroll<G>([&](auto j) { sums[q][j] = reduce_rocket_registers(acc[q][j]); });
+        }
+    });
+}
+
+/// Biases pooled together for S series by rocket_pose_sums / rocket_pose_sums_pair: 16 float
+/// lanes each (1, 2 or 4 registers). On AVX-512's 32 registers, 12 sums and 12 biases (one
+/// series) or 2 x 8 sums and 8 biases (two) leave room for the responses and a pose: with more,
+/// biases spill and every comparison adds a load to the pose's.
+template <class Arch, std::size_t S>
+inline constexpr std::size_t rocket_pose_group =
+    batch_of<Arch, float>::size >= 16
+        ? (S == 1 ? 12 : 8)
+        : (8 * batch_of<Arch, float>::size / rocket_lanes / S > 0 ? 8 * batch_of<Arch, float>::size / rocket_lanes / S : 1);
+
+template <std::size_t S, class B, class Arch>
+void rocket_pose_series(const float* const* in, std::size_t n, const float* biases, std::size_t m,
+                        const float* poses, std::size_t stride, float* const* sums) noexcept {
+    constexpr std::size_t G = rocket_pose_group<Arch, S>;
+    for (std::size_t j0 = 0; j0 < m; j0 += G) {
+        float* out[S];
+        for (std::size_t q = 0; q < S; ++q) out[q] = sums[q] + j0;
+        rocket_group_size<G>(m - j0 < G ? m - j0 : G, [&](auto g) {
+            rocket_pose_biases<g, S, B>(in, n, biases + j0, poses + j0 * stride, stride, out);
+        });
     }
 }
 
@@ -317,12 +347,22 @@ template <vector_arch Arch>
 void rocket_pose_sums(const float* alpha, const float* g0, const float* g1, const float* g2,
                       std::size_t n, const float* biases, std::size_t m, const float* poses,
                       std::size_t stride, float* sums, Arch) noexcept {
-    using B = batch_of<Arch, float>;
-    constexpr std::size_t G = rocket_pose_group<Arch>;
-    for (std::size_t j0 = 0; j0 < m; j0 += G)
-        rocket_group_size<G>(m - j0 < G ? m - j0 : G, [&](auto g) {
-            rocket_pose_biases<g, B>(alpha, g0, g1, g2, n, biases + j0, poses + j0 * stride, stride, sums + j0);
-        });
+    const float* in[4] = {alpha, g0, g1, g2};
+    float* out[1] = {sums};
+    rocket_pose_series<1, batch_of<Arch, float>, Arch>(in, n, biases, m, poses, stride, out);
+}
+
+inline void rocket_pose_sums_pair(const float* const* series, std::size_t n, const float* biases, std::size_t m,
+                                  const float* poses, std::size_t stride, float* sums, scalar) noexcept {
+    rocket_pose_sums(series[0], series[1], series[2], series[3], n, biases, m, poses, stride, sums, scalar{});
+    rocket_pose_sums(series[4], series[5], series[6], series[7], n, biases, m, poses, stride, sums + m, scalar{});
+}
+
+template <vector_arch Arch>
+void rocket_pose_sums_pair(const float* const* series, std::size_t n, const float* biases, std::size_t m,
+                           const float* poses, std::size_t stride, float* sums, Arch) noexcept {
+    float* out[2] = {sums, sums + m};
+    rocket_pose_series<2, batch_of<Arch, float>, Arch>(series, n, biases, m, poses, stride, out);
 }
 
 }  // namespace detail
