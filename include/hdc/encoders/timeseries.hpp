@@ -36,14 +36,15 @@
 //     start of each series, scaled by the reference length: t' = t / (L - 1) (t' = t for L = 1),
 //     so t' runs over [0, 1] for series of the reference length (every series of an
 //     equal-length set: the published definition) and over part of it, or beyond, for shorter
-//     or longer ones. One timestamp table then serves every length;
+//     or longer ones. The same timestamp vectors then serve every length;
 //   * series shorter than 9 (L < 9) get the single dilation 1 (the reference's exponent would
 //     be negative).
-// Cost: series are transformed in batches of one length, so that a kernel's timestamp rows serve
-// the whole batch from cache. On a set whose series all differ in length every batch holds one
-// series and the timestamp table is streamed once per series (plus one pass for the totals of
-// each new length): HDC-MiniROCKET then costs several times MiniROCKET (about 4.5x measured for
-// 100 series of 100 distinct lengths near 350); equal lengths cost about 1.1-1.2x.
+// Cost: series are transformed in batches of one length (up to 64 series); the timestamp rows
+// of each (dilation, kernel) pair are generated once per batch (32 start values per feature, then
+// a three-term recurrence) and serve the whole batch from cache, two series per pass. Measured
+// on the 14 UCR sets, HDC-MiniROCKET's inference costs about 1.2-1.3x MiniROCKET's; on a set
+// whose series all differ in length every batch holds one series and the rows are generated per
+// series (3-5x MiniROCKET for 100 series of 100 distinct lengths near 350).
 // Randomness comes from hdc::rng only (seeded: one stream picks the bias series, one the channel
 // combinations, one the timestamp phases), so a seed gives the same features on every machine;
 // the hot loops are the rocket_* kernels of simd/rocket.hpp, identical on every SIMD path; the
@@ -217,14 +218,37 @@ inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
 #endif
 }
 
-/// Timestamp vectors of HDC-MiniROCKET for t < length: poses[f * length + t] = P_t[f]; and
-/// totals[f] = the sum of P_t[f] over feature f's time range for series of `length` steps, in
-/// rocket_pose_sums' lane order.
+/// Steps of a timestamp row taken from the table; the rest follow by recurrence.
+inline constexpr std::size_t rocket_pose_start = 32;
+
+/// What HDC-MiniROCKET's timestamp rows are generated from, per feature f: cos(a_f(t)) for
+/// t < 32, a_f(t) = pi u_f s t / (L - 1) + phi_f, and 2 cos(16 delta_f), delta_f the step of
+/// a_f. A table of every P_t[f] would be features x length floats (19 MB at length 470), read
+/// once per transform call: more than the work on a small test set.
 struct rocket_pose_table {
-    std::size_t length = 0;
-    std::shared_ptr<float[]> poses;  // features x length, written once then shared read-only
-    std::vector<float> totals;
+    std::vector<double> start;  // features x rocket_pose_start
+    std::vector<double> step;   // 2 cos(16 delta_f)
 };
+
+/// rows[j * length + t] = P_t[f0 + j] = sqrt(2) cos(a(t)) for j < m, t < length: the first 32
+/// steps from the table, then cos(a + 16 delta) = 2 cos(16 delta) cos(a) - cos(a - 16 delta) in
+/// double with an explicit fma (portable bits; relative error ~ (t / 16)^2 ulp, far below float
+/// rounding for any series length here), rounded once to float.
+inline void rocket_pose_rows(const rocket_pose_table& p, std::size_t f0, std::size_t m, std::size_t length,
+                             std::vector<double>& work, float* rows) {
+    constexpr double sqrt2 = 1.41421356237309504880;
+    constexpr std::size_t lead = rocket_pose_start, lag = rocket_pose_start / 2;
+    work.resize(length);
+    for (std::size_t j = 0; j < m; ++j) {
+        const double* start = p.start.data() + (f0 + j) * lead;
+        const double k = p.step[f0 + j];
+        double* w = work.data();
+        for (std::size_t t = 0; t < length && t < lead; ++t) w[t] = start[t];
+        for (std::size_t t = lead; t < length; ++t) w[t] = std::fma(k, w[t - lag], -w[t - lead]);
+        float* row = rows + j * length;
+        for (std::size_t t = 0; t < length; ++t) row[t] = static_cast<float>(sqrt2 * w[t]);
+    }
+}
 
 }  // namespace detail
 
@@ -273,7 +297,7 @@ public:
     /// empty_input for an empty set.
     sample_matrix transform(const series_set& x, unsigned threads) const {
         check_input("minirocket::transform", x);
-        return run(x, threads, nullptr, 0.0, nullptr, nullptr);
+        return run(x, threads, nullptr);
     }
 
     /// True once fit has succeeded.
@@ -433,18 +457,13 @@ private:
     /// (The table is read once per batch: tens of megabytes for long series.)
     static constexpr std::size_t batch_size = 64;
 
-    /// The engine of both transforms: PPV features (poses null) or HDC-MiniROCKET features with
-    /// the timestamp table of the reference length (other lengths get theirs per batch).
-    sample_matrix run(const series_set& x, unsigned threads, const detail::rocket_pose_table* poses,
-                      double scale, const std::vector<double>* freq, const std::vector<double>* phase) const;
+    /// The engine of both transforms: PPV features (poses null) or HDC-MiniROCKET features, the
+    /// timestamp rows of each (dilation, kernel) pair generated once per batch of series.
+    sample_matrix run(const series_set& x, unsigned threads, const detail::rocket_pose_table* poses) const;
 
-    /// totals[f] = sum of P_t[f] over feature f's range for series of `length` steps, the rows
-    /// `stride` apart (rocket_pose_sums' lane order, as the features).
-    void pose_totals(const float* poses, std::size_t stride, std::size_t length, std::vector<float>& totals) const;
-
-    /// Fills a timestamp table for t < `length` (phases from the seed).
-    void fill_poses(std::size_t length, double scale, const std::vector<double>& freq,
-                    const std::vector<double>& phase, detail::rocket_pose_table& out) const;
+    /// The start values and steps of the timestamp rows at `scale` (phases from the seed).
+    detail::rocket_pose_table pose_table(double scale, const std::vector<double>& freq,
+                                         const std::vector<double>& phase) const;
 
     minirocket_options options_;
     std::shared_ptr<const state> st_;
@@ -482,7 +501,7 @@ public:
     /// As above with `threads` threads; the result never depends on it. Errors as minirocket's.
     sample_matrix transform(const series_set& x, unsigned threads) const {
         base_.check_input("hdc_minirocket::transform", x);
-        return base_.run(x, threads, &table_, scale_, &freq_, &phase_);
+        return base_.run(x, threads, &table_);
     }
 
     /// The timestamp scale s.
@@ -498,9 +517,10 @@ public:
     std::vector<float> timestamps(std::size_t length) const {
         if (!fitted()) throw invalid_parameter("hdc_minirocket::timestamps: not fitted");
         if (length == 0) throw invalid_parameter("hdc_minirocket::timestamps: length must be positive");
-        detail::rocket_pose_table t;
-        base_.fill_poses(length, scale_, freq_, phase_, t);
-        return {t.poses.get(), t.poses.get() + base_.features() * length};
+        std::vector<float> out(base_.features() * length);
+        std::vector<double> work;
+        detail::rocket_pose_rows(table_, 0, base_.features(), length, work, out.data());
+        return out;
     }
 
 private:
@@ -520,7 +540,7 @@ private:
             freq_[f] = pi * gen.uniform_signed();
             phase_[f] = 2.0 * pi * gen.uniform();
         }
-        base_.fill_poses(base_.reference_length(), scale_, freq_, phase_, table_);
+        table_ = base_.pose_table(scale_, freq_, phase_);
     }
 
     friend class minirocket;
@@ -532,49 +552,28 @@ private:
 
 // ---------------------------------------------------------------------------------------------
 
-inline void minirocket::fill_poses(std::size_t length, double scale, const std::vector<double>& freq,
-                                   const std::vector<double>& phase, detail::rocket_pose_table& out) const {
+inline detail::rocket_pose_table minirocket::pose_table(double scale, const std::vector<double>& freq,
+                                                      const std::vector<double>& phase) const {
     const state& s = *st_;
-    out.length = length;
-    // Tens of megabytes for long series, every value written below: no zero fill, huge pages.
-    out.poses = std::shared_ptr<float[]>(new float[s.features * length]);
-    detail::advise_huge_pages(out.poses.get(), s.features * length * sizeof(float));
-    std::vector<double> theta(length), sn(length), cs(length);
+    constexpr std::size_t lead = detail::rocket_pose_start;
+    detail::rocket_pose_table out;
+    out.start.resize(s.features * lead);
+    out.step.resize(s.features);
     const double denom = s.reference_length > 1 ? static_cast<double>(s.reference_length - 1) : 1.0;
-    std::vector<double> rel(length);
-    for (std::size_t t = 0; t < length; ++t) rel[t] = static_cast<double>(t) / denom;
-    constexpr double sqrt2 = 1.41421356237309504880;
+    double theta[lead + 1], sn[lead + 1], cs[lead + 1];
     for (std::size_t f = 0; f < s.features; ++f) {
         const double w = freq[f] * scale;  // pi u_f s
-        for (std::size_t t = 0; t < length; ++t) theta[t] = std::fma(w, rel[t], phase[f]);
-        simd::sin_cos(theta.data(), sn.data(), cs.data(), length);
-        float* row = out.poses.get() + f * length;
-        for (std::size_t t = 0; t < length; ++t) row[t] = static_cast<float>(sqrt2 * cs[t]);
+        for (std::size_t t = 0; t < lead; ++t) theta[t] = std::fma(w, static_cast<double>(t) / denom, phase[f]);
+        theta[lead] = w * (static_cast<double>(lead / 2) / denom);  // 16 steps
+        simd::sin_cos(theta, sn, cs, lead + 1);
+        std::copy(cs, cs + lead, out.start.begin() + static_cast<std::ptrdiff_t>(f * lead));
+        out.step[f] = 2.0 * cs[lead];
     }
-    pose_totals(out.poses.get(), length, length, out.totals);
-}
-
-inline void minirocket::pose_totals(const float* poses, std::size_t stride, std::size_t length,
-                                    std::vector<float>& totals) const {
-    // The same kernel and lane order as the features: C = 0 > -1 everywhere, every pose counts.
-    const state& s = *st_;
-    totals.resize(s.features);
-    const std::size_t most = *std::max_element(s.per_dilation.begin(), s.per_dilation.end());
-    const std::vector<float> zeros(length, 0.0f), below(most, -1.0f);
-    for (std::size_t combo = 0; combo + 1 < s.feature_start.size(); ++combo) {
-        const std::size_t di = combo / rocket::kernel_count, d = s.dilations[di];
-        const bool full = (di + combo % rocket::kernel_count) % 2 == 0 || length <= 8 * d;
-        const std::size_t begin = full ? 0 : 4 * d, used = full ? length : length - 8 * d;
-        const std::size_t f0 = s.feature_start[combo], m = s.feature_start[combo + 1] - f0;
-        const float* z = zeros.data();
-        simd::rocket_pose_sums(z, z, z, z, used, below.data(), m, poses + f0 * stride + begin, stride,
-                               totals.data() + f0);
-    }
+    return out;
 }
 
 inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
-                                     const detail::rocket_pose_table* poses, double scale,
-                                     const std::vector<double>* freq, const std::vector<double>* phase) const {
+                                     const detail::rocket_pose_table* poses) const {
     const state& s = *st_;
     const std::size_t n = x.size(), channels = s.channels;
     sample_matrix out(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(s.features));
@@ -585,22 +584,14 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
     const unsigned use = detail::resolve_threads(
         threads, std::max<std::size_t>(1, std::min(n, work * s.features / detail::parallel_work_unit)));
     const auto& positions = rocket::kernel_positions();
-    // The fitted table covers the reference length; a longer series needs a longer one (once per
-    // call, shared by the threads).
-    detail::rocket_pose_table longer;
-    const detail::rocket_pose_table* table = poses;
-    if (poses && x.max_length() > poses->length) {
-        fill_poses(x.max_length(), scale, *freq, *phase, longer);
-        table = &longer;
-    }
     detail::parallel_ranges(n, use, 1, [&](unsigned, std::size_t first, std::size_t last) {
         // Series of equal length together, each batch at most batch_size.
         std::vector<std::size_t> order(last - first);
         std::iota(order.begin(), order.end(), first);
         std::stable_sort(order.begin(), order.end(),
                          [&](std::size_t a, std::size_t b) { return x.length(a) < x.length(b); });
-        std::vector<float> local_totals;
-        std::size_t local_length = 0;
+        std::vector<float> pose_rows, totals, below;
+        std::vector<double> pose_work;
         std::vector<float> prepared, alpha, gpad, scratch, combined, zeros;
         std::vector<std::uint32_t> counts;
         std::vector<float> sums;
@@ -609,21 +600,6 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
             std::size_t b1 = b0;
             while (b1 < order.size() && b1 - b0 < batch_size && x.length(order[b1]) == len) ++b1;
             const std::size_t nb = b1 - b0;
-            // One timestamp table for every length (rows `stride` apart); the totals depend on
-            // the length (its time ranges): the table's own, or computed once per length here.
-            const float* pose_rows = nullptr;
-            const float* totals = nullptr;
-            std::size_t stride = 0;
-            if (table) {
-                pose_rows = table->poses.get();
-                stride = table->length;
-                if (len == table->length) totals = table->totals.data();
-                else {
-                    if (local_length != len) pose_totals(pose_rows, stride, len, local_totals);
-                    local_length = len;
-                    totals = local_totals.data();
-                }
-            }
             prepared.resize(nb * channels * len);
             for (std::size_t b = 0; b < nb; ++b) prepare(x, order[b0 + b], prepared.data() + b * channels * len);
             zeros.assign(len, 0.0f);
@@ -647,10 +623,21 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                     const std::size_t begin = full ? 0 : 4 * d, used = full ? len : len - 8 * d;
                     const auto& p = positions[k];
                     const float* bias = s.biases.data() + f0;
+                    if (poses) {
+                        // This pair's timestamp rows for the batch's length (rows `len` apart),
+                        // and their sums over the pooled range in the features' lane order
+                        // (C = 0 > -1 everywhere: every pose counts).
+                        pose_rows.resize(m * len);
+                        detail::rocket_pose_rows(*poses, f0, m, len, pose_work, pose_rows.data());
+                        totals.resize(m);
+                        below.assign(m, -1.0f);
+                        simd::rocket_pose_sums(zeros.data(), zeros.data(), zeros.data(), zeros.data(), used,
+                                               below.data(), m, pose_rows.data() + begin, len, totals.data());
+                    }
                     std::size_t b = 0;
-                    if (pose_rows && channels == 1) {
+                    if (poses && channels == 1) {
                         // Two series at a time: every timestamp row is loaded once for both.
-                        const float* pair_rows = pose_rows + f0 * stride + begin;
+                        const float* pair_rows = pose_rows.data() + begin;
                         const float inv = static_cast<float>(used);
                         sums.resize(2 * m);
                         for (; b + 2 <= nb; b += 2) {
@@ -662,11 +649,11 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                                 in[4 * q + 2] = g + p[1] * d;
                                 in[4 * q + 3] = g + p[2] * d;
                             }
-                            simd::rocket_pose_sums_pair(in, used, bias, m, pair_rows, stride, sums.data());
+                            simd::rocket_pose_sums_pair(in, used, bias, m, pair_rows, len, sums.data());
                             for (std::size_t q = 0; q < 2; ++q) {
                                 float* row = out.row(static_cast<Eigen::Index>(order[b0 + b + q])).data() + f0;
                                 for (std::size_t j = 0; j < m; ++j)
-                                    row[j] = (totals[f0 + j] - 2.0f * sums[q * m + j]) / inv;
+                                    row[j] = (totals[j] - 2.0f * sums[q * m + j]) / inv;
                             }
                         }
                     }
@@ -694,14 +681,14 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                         }
                         float* row = out.row(static_cast<Eigen::Index>(order[b0 + b])).data() + f0;
                         const float inv = static_cast<float>(used);
-                        if (!pose_rows) {
+                        if (!poses) {
                             simd::rocket_counts(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
                                                 counts.data());
                             for (std::size_t j = 0; j < m; ++j) row[j] = static_cast<float>(counts[j]) / inv;
                         } else {
                             simd::rocket_pose_sums(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
-                                                   pose_rows + f0 * stride + begin, stride, sums.data());
-                            for (std::size_t j = 0; j < m; ++j) row[j] = (totals[f0 + j] - 2.0f * sums[j]) / inv;
+                                                   pose_rows.data() + begin, len, sums.data());
+                            for (std::size_t j = 0; j < m; ++j) row[j] = (totals[j] - 2.0f * sums[j]) / inv;
                         }
                     }
                 }
