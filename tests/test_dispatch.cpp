@@ -11,6 +11,7 @@
 #include <hdc/simd/floating.hpp>
 #include <hdc/simd/integer.hpp>
 #include <hdc/simd/modular.hpp>
+#include <hdc/simd/rocket.hpp>
 #include <hdc/simd/transform.hpp>
 
 #include "tie_reference.hpp"
@@ -223,6 +224,35 @@ void check_dense_kernels_against_scalar() {
     CHECK(hdc::dot(ps[1], ps[2]) == ref::int8_dot(ps[1].data(), ps[2].data(), dim, scalar{}));
 }
 
+/// MiniROCKET's pooling kernels (rocket.hpp) through the active table against the reference.
+void check_rocket_kernels_against_scalar() {
+    hdc::rng gen{23};
+    for (std::size_t n : {1, 15, 16, 33, 250}) {
+        for (std::size_t m : {1, 7, 16, 23}) {
+            INFO("rocket n " << n << " m " << m);
+            std::vector<float> a(n), g(n + 16), b(m), poses(m * n);
+            for (auto* v : {&a, &g, &b, &poses})
+                for (auto& e : *v) e = static_cast<float>(gen.normal());
+            std::vector<std::uint32_t> c1(m), c2(m);
+            ref::rocket_counts(a.data(), g.data(), g.data() + 5, g.data() + 16, n, b.data(), m, c1.data(), scalar{});
+            hdc::simd::rocket_counts(a.data(), g.data(), g.data() + 5, g.data() + 16, n, b.data(), m, c2.data());
+            CHECK(c1 == c2);
+            std::vector<float> s1(m), s2(m);
+            ref::rocket_pose_sums(a.data(), g.data(), g.data() + 5, g.data() + 16, n, b.data(), m, poses.data(), n,
+                                  s1.data(), scalar{});
+            hdc::simd::rocket_pose_sums(a.data(), g.data(), g.data() + 5, g.data() + 16, n, b.data(), m, poses.data(),
+                                        n, s2.data());
+            CHECK(same_bytes(s1, s2));
+            const float* in[8] = {a.data(), g.data(), g.data() + 5, g.data() + 16,
+                                  g.data(), a.data(), g.data() + 16, g.data() + 5};
+            std::vector<float> p1(2 * m), p2(2 * m);
+            ref::rocket_pose_sums_pair(in, n, b.data(), m, poses.data(), n, p1.data(), scalar{});
+            hdc::simd::rocket_pose_sums_pair(in, n, b.data(), m, poses.data(), n, p2.data());
+            CHECK(same_bytes(p1, p2));
+        }
+    }
+}
+
 /// Runs the public kernels (through the active table) and the binary model on random data and
 /// compares them with the scalar reference kernels of this translation unit.
 void check_active_table_against_scalar() {
@@ -293,6 +323,7 @@ void check_active_table_against_scalar() {
         CHECK(hdc::permute(hdc::permute(vs[3], 5), -5) == vs[3]);
     }
     check_dense_kernels_against_scalar();
+    check_rocket_kernels_against_scalar();
 }
 
 }  // namespace

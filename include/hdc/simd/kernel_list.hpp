@@ -271,6 +271,27 @@
     XV(sign_fill, _f32, void, (float value, const std::uint64_t* negate, float* out,            \
                                std::size_t n), (value, negate, out, n))
 
+// ---------------------------------------------------------------------------------------------
+// rocket.hpp: MiniROCKET's pooled kernel responses C[t] = ((alpha + g0) + g1) + g2 over t < n.
+
+#define HDC_SIMD_ROCKET_KERNELS(X, XV)                                                           \
+    /* counts[j] = number of t < n with C[t] > biases[j], for j < m (PPV numerators). */        \
+    X(rocket_counts, void,                                                                       \
+      (const float* alpha, const float* g0, const float* g1, const float* g2, std::size_t n,    \
+       const float* biases, std::size_t m, std::uint32_t* counts),                              \
+      (alpha, g0, g1, g2, n, biases, m, counts))                                                 \
+    /* sums[j] = sum of poses[j * stride + t] over t < n with C[t] > biases[j] (16 lanes). */   \
+    X(rocket_pose_sums, void,                                                                    \
+      (const float* alpha, const float* g0, const float* g1, const float* g2, std::size_t n,    \
+       const float* biases, std::size_t m, const float* poses, std::size_t stride, float* sums), \
+      (alpha, g0, g1, g2, n, biases, m, poses, stride, sums))                                     \
+    /* rocket_pose_sums of two series (series: alpha, g0, g1, g2 of each; sums: 2 m, first's  */ \
+    /* first), every pose loaded once for both. */                                               \
+    X(rocket_pose_sums_pair, void,                                                               \
+      (const float* const* series, std::size_t n, const float* biases, std::size_t m,           \
+       const float* poses, std::size_t stride, float* sums),                                     \
+      (series, n, biases, m, poses, stride, sums))
+
 /// Every kernel, in table order.
 #define HDC_SIMD_KERNELS(X, XV)            \
     HDC_SIMD_BITWISE_KERNELS(X, XV)        \
@@ -281,7 +302,8 @@
     HDC_SIMD_MODULAR_KERNELS(X, XV)        \
     HDC_SIMD_TRANSFORM_KERNELS(X, XV)      \
     HDC_SIMD_ROTATION_KERNELS(X, XV)       \
-    HDC_SIMD_HADAMARD_KERNELS(X, XV)
+    HDC_SIMD_HADAMARD_KERNELS(X, XV)       \
+    HDC_SIMD_ROCKET_KERNELS(X, XV)
 
 // ---------------------------------------------------------------------------------------------
 // Generators (used by dispatch.hpp, the kernel headers and kernel_table.hpp).

@@ -19,6 +19,7 @@
 #include "hadamard.hpp"
 #include "integer.hpp"
 #include "modular.hpp"
+#include "rocket.hpp"
 #include "rotation.hpp"
 #include "transform.hpp"
 

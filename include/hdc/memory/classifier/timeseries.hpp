@@ -1,0 +1,222 @@
+// hdc/memory/classifier/timeseries.hpp - time-series classification: MiniROCKET or
+// HDC-MiniROCKET features, then a ridge classifier with cross-validated regularisation, with the
+// timestamp scale chosen by cross-validation on the training set (ALGORITHMS.md section 5.2).
+//
+// fit(series, labels):
+//   1. the MiniROCKET transform is fitted once on all training series (its biases do not depend
+//      on the scale; they use no label);
+//   2. with one candidate scale, that scale is used. With several, the training set is split
+//      into k = min(max_folds, smallest class count) stratified folds (at least 2; a seeded
+//      shuffle within each class, then round robin), and for every fold and candidate a
+//      ridge_classifier_cv is fitted on the other folds' features and scored on the fold's; each
+//      fold votes for its most accurate scale (ties to the earlier candidate) and the majority
+//      wins (ties to the earlier candidate);
+//   3. the training features at that scale are fitted by ridge_classifier_cv (scikit-learn's
+//      RidgeClassifierCV with the old normalize=True by default: every feature centred and scaled
+//      to unit norm, as the reference code; this also makes the PPV and the s = 0
+//      HDC-MiniROCKET features give the same classifier, up to rounding).
+// Scale 0 uses the PPV features of MiniROCKET itself (HDC-MiniROCKET at s = 0 is an affine map of
+// them per feature, so the normalised ridge sees the same thing, and PPV is cheaper).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "../../core/error.hpp"
+#include "../../core/rng.hpp"
+#include "../../encoders/timeseries.hpp"
+#include "ridge.hpp"
+
+namespace hdc {
+
+/// HDC-MiniROCKET's scale grid, 2^(j/2) - 1 for j = 0..6 (rounded as the paper does).
+inline std::vector<double> hdc_minirocket_scales() { return {0.0, 0.414, 1.0, 1.83, 3.0, 4.66, 7.0}; }
+
+/// Options of timeseries_classifier.
+struct timeseries_options {
+    minirocket_options transform{};                  ///< the MiniROCKET part (seed, threads, ...)
+    std::vector<double> scales = hdc_minirocket_scales();  ///< candidates; one value = that scale
+    std::size_t max_folds = 10;                      ///< most cross-validation folds (>= 2)
+    ridge_options ridge{};                           ///< the classifier (normalize by default)
+};
+
+/// Time-series classifier: (HDC-)MiniROCKET features and ridge_classifier_cv, the scale chosen by
+/// stratified cross-validation (see the header comment). Const members are safe to call
+/// concurrently.
+class timeseries_classifier {
+public:
+    /// An unfitted classifier. Throws invalid_parameter for no scale, a negative or non-finite
+    /// scale, max_folds < 2, or bad transform options.
+    explicit timeseries_classifier(timeseries_options options = {}) : options_(std::move(options)) {
+        if (options_.scales.empty()) throw invalid_parameter("timeseries_classifier: no candidate scale");
+        for (const double s : options_.scales)
+            if (!(s >= 0) || !std::isfinite(s))
+                throw invalid_parameter("timeseries_classifier: scales must be finite and >= 0, got " + std::to_string(s));
+        if (options_.max_folds < 2) throw invalid_parameter("timeseries_classifier: max_folds must be at least 2");
+        minirocket check(options_.transform);  // validates the transform options now
+        ridge_classifier_cv ridge_check(options_.ridge);
+    }
+
+    /// Fits the transform, chooses the scale and fits the ridge classifier. Throws empty_input for
+    /// no series, invalid_parameter for a label count other than the series count or a negative
+    /// label, and whatever the transform or ridge_classifier_cv throw; unchanged on a throw.
+    void fit(const series_set& x, label_view y) {
+        const char* who = "timeseries_classifier::fit";
+        if (x.empty()) throw empty_input(std::string(who) + ": no training series");
+        if (y.size() != x.size())
+            throw invalid_parameter(std::string(who) + ": " + std::to_string(y.size()) + " labels for " +
+                                    std::to_string(x.size()) + " series");
+        for (const std::int32_t label : y)
+            if (label < 0) throw invalid_parameter(std::string(who) + ": negative label " + std::to_string(label));
+        auto base = std::make_shared<minirocket>(options_.transform);
+        base->fit(x);
+        std::vector<std::size_t> votes(options_.scales.size(), 0);
+        std::size_t chosen = 0;
+        if (options_.scales.size() > 1) {
+            const auto folds = stratified_folds(y);
+            std::vector<sample_matrix> features;
+            for (const double s : options_.scales) features.push_back(transform_at(*base, s, x));
+            const std::size_t k = *std::max_element(folds.begin(), folds.end()) + 1;
+            for (std::size_t f = 0; f < k; ++f) {
+                std::vector<Eigen::Index> train, test;
+                for (std::size_t i = 0; i < folds.size(); ++i)
+                    (folds[i] == f ? test : train).push_back(static_cast<Eigen::Index>(i));
+                std::vector<std::int32_t> y_train, y_test;
+                for (const auto i : train) y_train.push_back(y[static_cast<std::size_t>(i)]);
+                for (const auto i : test) y_test.push_back(y[static_cast<std::size_t>(i)]);
+                if (distinct(y_train) < 2 || test.empty()) continue;
+                std::size_t best = 0, best_correct = 0;
+                for (std::size_t c = 0; c < options_.scales.size(); ++c) {
+                    const sample_matrix a = features[c](train, Eigen::all), b = features[c](test, Eigen::all);
+                    ridge_classifier_cv ridge(fold_ridge_options(y));
+                    ridge.fit(a, y_train);
+                    const auto predicted = ridge.predict(b);
+                    std::size_t correct = 0;
+                    for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == y_test[i];
+                    if (c == 0 || correct > best_correct) {
+                        best = c;
+                        best_correct = correct;
+                    }
+                }
+                ++votes[best];
+            }
+            chosen = static_cast<std::size_t>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+            ridge_classifier_cv ridge(options_.ridge);
+            ridge.fit(features[chosen], y);
+            commit(std::move(base), chosen, std::move(votes), std::move(ridge));
+            return;
+        }
+        ridge_classifier_cv ridge(options_.ridge);
+        ridge.fit(transform_at(*base, options_.scales[0], x), y);
+        commit(std::move(base), chosen, std::move(votes), std::move(ridge));
+    }
+
+    /// Features of the series at the chosen scale (the ridge classifier's input).
+    sample_matrix transform(const series_set& x) const {
+        check_fitted("timeseries_classifier::transform");
+        return hdc_ ? hdc_->transform(x) : base_->transform(x);
+    }
+
+    /// Scores (series x classes) of already transformed features.
+    Eigen::MatrixXd decision_function(sample_view features) const {
+        check_fitted("timeseries_classifier::decision_function");
+        return ridge_.decision_function(features);
+    }
+    /// Scores (series x classes) of series.
+    Eigen::MatrixXd decision_function(const series_set& x) const { return decision_function(transform(x)); }
+
+    /// Predicted classes of already transformed features.
+    std::vector<std::int32_t> predict(sample_view features) const {
+        check_fitted("timeseries_classifier::predict");
+        return ridge_.predict(features);
+    }
+    /// Predicted classes of series.
+    std::vector<std::int32_t> predict(const series_set& x) const { return predict(transform(x)); }
+
+    /// True once fit has succeeded.
+    bool fitted() const noexcept { return base_ != nullptr; }
+    /// The chosen timestamp scale (0 before fit).
+    double scale() const noexcept { return fitted() ? options_.scales[chosen_] : 0.0; }
+    /// Folds that voted for each candidate scale (all zero with a single candidate).
+    const std::vector<std::size_t>& votes() const noexcept { return votes_; }
+    /// The fitted ridge classifier.
+    const ridge_classifier_cv& ridge() const noexcept { return ridge_; }
+    /// The fitted MiniROCKET transform (null before fit).
+    const minirocket* transform_part() const noexcept { return base_.get(); }
+    /// The options in force.
+    const timeseries_options& options() const noexcept { return options_; }
+
+    /// The fold of each training sample for labels y: k = min(max_folds, smallest class count),
+    /// at least 2; within each class a seeded shuffle, then folds in turn.
+    std::vector<std::size_t> stratified_folds(label_view y) const {
+        std::int32_t largest = 0;
+        for (const auto label : y) largest = std::max(largest, label);
+        std::vector<std::vector<std::size_t>> members(static_cast<std::size_t>(largest) + 1);
+        for (std::size_t i = 0; i < y.size(); ++i) members[static_cast<std::size_t>(y[i])].push_back(i);
+        std::size_t smallest = y.size();
+        for (const auto& m : members)
+            if (!m.empty()) smallest = std::min(smallest, m.size());
+        const std::size_t k = std::max<std::size_t>(2, std::min(options_.max_folds, smallest));
+        rng gen(options_.transform.seed, fold_stream);
+        std::vector<std::size_t> fold(y.size(), 0);
+        std::size_t next = 0;  // continue the round robin across classes so folds stay balanced
+        for (auto& m : members) {
+            for (std::size_t i = m.size(); i > 1; --i) std::swap(m[i - 1], m[static_cast<std::size_t>(gen.below(i))]);
+            for (const std::size_t i : m) fold[i] = next++ % k;
+        }
+        return fold;
+    }
+
+private:
+    static constexpr std::uint64_t fold_stream = 4;
+
+    static std::size_t distinct(const std::vector<std::int32_t>& y) {
+        std::vector<std::int32_t> s = y;
+        std::sort(s.begin(), s.end());
+        return static_cast<std::size_t>(std::unique(s.begin(), s.end()) - s.begin());
+    }
+
+    /// The ridge options of a fold fit: the class count of the whole training set, so that the
+    /// scores of every fold have the same columns.
+    ridge_options fold_ridge_options(label_view y) const {
+        ridge_options o = options_.ridge;
+        std::int32_t largest = 0;
+        for (const auto label : y) largest = std::max(largest, label);
+        if (o.classes == 0) o.classes = static_cast<std::size_t>(largest) + 1;
+        return o;
+    }
+
+    static sample_matrix transform_at(const minirocket& base, double scale, const series_set& x) {
+        if (scale == 0.0) return base.transform(x);
+        return hdc_minirocket(base, scale).transform(x);
+    }
+
+    void commit(std::shared_ptr<minirocket> base, std::size_t chosen, std::vector<std::size_t> votes,
+                ridge_classifier_cv ridge) {
+        const double s = options_.scales[chosen];
+        std::shared_ptr<const hdc_minirocket> h;
+        if (s != 0.0) h = std::make_shared<const hdc_minirocket>(*base, s);
+        base_ = std::move(base);
+        hdc_ = std::move(h);
+        chosen_ = chosen;
+        votes_ = std::move(votes);
+        ridge_ = std::move(ridge);
+    }
+
+    void check_fitted(const char* who) const {
+        if (!fitted()) throw invalid_parameter(std::string(who) + ": used before fit");
+    }
+
+    timeseries_options options_;
+    std::shared_ptr<const minirocket> base_;
+    std::shared_ptr<const hdc_minirocket> hdc_;
+    std::size_t chosen_ = 0;
+    std::vector<std::size_t> votes_;
+    ridge_classifier_cv ridge_{};
+};
+
+}  // namespace hdc
