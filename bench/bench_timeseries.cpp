@@ -18,14 +18,7 @@
 //                                     fit, training features, ridge fit, test features, prediction
 //                                     (one thread), the figure of the reference's 9.2 s
 //   threads_identical                 yes if T threads gave the 1-thread features bit for bit
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wrestrict"  // GCC bug 105329 in std::string's operator+ (see examples/ucr.cpp)
-#endif
 #include <hdc/io/ts.hpp>
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic pop
-#endif
 #include <hdc/memory/classifier/timeseries.hpp>
 
 #include "timing.hpp"

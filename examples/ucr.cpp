@@ -19,16 +19,7 @@
 // normal noise, 400 training / 100 test series drawn with --seed); default --scale all.
 // Progress goes to stderr. Bad arguments: usage and exit 2; bad input (unreadable or malformed
 // file, a test class the training set does not have): the error message and exit 1.
-// GCC 12 reports a false -Wrestrict inside std::string's operator+ as inlined into io/ts.hpp at
-// -O3 (GCC bug 105329); the diagnostic state at the header's lines is what counts.
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wrestrict"
-#endif
 #include <hdc/io/ts.hpp>
-#if defined(__GNUC__) && !defined(__clang__) && __GNUC__ == 12
-#pragma GCC diagnostic pop
-#endif
 #include <hdc/memory/classifier/timeseries.hpp>
 
 #include <chrono>
@@ -118,19 +109,11 @@ problem load_dir(const std::string& dir) {
     std::string name = path.filename().string();
     if (name.empty()) name = path.parent_path().filename().string();
     const auto train = hdc::load_ts(path / (name + "_TRAIN.ts"));
-    const auto test = hdc::load_ts(path / (name + "_TEST.ts"));
+    auto test = hdc::load_ts(path / (name + "_TEST.ts"));
     if (train.labels.empty() || test.labels.empty())
         throw hdc::format_error(dir + ": the training and test files need class labels");
-    problem p{name, train.series, test.series, train.labels, {}, train.class_names.size()};
-    // The test file's labels as indices into the training file's class list.
-    for (const std::int32_t label : test.labels) {
-        const std::string& cls = test.class_names[static_cast<std::size_t>(label)];
-        std::size_t k = 0;
-        while (k < train.class_names.size() && train.class_names[k] != cls) ++k;
-        if (k == train.class_names.size())
-            throw hdc::format_error(dir + ": test class '" + cls + "' is not a class of the training file");
-        p.test_labels.push_back(static_cast<std::int32_t>(k));
-    }
+    hdc::align_labels(test, train);  // the test labels as indices into the training file's classes
+    problem p{name, train.series, test.series, train.labels, test.labels, train.class_names.size()};
     return p;
 }
 
