@@ -171,7 +171,8 @@ inline float quantile_sorted(std::span<const float> sorted, double q) {
     const std::size_t hi = std::min(lo + 1, sorted.size() - 1);
     const double t = pos - static_cast<double>(lo), a = sorted[lo], b = sorted[hi];
     const double diff = b - a;
-    return static_cast<float>(t >= 0.5 ? b - diff * (1.0 - t) : a + diff * t);
+    // Explicit fma: a contracted or uncontracted a + diff * t would differ between machines.
+    return static_cast<float>(t >= 0.5 ? std::fma(-diff, 1.0 - t, b) : std::fma(diff, t, a));
 }
 
 /// Per-dilation buffers of one channel: alpha[t] = sum of the nine shifted -x (the reference's
@@ -379,7 +380,7 @@ private:
             for (const float a : v) mean += a;
             mean /= static_cast<double>(n);
             double var = 0;
-            for (const float a : v) var += (a - mean) * (a - mean);
+            for (const float a : v) var = std::fma(a - mean, a - mean, var);  // explicit: no contraction choice
             const double sd = std::sqrt(var / static_cast<double>(n));
             const double scale = sd > 0 ? 1.0 / sd : 0.0;
             for (std::size_t t = 0; t < n; ++t) o[t] = static_cast<float>((v[t] - mean) * scale);

@@ -413,7 +413,7 @@ private:
                 } else if (t > prev + 1) {
                     const double a = v[prev], b = v[t], span = static_cast<double>(t - prev);
                     for (std::size_t u = prev + 1; u < t; ++u)
-                        v[u] = static_cast<float>(a + (b - a) * (static_cast<double>(u - prev) / span));
+                        v[u] = static_cast<float>(std::fma(b - a, static_cast<double>(u - prev) / span, a));  // explicit fma: the same bits whatever the compiler contracts
                 }
                 prev = t;
             }

@@ -74,6 +74,8 @@ class ridge_classifier_cv {
 public:
     /// Training options.
     using options = ridge_options;
+    /// Bound on classes() (the scores are a samples x classes() matrix; labels are below it).
+    static constexpr std::size_t max_classes = std::size_t{1} << 24;
 
     /// An unfitted classifier. Throws invalid_parameter for an empty alpha list or an alpha that
     /// is not finite and positive.
@@ -406,9 +408,6 @@ private:
     static constexpr Eigen::Index block_values = Eigen::Index{1} << 22;
     /// See block_values.
     static constexpr Eigen::Index min_column_block = 256;
-
-    /// Bound on classes() (the scores are a samples x classes() matrix).
-    static constexpr std::size_t max_classes = std::size_t{1} << 24;
 
     /// The first index of the smallest of errors[0..count).
     static std::size_t best_index(const std::vector<double>& errors, std::size_t count) {

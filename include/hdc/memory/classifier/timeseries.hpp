@@ -70,8 +70,7 @@ public:
         if (y.size() != x.size())
             throw invalid_parameter(std::string(who) + ": " + std::to_string(y.size()) + " labels for " +
                                     std::to_string(x.size()) + " series");
-        for (const std::int32_t label : y)
-            if (label < 0) throw invalid_parameter(std::string(who) + ": negative label " + std::to_string(label));
+        check_labels(who, y);  // before the transform runs
         auto base = std::make_shared<minirocket>(options_.transform);
         base->fit(x);
         std::vector<std::size_t> votes(options_.scales.size(), 0);
@@ -152,11 +151,17 @@ public:
 
     /// The fold of each training sample for labels y: k = min(max_folds, smallest class count),
     /// at least 2; within each class a seeded shuffle, then folds in turn.
+    /// Throws invalid_parameter for a negative label or one above ridge_classifier_cv's limit.
     std::vector<std::size_t> stratified_folds(label_view y) const {
-        std::int32_t largest = 0;
-        for (const auto label : y) largest = std::max(largest, label);
-        std::vector<std::vector<std::size_t>> members(static_cast<std::size_t>(largest) + 1);
-        for (std::size_t i = 0; i < y.size(); ++i) members[static_cast<std::size_t>(y[i])].push_back(i);
+        check_labels("timeseries_classifier::stratified_folds", y);
+        // Members of each class, classes in ascending label order (only the labels present).
+        std::vector<std::int32_t> present(y.begin(), y.end());
+        std::sort(present.begin(), present.end());
+        present.erase(std::unique(present.begin(), present.end()), present.end());
+        std::vector<std::vector<std::size_t>> members(present.size());
+        for (std::size_t i = 0; i < y.size(); ++i)
+            members[static_cast<std::size_t>(std::lower_bound(present.begin(), present.end(), y[i]) - present.begin())]
+                .push_back(i);
         std::size_t smallest = y.size();
         for (const auto& m : members)
             if (!m.empty()) smallest = std::min(smallest, m.size());
@@ -173,6 +178,13 @@ public:
 
 private:
     static constexpr std::uint64_t fold_stream = 4;
+
+    static void check_labels(const char* who, label_view y) {
+        for (const std::int32_t label : y)
+            if (label < 0 || static_cast<std::size_t>(label) >= ridge_classifier_cv::max_classes)
+                throw invalid_parameter(std::string(who) + ": label " + std::to_string(label) + " is outside 0.." +
+                                        std::to_string(ridge_classifier_cv::max_classes - 1));
+    }
 
     static std::size_t distinct(const std::vector<std::int32_t>& y) {
         std::vector<std::int32_t> s = y;
