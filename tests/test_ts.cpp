@@ -66,6 +66,12 @@ TEST_CASE("ts: values are read exactly as std::from_chars rounds them to float",
     CHECK(values(d.series, 0) == std::vector<float>{-0.6478854f, 0.1f, 3.4028234e38f, 1e-45f});
 }
 
+TEST_CASE("ts: values below the float range underflow to zero or a subnormal, values above it are refused", "[ts]") {
+    const hdc::ts_data d = hdc::parse_ts(header + "1e-50,-1e-60,1e-40:a\n");
+    CHECK(values(d.series, 0) == std::vector<float>{0.0f, -0.0f, static_cast<float>(1e-40)});
+    CHECK_THROWS_WITH(hdc::parse_ts(header + "1,1e39:a\n"), Catch::Contains("column 3") && Catch::Contains("outside the float range"));
+}
+
 TEST_CASE("ts: multivariate series of unequal lengths, dimensions inferred or declared", "[ts]") {
     const std::string body = "@data\n1,2,3:4,5,6:x\n7:8:y\n";
     for (const std::string head : {"@classLabel true x y\n", "@univariate false\n@dimensions 2\n@classLabel true x y\n",

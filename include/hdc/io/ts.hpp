@@ -372,9 +372,18 @@ private:
                 const char* b = v.data();
                 const char* e = v.data() + v.size();
                 if (*b == '+' && v.size() > 1 && b[1] != '-') ++b;
-                const auto [ptr, ec] = std::from_chars(b, e, x);
-                if (ec == std::errc::result_out_of_range)
-                    fail(v, "the value " + quote(v) + " is outside the float range");
+                auto [ptr, ec] = std::from_chars(b, e, x);
+                if (ec == std::errc::result_out_of_range) {
+                    // libstdc++ also reports underflow (1e-50) as out of range: read it as a double
+                    // and refuse only magnitudes a float cannot hold.
+                    double wide = 0;
+                    const auto [wide_ptr, wide_ec] = std::from_chars(b, e, wide);
+                    if (wide_ec != std::errc() || std::fabs(wide) > static_cast<double>(std::numeric_limits<float>::max()))
+                        fail(v, "the value " + quote(v) + " is outside the float range");
+                    x = static_cast<float>(wide);
+                    ptr = wide_ptr;
+                    ec = std::errc();
+                }
                 if (ec != std::errc() || ptr != e)
                     fail(v, (v.front() == '(' ? "a timestamped value \"(t,v)\": not supported (expected a number or '?')"
                                               : "expected a number or '?', found " + quote(v)));

@@ -40,6 +40,7 @@
 #include <limits>
 #include <string>
 #include <utility>
+#include <type_traits>
 #include <vector>
 
 #include "classifier.hpp"
@@ -74,6 +75,17 @@ class ridge_classifier_cv {
 public:
     /// Training options.
     using options = ridge_options;
+    /// Dense matrices and vectors of the solver's scalar (double). fit, decision_function and
+    /// predict are templates on it only so that Eigen's solvers are compiled where they are
+    /// called, not in every translation unit that includes this header (~15 s of CPU each).
+    template <class Real>
+    using matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+    /// See matrix.
+    template <class Real>
+    using row_vector = Eigen::Matrix<Real, 1, Eigen::Dynamic>;
+    /// See matrix.
+    template <class Real>
+    using vector = Eigen::Matrix<Real, Eigen::Dynamic, 1>;
     /// Bound on classes() (the scores are a samples x classes() matrix; labels are below it).
     static constexpr std::size_t max_classes = std::size_t{1} << 24;
 
@@ -93,7 +105,9 @@ public:
     /// Throws empty_input for no samples or features, invalid_parameter for a label count that
     /// differs from the rows, a label outside 0..classes-1 or fewer than two classes present,
     /// non_finite_value for a NaN or infinite feature; on a throw the classifier is unchanged.
+    template <class Real = double>
     void fit(sample_view x, label_view y) {
+        static_assert(std::is_same_v<Real, double>, "ridge_classifier_cv solves in double");
         const char* who = "ridge_classifier_cv::fit";
         if (x.rows() == 0) throw empty_input(std::string(who) + ": no training samples");
         if (x.cols() == 0) throw empty_input(std::string(who) + ": no features");
@@ -114,31 +128,31 @@ public:
         const Eigen::Index n = x.rows(), d = x.cols();
         const auto k = static_cast<Eigen::Index>(present.size() == 2 ? 1 : present.size());
         // Targets +1 / -1 (one column for two classes: +1 for the higher one), centred.
-        Eigen::MatrixXd yc = Eigen::MatrixXd::Constant(n, k, -1.0);
+        matrix<Real> yc = matrix<Real>::Constant(n, k, -1.0);
         for (Eigen::Index i = 0; i < n; ++i) {
             const auto j = std::lower_bound(present.begin(), present.end(), y[static_cast<std::size_t>(i)]) - present.begin();
             if (k == 1) yc(i, 0) = j == 1 ? 1.0 : -1.0;
             else yc(i, j) = 1.0;
         }
-        const Eigen::RowVectorXd y_mean = yc.colwise().mean();
+        const row_vector<Real> y_mean = yc.colwise().mean();
         yc.rowwise() -= y_mean;
 
         // Column means and scales in double, streaming the row-major float rows; the centred,
         // scaled features are then made a block of columns at a time (never a double copy of x).
-        Eigen::RowVectorXd x_mean = Eigen::RowVectorXd::Zero(d);
+        row_vector<Real> x_mean = row_vector<Real>::Zero(d);
         for (Eigen::Index i = 0; i < n; ++i) x_mean += x.row(i).cast<double>();
         x_mean /= static_cast<double>(n);
-        Eigen::RowVectorXd scale = Eigen::RowVectorXd::Ones(d);
+        row_vector<Real> scale = row_vector<Real>::Ones(d);
         if (opts_.scaling != ridge_scaling::none) {
-            Eigen::RowVectorXd squares = Eigen::RowVectorXd::Zero(d);
+            row_vector<Real> squares = row_vector<Real>::Zero(d);
             for (Eigen::Index i = 0; i < n; ++i) squares.array() += (x.row(i).cast<double>() - x_mean).array().square();
             const double per = opts_.scaling == ridge_scaling::standardize ? static_cast<double>(n) : 1.0;
             for (Eigen::Index j = 0; j < d; ++j)
                 if (squares(j) > 0) scale(j) = std::sqrt(squares(j) / per);
         }
-        const Eigen::RowVectorXd inverse_scale = scale.cwiseInverse();
+        const row_vector<Real> inverse_scale = scale.cwiseInverse();
         // Columns [j0, j0 + width) of the centred, scaled features.
-        const auto scaled = [&](Eigen::Index j0, Eigen::Index width, Eigen::MatrixXd& out) {
+        const auto scaled = [&](Eigen::Index j0, Eigen::Index width, matrix<Real>& out) {
             out = ((x.middleCols(j0, width).cast<double>().rowwise() - x_mean.segment(j0, width)).array().rowwise() *
                    inverse_scale.segment(j0, width).array())
                       .matrix();
@@ -146,25 +160,25 @@ public:
 
         const std::size_t m = opts_.alphas.size();
         std::vector<double> errors(m);
-        Eigen::MatrixXd coef;  // d x k, scaled feature units
+        matrix<Real> coef;  // d x k, scaled feature units
         double best_alpha = 0;
         if (n <= d) {
             // Gram mode. K = Xs Xs^T (lower triangle, summed over blocks of columns).
-            Eigen::MatrixXd gram = Eigen::MatrixXd::Zero(n, n), block;
+            matrix<Real> gram = matrix<Real>::Zero(n, n), block;
             const Eigen::Index step = std::min(d, std::max(min_column_block, block_values / n));
             for (Eigen::Index j0 = 0; j0 < d; j0 += step) {
                 scaled(j0, std::min(step, d - j0), block);
-                gram.selfadjointView<Eigen::Lower>().rankUpdate(block);
+                gram.template selfadjointView<Eigen::Lower>().rankUpdate(block);
             }
-            gram.triangularView<Eigen::StrictlyUpper>() = gram.transpose();
+            gram.template triangularView<Eigen::StrictlyUpper>() = gram.transpose();
             // The complement of 1: Householder w with (I - 2 w w^T) 1/sqrt(n) = e_1, and
             // H K H = K - 2 w p^T - 2 p w^T + 4 (w.p) w w^T (p = K w), rows/columns 1.. kept.
-            Eigen::VectorXd w = Eigen::VectorXd::Constant(n, 1.0 / std::sqrt(static_cast<double>(n)));
+            vector<Real> w = vector<Real>::Constant(n, 1.0 / std::sqrt(static_cast<double>(n)));
             w(0) -= 1.0;
             w.normalize();
-            const Eigen::VectorXd p = gram * w;
+            const vector<Real> p = gram * w;
             const double wp = w.dot(p);
-            const Eigen::VectorXd w1 = w.tail(n - 1), p1 = p.tail(n - 1);
+            const vector<Real> w1 = w.tail(n - 1), p1 = p.tail(n - 1);
             auto b = gram.bottomRightCorner(n - 1, n - 1);
             b.noalias() -= 2.0 * w1 * p1.transpose();
             b.noalias() -= 2.0 * p1 * w1.transpose();
@@ -173,18 +187,18 @@ public:
             // eigendecomposition and the cheaper one); Q = H [0; P]: n x (n-1), orthonormal and
             // orthogonal to 1 (in gram's storage). For each alpha, G = Q (T + alpha I)^-1 Q^T
             // through the LDL^T factors of the tridiagonal T + alpha I, in O(n^2).
-            const Eigen::Tridiagonalization<Eigen::MatrixXd> tri(b);
-            const Eigen::VectorXd diagonal = tri.diagonal(), off = tri.subDiagonal();
+            const Eigen::Tridiagonalization<matrix<Real>> tri(b);
+            const vector<Real> diagonal = tri.diagonal(), off = tri.subDiagonal();
             auto q = gram.leftCols(n - 1);
             q.row(0).setZero();
             q.bottomRows(n - 1) = tri.matrixQ();
-            const Eigen::RowVectorXd r = w1.transpose() * q.bottomRows(n - 1);
+            const row_vector<Real> r = w1.transpose() * q.bottomRows(n - 1);
             q.noalias() -= 2.0 * w * r;
-            const Eigen::MatrixXd qty = q.transpose() * yc;  // (n-1) x k
+            const matrix<Real> qty = q.transpose() * yc;  // (n-1) x k
             const Eigen::Index t = n - 1;
-            Eigen::VectorXd pivot(t), factor(t);  // T + alpha I = L diag(pivot) L^T, L_{j,j-1} = factor_j
-            Eigen::MatrixXd solution, c, best_c;
-            Eigen::VectorXd g(n), u(n);
+            vector<Real> pivot(t), factor(t);  // T + alpha I = L diag(pivot) L^T, L_{j,j-1} = factor_j
+            matrix<Real> solution, c, best_c;
+            vector<Real> g(n), u(n);
             for (std::size_t a = 0; a < m; ++a) {
                 const double alpha = opts_.alphas[a];
                 pivot(0) = diagonal(0) + alpha;
@@ -223,26 +237,26 @@ public:
             }
         } else {
             // Covariance mode: Xs^T Xs = V diag(s) V^T.
-            Eigen::MatrixXd xs;
+            matrix<Real> xs;
             scaled(0, d, xs);
-            Eigen::MatrixXd cov = Eigen::MatrixXd::Zero(d, d);
-            cov.selfadjointView<Eigen::Lower>().rankUpdate(xs.transpose());
-            const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> eig(cov);
+            matrix<Real> cov = matrix<Real>::Zero(d, d);
+            cov.template selfadjointView<Eigen::Lower>().rankUpdate(xs.transpose());
+            const Eigen::SelfAdjointEigenSolver<matrix<Real>> eig(cov);
             if (eig.info() != Eigen::Success) throw invalid_parameter(std::string(who) + ": the eigendecomposition failed");
-            const Eigen::VectorXd s = eig.eigenvalues().cwiseMax(0.0);
-            const Eigen::MatrixXd mv = xs * eig.eigenvectors();  // n x d
-            const Eigen::MatrixXd mty = mv.transpose() * yc;     // d x k
-            const Eigen::MatrixXd m2 = mv.array().square().matrix();
+            const vector<Real> s = eig.eigenvalues().cwiseMax(0.0);
+            const matrix<Real> mv = xs * eig.eigenvectors();  // n x d
+            const matrix<Real> mty = mv.transpose() * yc;     // d x k
+            const matrix<Real> m2 = mv.array().square().matrix();
             const double inv_n = 1.0 / static_cast<double>(n);
             for (std::size_t a = 0; a < m; ++a) {
-                const Eigen::VectorXd inv = (s.array() + opts_.alphas[a]).inverse().matrix();
-                const Eigen::MatrixXd residual = yc - mv * (inv.asDiagonal() * mty);
-                const Eigen::ArrayXd keep = 1.0 - inv_n - (m2 * inv).array();  // 1 - h_i
+                const vector<Real> inv = (s.array() + opts_.alphas[a]).inverse().matrix();
+                const matrix<Real> residual = yc - mv * (inv.asDiagonal() * mty);
+                const Eigen::Array<Real, Eigen::Dynamic, 1> keep = 1.0 - inv_n - (m2 * inv).array();  // 1 - h_i
                 errors[a] = (residual.array().colwise() / keep).square().mean();
             }
             const std::size_t best = best_index(errors, m);
             best_alpha = opts_.alphas[best];
-            const Eigen::VectorXd inv = (s.array() + best_alpha).inverse().matrix();
+            const vector<Real> inv = (s.array() + best_alpha).inverse().matrix();
             coef.noalias() = eig.eigenvectors() * (inv.asDiagonal() * mty);
         }
         for (const double e : errors)
@@ -251,7 +265,7 @@ public:
 
         // Back to raw feature units: decision = x W + b.
         coef.array().colwise() /= scale.transpose().array();
-        Eigen::RowVectorXd intercept = y_mean - x_mean * coef;
+        row_vector<Real> intercept = y_mean - x_mean * coef;
         if (!coef.allFinite() || !intercept.allFinite())
             throw non_finite_value(std::string(who) + ": the weights are not finite (features too large?)");
 
@@ -268,17 +282,18 @@ public:
     /// absent from the training set; (-s, s) for the two classes of a two-class fit). Throws
     /// invalid_parameter before fit, dimension_mismatch for rows of another width,
     /// non_finite_value for NaN or infinite features.
-    Eigen::MatrixXd decision_function(sample_view x) const {
+    template <class Real = double>
+    matrix<Real> decision_function(sample_view x) const {
         check_query("ridge_classifier_cv::decision_function", x);
         const Eigen::Index n = x.rows();
-        Eigen::MatrixXd raw(n, coef_.cols());
+        matrix<Real> raw(n, coef_.cols());
         for (Eigen::Index r0 = 0; r0 < n; r0 += detail::score_block_rows) {
             const Eigen::Index rows = std::min(detail::score_block_rows, n - r0);
-            const Eigen::MatrixXd block = x.middleRows(r0, rows).cast<double>();
+            const matrix<Real> block = x.middleRows(r0, rows).cast<double>();
             raw.middleRows(r0, rows).noalias() = block * coef_;
         }
         raw.rowwise() += intercept_;
-        Eigen::MatrixXd out = Eigen::MatrixXd::Constant(n, static_cast<Eigen::Index>(classes_),
+        matrix<Real> out = matrix<Real>::Constant(n, static_cast<Eigen::Index>(classes_),
                                                         -std::numeric_limits<double>::infinity());
         if (coef_.cols() == 1) {
             out.col(present_[0]) = -raw.col(0);
@@ -290,8 +305,9 @@ public:
     }
 
     /// The predicted class of each row (the highest score; ties to the lower class, as sklearn).
+    template <class Real = double>
     std::vector<std::int32_t> predict(sample_view x) const {
-        const Eigen::MatrixXd scores = decision_function(x);
+        const matrix<Real> scores = decision_function<Real>(x);
         std::vector<std::int32_t> out(static_cast<std::size_t>(scores.rows()));
         for (Eigen::Index i = 0; i < scores.rows(); ++i) {
             Eigen::Index best = 0;
