@@ -321,6 +321,20 @@ TEST_CASE("json: hierarchical path queries clean up level by level", "[json]") {
     CHECK(memory.size() == before);
 }
 
+TEST_CASE("json: a path memory is unchanged by a document that fails to encode", "[json]") {
+    const encoder enc(hdc::json_options{}, dim);
+    hdc::json_path_memory<> memory(enc);
+    memory.add(json::parse(R"({"x":{"y":2},"z":"s"})"));
+    const std::size_t size = memory.size(), paths = memory.paths();
+    json bad;  // "/a" encodes, "/b" (after it in key order) throws
+    bad["a"] = 1;
+    bad["b"] = std::nan("");
+    CHECK_THROWS_AS(memory.add(bad), hdc::non_finite_value);
+    CHECK(memory.size() == size);
+    CHECK(memory.paths() == paths);
+    CHECK(memory.values("/a") == nullptr);
+}
+
 TEST_CASE("json: encodings do not depend on the number of threads", "[json]") {
     const encoder enc(hdc::json_options{}, dim);
     std::vector<std::string> docs;

@@ -883,8 +883,13 @@ public:
     explicit json_path_memory(const encoder_type& encoder) : encoder_(encoder) {}
 
     /// Records every value of doc below its root at its pointer (values already seen at a
-    /// pointer are skipped). Throws what encoding throws (nothing is recorded for that value).
-    void add(const nlohmann::json& doc) { walk(doc, std::string()); }
+    /// pointer are skipped). Every value is encoded before anything is stored, so a document
+    /// that throws (what encoding throws) leaves the memory unchanged.
+    void add(const nlohmann::json& doc) {
+        std::vector<pending> todo;
+        walk(doc, std::string(), todo);
+        for (auto& p : todo) store(p);
+    }
 
     /// Number of pointers with recorded values.
     std::size_t paths() const noexcept { return books_.size(); }
@@ -951,28 +956,41 @@ private:
         return out;
     }
 
-    void walk(const nlohmann::json& node, const std::string& pointer) {
-        if (!pointer.empty()) record(node, pointer);
+    /// A value of the document being added, encoded but not yet stored.
+    struct pending {
+        std::string pointer;
+        const nlohmann::json* node;
+        std::string text;
+        vector_type vec;
+    };
+
+    void walk(const nlohmann::json& node, const std::string& pointer, std::vector<pending>& todo) const {
+        if (!pointer.empty()) record(node, pointer, todo);
         if (node.is_object()) {
             for (const auto& [k, v] : node.items()) {
                 if (!k.empty() && k.find_first_not_of("0123456789") == std::string::npos) continue;
-                walk(v, pointer + "/" + escape(k));
+                walk(v, pointer + "/" + escape(k), todo);
             }
         } else if (node.is_array()) {
-            for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], pointer + "/" + std::to_string(i));
+            for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], pointer + "/" + std::to_string(i), todo);
         }
     }
 
-    void record(const nlohmann::json& node, const std::string& pointer) {
-        auto it = books_.find(pointer);
+    void record(const nlohmann::json& node, const std::string& pointer, std::vector<pending>& todo) const {
         std::string text = node.dump();
+        const auto it = books_.find(pointer);
         if (it != books_.end() && it->second.seen.count(text)) return;
-        const vector_type v = encoder_.encode(node);  // before any change
-        if (it == books_.end()) it = books_.emplace(pointer, book{}).first;
+        todo.push_back({pointer, &node, std::move(text), encoder_.encode(node)});
+    }
+
+    /// Stores one encoded value (a pointer occurs once per document, so todo has no repeats).
+    void store(pending& p) {
+        auto it = books_.find(p.pointer);
+        if (it == books_.end()) it = books_.emplace(std::move(p.pointer), book{}).first;
         book& b = it->second;
-        b.seen.emplace(std::move(text), b.values.size());
-        b.values.push_back(node);
-        b.rows.insert(b.rows.end(), v.data(), v.data() + encoder_.dim());
+        if (!b.seen.emplace(std::move(p.text), b.values.size()).second) return;
+        b.values.push_back(*p.node);
+        b.rows.insert(b.rows.end(), p.vec.data(), p.vec.data() + encoder_.dim());
         ++stored_;
     }
 
