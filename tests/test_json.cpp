@@ -333,6 +333,24 @@ TEST_CASE("json: a path memory is unchanged by a document that fails to encode",
     CHECK(memory.size() == size);
     CHECK(memory.paths() == paths);
     CHECK(memory.values("/a") == nullptr);
+    // An already-parsed document far deeper than max_depth: encoding refuses it before any
+    // serialisation could recurse that deep.
+    json deep = 1;
+    for (int i = 0; i < 100000; ++i) {
+        json next = json::array();
+        next.push_back(std::move(deep));
+        deep = std::move(next);
+    }
+    json wrapped;
+    wrapped["a"] = std::move(deep);
+    CHECK_THROWS_AS(memory.add(wrapped), hdc::format_error);
+    CHECK(memory.size() == size);
+    // Invalid UTF-8 in a string: recorded (serialised with U+FFFD), not nlohmann's type_error.
+    json text;
+    text["s"] = std::string("ok\xff");
+    CHECK_NOTHROW(memory.add(text));
+    REQUIRE(memory.values("/s") != nullptr);
+    CHECK(memory.values("/s")->size() == 1);
 }
 
 TEST_CASE("json: encodings do not depend on the number of threads", "[json]") {

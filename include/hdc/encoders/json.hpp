@@ -976,11 +976,16 @@ private:
         }
     }
 
+    /// Encodes node first: encoding checks the nesting depth (max_depth) before it recurses, so
+    /// the serialisation below never runs deep; invalid UTF-8 in a string is serialised with
+    /// U+FFFD (error_handler_t::replace) instead of throwing nlohmann's type_error, so such
+    /// strings differing only in their invalid bytes count as one value of the pointer.
     void record(const nlohmann::json& node, const std::string& pointer, std::vector<pending>& todo) const {
-        std::string text = node.dump();
+        vector_type vec = encoder_.encode(node);
+        std::string text = node.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
         const auto it = books_.find(pointer);
         if (it != books_.end() && it->second.seen.count(text)) return;
-        todo.push_back({pointer, &node, std::move(text), encoder_.encode(node)});
+        todo.push_back({pointer, &node, std::move(text), std::move(vec)});
     }
 
     /// Stores one encoded value (a pointer occurs once per document, so todo has no repeats).
