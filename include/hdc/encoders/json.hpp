@@ -876,7 +876,9 @@ private:
 template <std::size_t D = dynamic, class T = float>
 class json_path_memory {
 public:
+    /// The encoder of the stored values and of the queried vectors.
     using encoder_type = json_encoder<D, T>;
+    /// The MBAT vector type of encoder_type (queries take it, cleanups compare against it).
     using vector_type = typename encoder_type::vector_type;
 
     /// A memory using encoder (copied; copies share the encoder's caches).
