@@ -20,7 +20,8 @@
 //                       M = H E3 H E2 H E1 (normalised Walsh-Hadamard transforms and random +-1
 //                       diagonals, ALGORITHMS.md 1.6 item 3), one M per object: O(D) storage per
 //                       key, O(D) per member plus O(D log D) per object, all in SIMD kernels
-//                       (simd/hadamard.hpp) without gathers; or dense Haar matrices
+//                       (simd/transform.hpp; detail::structured_mix of models/mbat.hpp, shared
+//                       with mbat_role) without gathers; or dense Haar matrices
 //                       (mbat_role::from_symbol(.., haar)) as an option: O(D^2) per member,
 //                       D^2 floats per key
 //   {} and []           atoms of their own
@@ -71,7 +72,6 @@
 #include "../core/rng.hpp"
 #include "../models/mbat.hpp"
 #include "../simd/floating.hpp"
-#include "../simd/hadamard.hpp"
 #include "../simd/transform.hpp"
 #include "scalar.hpp"
 #include "words.hpp"
@@ -556,18 +556,8 @@ private:
     /// transpose applies them in reverse order).
     void mix_round(T* x, std::size_t r, bool transpose) const {
         const mixing_factors& m = *mixing_ops_;
-        const std::size_t p = m.block;
-        const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(p)));
         if (!transpose) simd::flip_signs(x, m.signs[r].data(), dim_);
-        if (p == dim_) {
-            simd::fwht(x, p, scale);
-        } else {
-            T* first = transpose ? x + (dim_ - p) : x;
-            T* second = transpose ? x : x + (dim_ - p);
-            simd::fwht(first, p, scale);
-            simd::flip_signs(x, m.flips[r].data(), dim_);
-            simd::fwht(second, p, scale);
-        }
+        detail::structured_mix(x, dim_, m.block, m.block == dim_ ? nullptr : m.flips[r].data(), transpose);
         if (transpose) simd::flip_signs(x, m.signs[r].data(), dim_);
     }
 
