@@ -353,6 +353,20 @@ TEST_CASE("json: a path memory is unchanged by a document that fails to encode",
     CHECK(memory.values("/s")->size() == 1);
 }
 
+TEST_CASE("json: path memory with order-free arrays refuses array positions", "[json]") {
+    hdc::json_options bag;
+    bag.ordered_arrays = false;
+    const encoder enc(bag, dim);
+    hdc::json_path_memory<> memory(enc);
+    const json doc = json::parse(R"({"a":[{"x":1},{"x":2}],"b":"s"})");
+    memory.add(doc);
+    CHECK(memory.values("/a") != nullptr);
+    CHECK(memory.values("/a/0") == nullptr);  // items of a bag have no position
+    CHECK(memory.values("/a/0/x") == nullptr);
+    CHECK_THROWS_AS(memory.query(enc.encode(doc), "/a/0/x"), hdc::invalid_parameter);
+    CHECK(memory.query(enc.encode(doc), "/b").first == 0);
+}
+
 TEST_CASE("json: encodings do not depend on the number of threads", "[json]") {
     const encoder enc(hdc::json_options{}, dim);
     std::vector<std::string> docs;

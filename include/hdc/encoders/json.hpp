@@ -862,6 +862,9 @@ private:
 /// its parent is well above the noise of its siblings, about 1/sqrt(dim) per sibling.
 ///
 /// Object keys made only of digits (which a pointer reads as array positions) are not recorded.
+/// With ordered_arrays = false an array is an order-free bag: its items have no position to
+/// unbind, so they are not recorded (the array itself is) and a query with an array index
+/// step throws invalid_parameter.
 /// Const members may be called concurrently; add() may not run concurrently with anything.
 template <std::size_t D = dynamic, class T = float>
 class json_path_memory {
@@ -906,11 +909,20 @@ public:
 
     /// Hierarchical query (see the class comment): index into values(pointer) and the cosine
     /// of the last cleanup. Throws empty_input if nothing was seen at pointer, invalid_parameter
-    /// for a malformed or empty pointer.
+    /// for a malformed or empty pointer, or for an array index step when arrays are bags.
     std::pair<std::size_t, double> query(const vector_type& vec, std::string_view pointer) const {
         if (pointer.empty() || pointer.front() != '/')
             throw invalid_parameter("json_path_memory::query: a non-empty JSON Pointer starting with '/' is needed, got '" +
                                     std::string(pointer) + "'");
+        if (!encoder_.options().ordered_arrays)
+            for (std::size_t at = 0; at < pointer.size();) {  // each reference token
+                const std::size_t end = std::min(pointer.find('/', at + 1), pointer.size());
+                const std::string_view token = pointer.substr(at + 1, end - at - 1);
+                if (!token.empty() && token.find_first_not_of("0123456789") == std::string_view::npos)
+                    throw invalid_parameter("json_path_memory::query: '" + std::string(pointer) +
+                                            "' has an array position, but arrays are order-free bags (ordered_arrays = false)");
+                at = end;
+            }
         if (books_.find(pointer) == books_.end())
             throw empty_input("json_path_memory::query: no values seen at '" + std::string(pointer) + "'");
         detail::check_same_dim("json_path_memory::query", encoder_.dim(), vec.dim());
@@ -963,7 +975,7 @@ private:
                 if (!k.empty() && k.find_first_not_of("0123456789") == std::string::npos) continue;
                 walk(v, pointer + "/" + escape(k), todo);
             }
-        } else if (node.is_array()) {
+        } else if (node.is_array() && encoder_.options().ordered_arrays) {
             for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], pointer + "/" + std::to_string(i), todo);
         }
     }
