@@ -65,8 +65,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
             if (parsed.is_object())
                 for (const auto& [k, v] : parsed.items()) {
-                    std::string p = "/";
-                    for (const char c : k) p += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+                    const std::string p = "/" + hdc::json_pointer_escape(k);
                     const auto* values = memory.values(p);
                     if (values == nullptr) continue;  // a key of digits only is not recorded
                     if (memory.query(doc, p).first >= values->size()) std::abort();

@@ -365,6 +365,7 @@ TEST_CASE("json: path memory with order-free arrays refuses array positions", "[
     CHECK(memory.values("/a/0/x") == nullptr);
     CHECK_THROWS_AS(memory.query(enc.encode(doc), "/a/0/x"), hdc::invalid_parameter);
     CHECK(memory.query(enc.encode(doc), "/b").first == 0);
+    CHECK(hdc::json_pointer_escape("a/b~c") == "a~1b~0c");
 }
 
 TEST_CASE("json: encodings do not depend on the number of threads", "[json]") {

@@ -116,6 +116,18 @@ struct json_options {
     std::size_t role_cache_bytes = std::size_t{256} << 20;
 };
 
+/// One object key as a JSON Pointer reference token (RFC 6901): '~' becomes "~0" and '/' "~1".
+inline std::string json_pointer_escape(std::string_view key) {
+    std::string out;
+    out.reserve(key.size());
+    for (const char c : key) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out.push_back(c);
+    }
+    return out;
+}
+
 namespace detail {
 
 inline constexpr std::uint64_t json_string_domain = 0x6A736F6E2D737472ull;   // "json-str"
@@ -950,16 +962,6 @@ private:
         std::unordered_map<std::string, std::size_t> seen;
     };
 
-    static std::string escape(const std::string& key) {
-        std::string out;
-        for (const char c : key) {
-            if (c == '~') out += "~0";
-            else if (c == '/') out += "~1";
-            else out.push_back(c);
-        }
-        return out;
-    }
-
     /// A value of the document being added, encoded but not yet stored.
     struct pending {
         std::string pointer;
@@ -973,7 +975,7 @@ private:
         if (node.is_object()) {
             for (const auto& [k, v] : node.items()) {
                 if (!k.empty() && k.find_first_not_of("0123456789") == std::string::npos) continue;
-                walk(v, pointer + "/" + escape(k), todo);
+                walk(v, pointer + "/" + json_pointer_escape(k), todo);
             }
         } else if (node.is_array() && encoder_.options().ordered_arrays) {
             for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], pointer + "/" + std::to_string(i), todo);
