@@ -25,6 +25,19 @@ const hdc::json_encoder<>& encoder() {
     return enc;
 }
 
+/// A second encoder at D = 100 (no power of two: two overlapping transforms per round, the
+/// rotation between rounds, element tails in every sign kernel), with order-free arrays.
+const hdc::json_encoder<>& unaligned_encoder() {
+    static const hdc::json_encoder<> enc = [] {
+        hdc::json_options o;
+        o.max_depth = 64;
+        o.ordered_arrays = false;
+        o.role_cache_bytes = std::size_t{8} << 20;
+        return hdc::json_encoder<>(o, 100);
+    }();
+    return enc;
+}
+
 void check_unit(const hdc::mbat<>& v) {
     if (!(std::fabs(hdc::norm(v) - 1.0) < 1e-4)) std::abort();
 }
@@ -40,6 +53,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         doc = enc.encode(text);
         check_unit(doc);
         have = true;
+    } catch (const hdc::error&) {
+    }
+    try {
+        const auto other = unaligned_encoder().encode(text);
+        check_unit(other);
+        (void)unaligned_encoder().value_at(other, text.substr(0, 64));
     } catch (const hdc::error&) {
     }
     try {

@@ -248,6 +248,33 @@ TEST_CASE("json: structured roles are orthogonal at any dimension and unbind exa
     }
 }
 
+TEST_CASE("json: the mixing operator mixes both halves at any dimension", "[json]") {
+    // D = 48 (the transforms fall back to the scalar reference), 100 (unaligned offsets) and
+    // 127 = 2 * 64 - 1 (the two transforms of a round share one component). The mixing operator is
+    // the role of a key whose sign diagonal is the identity up to signs, so a key matrix shows it:
+    // each column's energy in the first D/2 rows is about that of a random unit vector, Beta(D/4,
+    // D/4) with mean 1/2 and standard deviation 1/(2 sqrt(D/2 + 1)); every column within 5 of
+    // them (a near block-diagonal operator puts almost all of it in one half).
+    for (const std::size_t d : {std::size_t{48}, std::size_t{100}, std::size_t{127}}) {
+        INFO("D = " << d);
+        const encoder enc(hdc::json_options{}, d);
+        const auto q = enc.key_matrix("a");
+        const auto n = static_cast<Eigen::Index>(d);
+        const auto id = decltype(q)::Identity(n, n);
+        CHECK((q.transpose() * q - id).cwiseAbs().maxCoeff() < 1e-5);
+        const double sd = 0.5 / std::sqrt(static_cast<double>(d) / 2 + 1);
+        double low = 1, high = 0;
+        for (Eigen::Index j = 0; j < n; ++j) {
+            const double top = static_cast<double>(q.col(j).head(n / 2).squaredNorm());
+            low = std::min(low, top);
+            high = std::max(high, top);
+        }
+        INFO("first-half energy of the columns in [" << low << ", " << high << "]");
+        CHECK(low > 0.5 - 5 * sd);
+        CHECK(high < 0.5 + 5 * sd);
+    }
+}
+
 TEST_CASE("json: numbers keep exact values apart and close values close", "[json]") {
     const auto& enc = shared_encoder();
     const auto n100 = enc.encode("100"), n1003 = enc.encode("100.3"), n103 = enc.encode("103"), n200 = enc.encode("200");

@@ -459,10 +459,11 @@ private:
         std::vector<std::uint64_t> negate;  // S_k: packed sign bits (a sign flip: exact)
     };
     /// The factors of the shared mixing operator M = R3 R2 R1, R_r = H E_r (D a power of two)
-    /// or H2 F_r H1 E_r (H1 / H2 the normalised Walsh-Hadamard transforms of the first / last P
-    /// components, P the largest power of two <= D, which overlap and cover every component),
-    /// E_r and F_r random +-1 diagonals: the structured fast orthogonal transform of
-    /// ALGORITHMS.md 1.6 (H D3 H D2 H D1), O(D log D) with vector kernels only (no gathers).
+    /// or C H2 F_r H1 E_r (C the cyclic rotation by D/4, H1 / H2 the normalised Walsh-Hadamard
+    /// transforms of the first / last P components, P the largest power of two <= D, which
+    /// overlap and cover every component), E_r and F_r random +-1 diagonals: the structured
+    /// fast orthogonal transform of ALGORITHMS.md 1.6 (H D3 H D2 H D1), O(D log D) with vector
+    /// kernels only (no gathers).
     struct mixing_factors {
         std::array<std::vector<std::uint64_t>, 3> signs;  // E_1..E_3
         std::array<std::vector<std::uint64_t>, 3> flips;  // F_1..F_3 (D no power of two only)
@@ -568,9 +569,21 @@ private:
     /// transpose applies them in reverse order).
     void mix_round(T* x, std::size_t r, bool transpose) const {
         const mixing_factors& m = *mixing_ops_;
-        if (!transpose) simd::flip_signs(x, m.signs[r].data(), dim_);
-        detail::structured_mix(x, dim_, m.block, m.block == dim_ ? nullptr : m.flips[r].data(), transpose);
-        if (transpose) simd::flip_signs(x, m.signs[r].data(), dim_);
+        const bool aligned = m.block == dim_;
+        // D no power of two: the two transforms of a round share only 2P - D components (one at
+        // D = 2P - 1), so the components outside the overlap would stay in their half round after
+        // round. A cyclic rotation by D/4 (exact: moves only) sends half of each half under the
+        // other transform of the next round; a rotation by D/2 would not do at D = 2P - 1, where
+        // it maps each half onto the other's block whole.
+        if (transpose) {
+            if (!aligned) std::rotate(x, x + (dim_ - dim_ / 4), x + dim_);
+            detail::structured_mix(x, dim_, m.block, aligned ? nullptr : m.flips[r].data(), true);
+            simd::flip_signs(x, m.signs[r].data(), dim_);
+            return;
+        }
+        simd::flip_signs(x, m.signs[r].data(), dim_);
+        detail::structured_mix(x, dim_, m.block, aligned ? nullptr : m.flips[r].data(), false);
+        if (!aligned) std::rotate(x, x + dim_ / 4, x + dim_);
     }
 
     /// x = M x in place.
