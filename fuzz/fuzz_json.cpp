@@ -20,6 +20,7 @@ const hdc::json_encoder<>& encoder() {
         o.max_depth = 64;
         o.soft_strings = true;
         o.role_cache_bytes = std::size_t{8} << 20;  // adversarial keys must not grow memory
+        o.number_cache_bytes = std::size_t{8} << 20;  // nor numbers
         return hdc::json_encoder<>(o, 64);
     }();
     return enc;

@@ -395,6 +395,18 @@ TEST_CASE("json: path memory with order-free arrays refuses array positions", "[
     CHECK(hdc::json_pointer_escape("a/b~c") == "a~1b~0c");
 }
 
+TEST_CASE("json: the key and number caches have their own budgets and do not change results", "[json]") {
+    const encoder full(hdc::json_options{}, dim);
+    hdc::json_options no_numbers;
+    no_numbers.number_cache_bytes = 0;  // every number rebuilt, keys cached
+    hdc::json_options no_cache = no_numbers;
+    no_cache.role_cache_bytes = 0;
+    const std::string doc = R"({"a":1.5,"b":[2,3,-4e10],"c":{"d":1.5,"e":"x"}})";
+    const auto expected = full.encode(std::string_view(doc));
+    CHECK(encoder(no_numbers, dim).encode(std::string_view(doc)) == expected);
+    CHECK(encoder(no_cache, dim).encode(std::string_view(doc)) == expected);
+}
+
 TEST_CASE("json: encodings do not depend on the number of threads", "[json]") {
     const encoder enc(hdc::json_options{}, dim);
     std::vector<std::string> docs;

@@ -110,10 +110,13 @@ struct json_options {
     double number_exact_weight = 1.0;
     /// Deepest nesting accepted (a scalar at the top is depth 0); deeper throws format_error.
     std::size_t max_depth = 200;
-    /// Bytes of key operators and number codes kept in the cache (at D = 2,048: a structured
-    /// key ~16 KB, a Haar key 16 MB, a number code 8 KB); beyond the budget they are rebuilt at
-    /// each use.
+    /// Bytes of key operators kept in the cache (at D = 2,048: a structured key ~0.3 KB, a Haar
+    /// key 16 MB); beyond the budget they are rebuilt at each use.
     std::size_t role_cache_bytes = std::size_t{256} << 20;
+    /// Bytes of number codes kept in a cache of their own (8 KB each at D = 2,048, keyed by the
+    /// exact value, so a corpus of many distinct numbers fills it: 64 MB hold ~8,000), so that
+    /// numbers never crowd out the key operators; beyond the budget a code is rebuilt at each use.
+    std::size_t number_cache_bytes = std::size_t{64} << 20;
 };
 
 /// One object key as a JSON Pointer reference token (RFC 6901): '~' becomes "~0" and '/' "~1".
@@ -501,7 +504,8 @@ private:
         std::mutex lock;
         std::unordered_map<std::string, std::shared_ptr<const op>, string_hash, std::equal_to<>> ops;
         std::unordered_map<std::int64_t, std::shared_ptr<const std::vector<T>>> numbers;
-        std::size_t bytes = 0;
+        std::size_t bytes = 0;         // of ops
+        std::size_t number_bytes = 0;  // of numbers
     };
     struct step {
         std::string key;
@@ -738,9 +742,9 @@ private:
         for (std::size_t i = 0; i < dim_; ++i) (*made)[i] = static_cast<T>(sum[i] / n);
         const std::size_t bytes = dim_ * sizeof(T) + 64;
         const std::lock_guard<std::mutex> guard(c.lock);
-        if (c.bytes + bytes <= options_.role_cache_bytes) {
+        if (c.number_bytes + bytes <= options_.number_cache_bytes) {
             const auto [it, inserted] = c.numbers.try_emplace(key, std::move(made));
-            if (inserted) c.bytes += bytes;
+            if (inserted) c.number_bytes += bytes;
             return it->second->data();
         }
         std::copy(made->begin(), made->end(), out);
