@@ -407,6 +407,24 @@ TEST_CASE("json: the key and number caches have their own budgets and do not cha
     CHECK(encoder(no_cache, dim).encode(std::string_view(doc)) == expected);
 }
 
+TEST_CASE("json: encoders of different dimensions alternate on one thread", "[json]") {
+    // The thread's scratch is shared by every encoder: blocks big enough for either dimension are
+    // reused, and levels beyond a small cap are freed after a deep document.
+    const encoder small(hdc::json_options{}, 64), large(hdc::json_options{}, 96);
+    std::string deep = "1";
+    for (int i = 0; i < 40; ++i) deep = R"({"k":[)" + deep + R"(,2]})";
+    const std::string doc = R"({"a":[1,{"b":"x"}],"c":true})";
+    const auto s0 = small.encode(std::string_view(doc)), l0 = large.encode(std::string_view(doc));
+    const auto sd = small.encode(std::string_view(deep)), ld = large.encode(std::string_view(deep));
+    for (int round = 0; round < 3; ++round) {
+        CHECK(large.encode(std::string_view(doc)) == l0);
+        CHECK(small.encode(std::string_view(deep)) == sd);
+        CHECK(small.encode(std::string_view(doc)) == s0);
+        CHECK(large.encode(std::string_view(deep)) == ld);
+    }
+    CHECK(encoder(hdc::json_options{}, 96).encode(std::string_view(deep)) == ld);
+}
+
 TEST_CASE("json: encodings do not depend on the number of threads", "[json]") {
     const encoder enc(hdc::json_options{}, dim);
     std::vector<std::string> docs;

@@ -367,7 +367,12 @@ public:
     vector_type encode(const nlohmann::json& doc) const {
         vector_type out(dim_);
         T* o = detail::storage_access::data(out);
-        const T* v = node_into(doc, 0, o, local_workspace());
+        workspace& ws = local_workspace();
+        const struct trim_on_exit {
+            workspace& w;
+            ~trim_on_exit() { w.trim(); }
+        } trim{ws};
+        const T* v = node_into(doc, 0, o, ws);
         if (v != o) std::copy(v, v + dim_, o);
         return out;
     }
@@ -472,20 +477,30 @@ private:
         std::array<std::vector<std::uint64_t>, 3> flips;  // F_1..F_3 (D no power of two only)
         std::size_t block = 0;
     };
-    /// Scratch of one thread's encode calls: per nesting level, three vectors of dim values
-    /// (sums, item, accumulator), kept between calls so that encoding a record
-    /// allocates only its result. Levels are separate blocks, so growing never moves a block in
-    /// use by an outer level.
+    /// Scratch of one thread's encode calls: per nesting level, a block of three vectors of dim
+    /// values (sums, item, accumulator), kept between calls so that encoding a record allocates
+    /// only its result. Levels are separate blocks, so growing never moves a block in use by an
+    /// outer level. A block is reused by any dimension it holds (encoders of different D may
+    /// alternate on a thread), and levels beyond kept_levels are freed after each top-level
+    /// encode, so one deep document does not pin its scratch for the thread's lifetime.
     struct workspace {
-        std::size_t dim = 0;
-        std::vector<std::unique_ptr<T[]>> levels;
+        static constexpr std::size_t kept_levels = 8;
+        struct block {
+            std::unique_ptr<T[]> data;
+            std::size_t capacity = 0;  // values
+        };
+        std::vector<block> levels;
         T* level(std::size_t depth, std::size_t d) {
-            if (d != dim) {
-                levels.clear();
-                dim = d;
+            if (levels.size() <= depth) levels.resize(depth + 1);
+            block& b = levels[depth];
+            if (b.capacity < 3 * d) {
+                b.data = std::make_unique<T[]>(3 * d);
+                b.capacity = 3 * d;
             }
-            while (levels.size() <= depth) levels.push_back(std::make_unique<T[]>(3 * d));
-            return levels[depth].get();
+            return b.data.get();
+        }
+        void trim() {
+            if (levels.size() > kept_levels) levels.resize(kept_levels);
         }
     };
     /// This thread's workspace (const members stay safe to call concurrently: each thread has
