@@ -106,6 +106,8 @@ struct json_options {
     /// would otherwise be nearly the same vector and swap in a cleanup; with weight 1 equal
     /// numbers match fully, numbers closer than the fine width keep a similarity of about 2/3,
     /// and farther ones are graded as before (scaled by 2/3). 0: graded components only.
+    /// Numbers are read as doubles: integers beyond 2^53 that round to the same double share one
+    /// exact atom.
     /// At least 0, finite, at most 100.
     double number_exact_weight = 1.0;
     /// Deepest nesting accepted (a scalar at the top is depth 0); deeper throws format_error.
@@ -719,9 +721,10 @@ private:
     /// (neighbours have similarity exp(-1/512) > 0.998); the fine and the coarse FPE codes of the
     /// grid point, each scaled to unit norm, plus number_exact_weight times the unit atom of the
     /// exact value, normalised. Codes are cached by the exact value (by the grid point when the
-    /// exact weight is 0) and returned from the cache without a copy: entries are never removed,
-    /// so the pointer lives as long as the encoder; out receives the code only when the cache is
-    /// full.
+    /// exact weight is 0; integers are read as doubles, so integers beyond 2^53 that round to the
+    /// same double share one exact atom) and returned from the cache without a copy: entries are
+    /// never removed, so the pointer lives as long as the encoder; out receives the code only
+    /// when the cache is full.
     const T* number_into(double x, T* out) const {
         if (!std::isfinite(x))
             throw non_finite_value("json_encoder: number " + std::to_string(x) + " is not finite");
@@ -935,7 +938,8 @@ public:
     /// Number of (pointer, distinct value) pairs, i.e. vectors stored.
     std::size_t size() const noexcept { return stored_; }
 
-    /// The distinct values seen at pointer (in order of first appearance); nullptr if none.
+    /// The distinct values seen at pointer (in order of first appearance); nullptr if none. The
+    /// pointer is invalidated by the next add().
     const std::vector<nlohmann::json>* values(std::string_view pointer) const {
         const auto it = books_.find(pointer);
         return it == books_.end() ? nullptr : &it->second.values;
