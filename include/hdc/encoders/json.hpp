@@ -72,6 +72,7 @@
 #include "../core/rng.hpp"
 #include "../models/mbat.hpp"
 #include "../simd/floating.hpp"
+#include "../memory/item_memory.hpp"
 #include "../simd/transform.hpp"
 #include "scalar.hpp"
 #include "words.hpp"
@@ -952,7 +953,7 @@ public:
         if (it == books_.end())
             throw empty_input("json_path_memory::cleanup: no values seen at '" + std::string(pointer) + "'");
         detail::check_same_dim("json_path_memory::cleanup", encoder_.dim(), v.dim());
-        return best(it->second, v.data());
+        return best(it->second, v);
     }
 
     /// Hierarchical query (see the class comment): index into values(pointer) and the cosine
@@ -981,11 +982,9 @@ public:
             v = encoder_.value_at(v, pointer.substr(start, end - start));  // one step
             const std::string_view prefix = pointer.substr(0, end);
             const auto it = books_.find(prefix);
-            if (end == pointer.size()) return best(it->second, v.data());
+            if (end == pointer.size()) return best(it->second, v);
             if (it != books_.end() && !it->second.values.empty()) {  // continue from a clean vector
-                const auto [index, similarity] = best(it->second, v.data());
-                const T* row = it->second.rows.data() + index * encoder_.dim();
-                v = vector_type::from_values(std::span<const T>(row, encoder_.dim()), encoder_.dim());
+                v = it->second.rows.vector(best(it->second, v).first);
             }
             start = end;
         }
@@ -994,7 +993,7 @@ public:
 private:
     struct book {
         std::vector<nlohmann::json> values;
-        std::vector<T> rows;  // values.size() x dim, row i the vector of values[i]
+        item_memory<vector_type> rows;  // row i the vector of values[i]
         std::unordered_map<std::string, std::size_t> seen;
     };
 
@@ -1037,19 +1036,13 @@ private:
         book& b = it->second;
         if (!b.seen.emplace(std::move(p.text), b.values.size()).second) return;
         b.values.push_back(*p.node);
-        b.rows.insert(b.rows.end(), p.vec.data(), p.vec.data() + encoder_.dim());
+        b.rows.add(p.vec);
         ++stored_;
     }
 
-    std::pair<std::size_t, double> best(const book& b, const T* v) const {
-        const std::size_t dim = encoder_.dim();
-        std::vector<double> dots(b.values.size());
-        simd::real_dot_rows(v, b.rows.data(), dim, b.values.size(), dim, dots.data());
-        const double norm = std::sqrt(simd::real_dot(v, v, dim));
-        std::size_t at = 0;
-        for (std::size_t i = 1; i < dots.size(); ++i)
-            if (dots[i] > dots[at]) at = i;
-        return {at, norm > 0 ? dots[at] / norm : 0.0};  // rows are unit vectors
+    static std::pair<std::size_t, double> best(const book& b, const vector_type& v) {
+        const match m = b.rows.nearest(v);
+        return {m.index, m.similarity};
     }
 
     encoder_type encoder_;
