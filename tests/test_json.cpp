@@ -338,7 +338,7 @@ TEST_CASE("json: hierarchical path queries clean up level by level", "[json]") {
     }
     CHECK(right == asked);
     CHECK(right_flat < asked / 2);
-    // A two-level query whose prefix is a leaf of another record shape, and errors.
+    // Errors: a pointer never seen, a pointer without its leading slash, a cleanup at an unseen pointer.
     CHECK_THROWS_AS(memory.query(enc.encode(docs[0]), "/nothing/here"), hdc::empty_input);
     CHECK_THROWS_AS(memory.query(enc.encode(docs[0]), "k0"), hdc::invalid_parameter);
     CHECK_THROWS_AS(memory.cleanup(enc.encode(docs[0]), "/k9"), hdc::empty_input);
