@@ -255,7 +255,7 @@ TEST_CASE("json: the mixing operator mixes both halves at any dimension", "[json
     // the first D/2 rows is about that of a random unit vector, Beta(D/4, D/4) with mean 1/2 and
     // standard deviation 1/(2 sqrt(D/2 + 1)); every column must lie within 5 standard
     // deviations of 1/2 (a near block-diagonal M puts almost all of a column in one half: at
-    // D = 127 without the rotation the range was [0.015, 0.999]).
+    // D = 127 with a rotation by D/2 instead of D/4 the range was [0.015, 0.999]).
     for (const std::size_t d : {std::size_t{48}, std::size_t{100}, std::size_t{127}}) {
         INFO("D = " << d);
         const encoder enc(hdc::json_options{}, d);
