@@ -13,10 +13,10 @@
 //     argmax_y sum_i exp(-alpha^2 (x_i - x0)^2 / 2) exp(-beta^2 (y - y_i)^2 / 2) (the kernel
 //     regression that the decoder approaches as N grows). A per-function table lists m and, for
 //     each setting, the measured error and its limit.
-//  2. Sample invariance over --invariance-functions functions (default 1) at N = 4000, alpha = 30:
+//  2. Sample invariance over --invariance-functions functions (default 5) at N = 4000, alpha = 30:
 //     2,000 uniform samples vs a skewed sample (1,800 in [0, 0.2], 200 in [0.2, 1]); cosine of
 //     their encodings plain and refined, and the decoding error from the skewed sample, plain and
-//     refined, for beta = 1, 5, 10, 20 (means over the functions).
+//     refined, for beta = 1, 5, 10, 20 (medians over the functions).
 // The last line of each part is a figure: `median mae N=8000 alpha=30 beta=1: 0.0xxx` and
 // `refined cos beta=10: 0.xxx`. Progress goes to stderr.
 //
@@ -105,7 +105,7 @@ struct decode_score {
 /// The D -> infinity limit of the decoder for the plain mean of the samples s: at x0,
 /// argmax over y in [0, 1] of sum_i exp(-alpha^2 (x_i - x0)^2 / 2) exp(-beta^2 (y - y_i)^2 / 2)
 /// (Re<E_X(x), E_X(x')> / N and Re<E_Y(y), E_Y(y')> / N tend to these Gaussians), searched as the
-/// decoder searches: a grid of max(64, 8 beta) cells, then golden section in the best cells.
+/// decoder searches (hdc::grid_golden_argmax, max(64, 8 beta) cells).
 /// Samples beyond 6 / alpha of x0 (kernel below e^-18) are left out.
 class kernel_limit {
 public:
@@ -131,23 +131,7 @@ public:
             return sum;
         };
         const std::size_t cells = std::max<std::size_t>(64, static_cast<std::size_t>(std::ceil(8 * beta_)));
-        std::size_t best = 0;
-        double best_score = -1;
-        for (std::size_t g = 0; g <= cells; ++g) {
-            const double s = score(static_cast<double>(g) / static_cast<double>(cells));
-            if (s > best_score) best_score = s, best = g;
-        }
-        double lo = static_cast<double>(best == 0 ? 0 : best - 1) / static_cast<double>(cells);
-        double hi = static_cast<double>(std::min(best + 1, cells)) / static_cast<double>(cells);
-        const double ratio = (std::sqrt(5.0) - 1) / 2;
-        double a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo);
-        double sa = score(a), sb = score(b);
-        for (int it = 0; it < 40 && hi - lo > 1e-9; ++it) {
-            if (sa < sb) lo = a, a = b, sa = sb, b = lo + ratio * (hi - lo), sb = score(b);
-            else hi = b, b = a, sb = sa, a = hi - ratio * (hi - lo), sa = score(a);
-        }
-        const double v = (lo + hi) / 2;
-        return score(v) >= best_score ? v : static_cast<double>(best) / static_cast<double>(cells);
+        return hdc::grid_golden_argmax(hdc::value_range{0, 1}, cells, score);
     }
 
 private:
@@ -212,7 +196,7 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
 }  // namespace
 
 int main(int argc, char** argv) try {
-    std::size_t functions = 13, invariance_functions = 1, seed = 1;
+    std::size_t functions = 13, invariance_functions = 5, seed = 1;
     unsigned threads = 1;
     bool quick = false;
     bool functions_given = false, inv_given = false;
@@ -299,12 +283,13 @@ int main(int argc, char** argv) try {
                                          {10, 0.47, 0.91, 0.030, 0.007}, {20, 0.41, 0.95, 0.072, 0.005}};
     if (quick) betas = {betas[2]};
     std::printf("sample invariance: N=4000, alpha=30, 2000 uniform vs skewed samples (1800 in [0, 0.2]), "
-                "mean of %zu functions\n", invariance_functions);
+                "median of %zu functions\n", invariance_functions);
     std::printf("  %-4s  %-9s %-11s  %-22s  %-22s %s\n", "beta", "cos plain", "cos refined",
                 "MAE skewed plain->ref.", "reference", "steps, refine s");
     double last_refined_cos = 0;
     for (const invariance_ref& b : betas) {
-        double cos_plain = 0, cos_refined = 0, mae_plain = 0, mae_refined = 0, refine_time = 0, steps = 0;
+        std::vector<double> cos_plain, cos_refined, mae_plain, mae_refined;
+        double refine_time = 0, steps = 0;
         for (std::size_t fi = 0; fi < invariance_functions; ++fi) {
             std::fprintf(stderr, "\rsample invariance beta=%g: function %zu/%zu", b.beta, fi + 1, invariance_functions);
             hdc::function_encoding_options o;
@@ -324,18 +309,17 @@ int main(int argc, char** argv) try {
             const auto ru = refined.encode_scalar(u.x, u.y), rk = refined.encode_scalar(k.x, k.y);
             refine_time += seconds_since(t0) / 2;
             steps += static_cast<double>(ru.refinement_steps() + rk.refinement_steps()) / 2;
-            const double nf = static_cast<double>(invariance_functions);
-            cos_plain += similarity(pu, pk) / nf;
-            cos_refined += similarity(ru, rk) / nf;
-            mae_plain += score(plain, pk, fs[fi]).mae / nf;
-            mae_refined += score(refined, rk, fs[fi]).mae / nf;
+            cos_plain.push_back(similarity(pu, pk));
+            cos_refined.push_back(similarity(ru, rk));
+            mae_plain.push_back(score(plain, pk, fs[fi]).mae);
+            mae_refined.push_back(score(refined, rk, fs[fi]).mae);
         }
         std::fprintf(stderr, "\n");
         const double nf = static_cast<double>(invariance_functions);
         std::printf("  %-4g  %-9.3f %-11.3f  %.3f -> %.3f          %.2f %.2f %.3f -> %.3f   %.0f, %.2f\n", b.beta,
-                    cos_plain, cos_refined, mae_plain, mae_refined, b.cos_plain, b.cos_refined, b.mae_plain,
-                    b.mae_refined, steps / nf, refine_time / nf);
-        if (b.beta == 10) last_refined_cos = cos_refined;
+                    median(cos_plain), median(cos_refined), median(mae_plain), median(mae_refined), b.cos_plain,
+                    b.cos_refined, b.mae_plain, b.mae_refined, steps / nf, refine_time / nf);
+        if (b.beta == 10) last_refined_cos = median(cos_refined);
     }
     std::printf("refined cos beta=10: %.3f\n", last_refined_cos);
     return 0;

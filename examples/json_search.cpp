@@ -87,24 +87,13 @@ Eigen::Index argmax_row(const Eigen::MatrixXf& scores, Eigen::Index i, Eigen::In
     return best;
 }
 
-/// JSON Pointer escaping of one key.
-std::string escape(const std::string& key) {
-    std::string out;
-    for (char c : key) {
-        if (c == '~') out += "~0";
-        else if (c == '/') out += "~1";
-        else out.push_back(c);
-    }
-    return out;
-}
-
 /// Every scalar leaf of doc with its pointer (object keys made only of digits are skipped: a
 /// pointer reads them as array positions).
 void leaves(const json& doc, const std::string& path, std::vector<std::pair<std::string, const json*>>& out) {
     if (doc.is_object()) {
         for (const auto& [k, v] : doc.items()) {
             if (!k.empty() && k.find_first_not_of("0123456789") == std::string::npos) continue;
-            leaves(v, path + "/" + escape(k), out);
+            leaves(v, path + "/" + hdc::json_pointer_escape(k), out);
         }
     } else if (doc.is_array()) {
         for (std::size_t i = 0; i < doc.size(); ++i) leaves(doc[i], path + "/" + std::to_string(i), out);

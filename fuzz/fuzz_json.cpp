@@ -20,7 +20,21 @@ const hdc::json_encoder<>& encoder() {
         o.max_depth = 64;
         o.soft_strings = true;
         o.role_cache_bytes = std::size_t{8} << 20;  // adversarial keys must not grow memory
+        o.number_cache_bytes = std::size_t{8} << 20;  // nor numbers
         return hdc::json_encoder<>(o, 64);
+    }();
+    return enc;
+}
+
+/// A second encoder at D = 100 (no power of two: two overlapping transforms per round, the
+/// rotation between rounds, element tails in every sign kernel), with order-free arrays.
+const hdc::json_encoder<>& unaligned_encoder() {
+    static const hdc::json_encoder<> enc = [] {
+        hdc::json_options o;
+        o.max_depth = 64;
+        o.ordered_arrays = false;
+        o.role_cache_bytes = std::size_t{8} << 20;
+        return hdc::json_encoder<>(o, 100);
     }();
     return enc;
 }
@@ -40,6 +54,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         doc = enc.encode(text);
         check_unit(doc);
         have = true;
+    } catch (const hdc::error&) {
+    }
+    try {
+        const auto other = unaligned_encoder().encode(text);
+        check_unit(other);
+        (void)unaligned_encoder().value_at(other, text.substr(0, 64));
     } catch (const hdc::error&) {
     }
     try {
@@ -65,8 +85,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             }
             if (parsed.is_object())
                 for (const auto& [k, v] : parsed.items()) {
-                    std::string p = "/";
-                    for (const char c : k) p += c == '~' ? std::string("~0") : c == '/' ? std::string("~1") : std::string(1, c);
+                    const std::string p = "/" + hdc::json_pointer_escape(k);
                     const auto* values = memory.values(p);
                     if (values == nullptr) continue;  // a key of digits only is not recorded
                     if (memory.query(doc, p).first >= values->size()) std::abort();

@@ -248,6 +248,34 @@ TEST_CASE("json: structured roles are orthogonal at any dimension and unbind exa
     }
 }
 
+TEST_CASE("json: the mixing operator mixes both halves at any dimension", "[json]") {
+    // D = 48 (the transforms fall back to the scalar reference), 100 (unaligned offsets) and
+    // 127 = 2 * 64 - 1 (the two transforms of a round share one component). A key's matrix is
+    // M S_k, its columns M's columns up to sign, so it shows how M mixes: each column's energy in
+    // the first D/2 rows is about that of a random unit vector, Beta(D/4, D/4) with mean 1/2 and
+    // standard deviation 1/(2 sqrt(D/2 + 1)); every column must lie within 5 standard
+    // deviations of 1/2 (a near block-diagonal M puts almost all of a column in one half: at
+    // D = 127 with a rotation by D/2 instead of D/4 the range was [0.015, 0.999]).
+    for (const std::size_t d : {std::size_t{48}, std::size_t{100}, std::size_t{127}}) {
+        INFO("D = " << d);
+        const encoder enc(hdc::json_options{}, d);
+        const auto q = enc.key_matrix("a");
+        const auto n = static_cast<Eigen::Index>(d);
+        const auto id = decltype(q)::Identity(n, n);
+        CHECK((q.transpose() * q - id).cwiseAbs().maxCoeff() < 1e-5);
+        const double sd = 0.5 / std::sqrt(static_cast<double>(d) / 2 + 1);
+        double low = 1, high = 0;
+        for (Eigen::Index j = 0; j < n; ++j) {
+            const double top = static_cast<double>(q.col(j).head(n / 2).squaredNorm());
+            low = std::min(low, top);
+            high = std::max(high, top);
+        }
+        INFO("first-half energy of the columns in [" << low << ", " << high << "]");
+        CHECK(low > 0.5 - 5 * sd);
+        CHECK(high < 0.5 + 5 * sd);
+    }
+}
+
 TEST_CASE("json: numbers keep exact values apart and close values close", "[json]") {
     const auto& enc = shared_encoder();
     const auto n100 = enc.encode("100"), n1003 = enc.encode("100.3"), n103 = enc.encode("103"), n200 = enc.encode("200");
@@ -311,7 +339,7 @@ TEST_CASE("json: hierarchical path queries clean up level by level", "[json]") {
     }
     CHECK(right == asked);
     CHECK(right_flat < asked / 2);
-    // A two-level query whose prefix is a leaf of another record shape, and errors.
+    // Errors: a pointer never seen, a pointer without its leading slash, a cleanup at an unseen pointer.
     CHECK_THROWS_AS(memory.query(enc.encode(docs[0]), "/nothing/here"), hdc::empty_input);
     CHECK_THROWS_AS(memory.query(enc.encode(docs[0]), "k0"), hdc::invalid_parameter);
     CHECK_THROWS_AS(memory.cleanup(enc.encode(docs[0]), "/k9"), hdc::empty_input);
@@ -319,6 +347,83 @@ TEST_CASE("json: hierarchical path queries clean up level by level", "[json]") {
     const std::size_t before = memory.size();
     memory.add(docs[0]);
     CHECK(memory.size() == before);
+}
+
+TEST_CASE("json: a path memory is unchanged by a document that fails to encode", "[json]") {
+    const encoder enc(hdc::json_options{}, dim);
+    hdc::json_path_memory<> memory(enc);
+    memory.add(json::parse(R"({"x":{"y":2},"z":"s"})"));
+    const std::size_t size = memory.size(), paths = memory.paths();
+    json bad;  // "/a" encodes, "/b" (after it in key order) throws
+    bad["a"] = 1;
+    bad["b"] = std::nan("");
+    CHECK_THROWS_AS(memory.add(bad), hdc::non_finite_value);
+    CHECK(memory.size() == size);
+    CHECK(memory.paths() == paths);
+    CHECK(memory.values("/a") == nullptr);
+    // An already-parsed document far deeper than max_depth: encoding refuses it before any
+    // serialisation could recurse that deep.
+    json deep = 1;
+    for (int i = 0; i < 100000; ++i) {
+        json next = json::array();
+        next.push_back(std::move(deep));
+        deep = std::move(next);
+    }
+    json wrapped;
+    wrapped["a"] = std::move(deep);
+    CHECK_THROWS_AS(memory.add(wrapped), hdc::format_error);
+    CHECK(memory.size() == size);
+    // Invalid UTF-8 in a string: recorded (serialised with U+FFFD), not nlohmann's type_error.
+    json text;
+    text["s"] = std::string("ok\xff");
+    CHECK_NOTHROW(memory.add(text));
+    REQUIRE(memory.values("/s") != nullptr);
+    CHECK(memory.values("/s")->size() == 1);
+}
+
+TEST_CASE("json: path memory with order-free arrays refuses array positions", "[json]") {
+    hdc::json_options bag;
+    bag.ordered_arrays = false;
+    const encoder enc(bag, dim);
+    hdc::json_path_memory<> memory(enc);
+    const json doc = json::parse(R"({"a":[{"x":1},{"x":2}],"b":"s"})");
+    memory.add(doc);
+    CHECK(memory.values("/a") != nullptr);
+    CHECK(memory.values("/a/0") == nullptr);  // items of a bag have no position
+    CHECK(memory.values("/a/0/x") == nullptr);
+    CHECK_THROWS_AS(memory.query(enc.encode(doc), "/a/0/x"), hdc::invalid_parameter);
+    CHECK(memory.query(enc.encode(doc), "/b").first == 0);
+    CHECK(hdc::json_pointer_escape("a/b~c") == "a~1b~0c");
+}
+
+TEST_CASE("json: the key and number caches have their own budgets and do not change results", "[json]") {
+    const encoder full(hdc::json_options{}, dim);
+    hdc::json_options no_numbers;
+    no_numbers.number_cache_bytes = 0;  // every number rebuilt, keys cached
+    hdc::json_options no_cache = no_numbers;
+    no_cache.role_cache_bytes = 0;
+    const std::string doc = R"({"a":1.5,"b":[2,3,-4e10],"c":{"d":1.5,"e":"x"}})";
+    const auto expected = full.encode(std::string_view(doc));
+    CHECK(encoder(no_numbers, dim).encode(std::string_view(doc)) == expected);
+    CHECK(encoder(no_cache, dim).encode(std::string_view(doc)) == expected);
+}
+
+TEST_CASE("json: encoders of different dimensions alternate on one thread", "[json]") {
+    // The thread's scratch is shared by every encoder: blocks big enough for either dimension are
+    // reused, and levels beyond a small cap are freed after a deep document.
+    const encoder small(hdc::json_options{}, 64), large(hdc::json_options{}, 96);
+    std::string deep = "1";
+    for (int i = 0; i < 40; ++i) deep = R"({"k":[)" + deep + R"(,2]})";
+    const std::string doc = R"({"a":[1,{"b":"x"}],"c":true})";
+    const auto s0 = small.encode(std::string_view(doc)), l0 = large.encode(std::string_view(doc));
+    const auto sd = small.encode(std::string_view(deep)), ld = large.encode(std::string_view(deep));
+    for (int round = 0; round < 3; ++round) {
+        CHECK(large.encode(std::string_view(doc)) == l0);
+        CHECK(small.encode(std::string_view(deep)) == sd);
+        CHECK(small.encode(std::string_view(doc)) == s0);
+        CHECK(large.encode(std::string_view(deep)) == ld);
+    }
+    CHECK(encoder(hdc::json_options{}, 96).encode(std::string_view(deep)) == ld);
 }
 
 TEST_CASE("json: encodings do not depend on the number of threads", "[json]") {

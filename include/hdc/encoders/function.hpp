@@ -54,6 +54,40 @@ struct function_encoding_options {
     unsigned threads = 1;            ///< threads for encoding (0: all); results do not depend on it
 };
 
+/// The decoder's search for the output value: the maximiser over r of score, a function that
+/// is smooth next to its maximum and wide compared with the grid (the output kernel
+/// exp(-beta^2 dy^2 / 2) with cells >= 8 beta). The best of cells + 1 grid points over r, then
+/// golden-section search between that point's neighbours (at most 40 steps, down to 1e-9 range
+/// widths); the grid point itself if the search ends lower. function_encoder::decode uses it,
+/// and so can anything that must search the same way (e.g. the decoder's D -> infinity limit).
+template <class Score>
+double grid_golden_argmax(const value_range& r, std::size_t cells, Score&& score) {
+    const double step = r.width() / static_cast<double>(cells);
+    const auto grid_point = [&](std::size_t g) { return g == cells ? r.hi : r.lo + step * static_cast<double>(g); };
+    std::size_t best = 0;
+    double best_score = -std::numeric_limits<double>::infinity();
+    for (std::size_t g = 0; g <= cells; ++g) {
+        const double s = score(grid_point(g));
+        if (s > best_score) best_score = s, best = g;
+    }
+    double lo = grid_point(best == 0 ? 0 : best - 1);
+    double hi = grid_point(std::min(best + 1, cells));
+    const double ratio = (std::sqrt(5.0) - 1) / 2;
+    double a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo);
+    double sa = score(a), sb = score(b);
+    for (int it = 0; it < 40 && hi - lo > 1e-9 * r.width(); ++it) {
+        if (sa < sb) {
+            lo = a, a = b, sa = sb;
+            b = lo + ratio * (hi - lo), sb = score(b);
+        } else {
+            hi = b, b = a, sb = sa;
+            a = hi - ratio * (hi - lo), sa = score(a);
+        }
+    }
+    const double y = (lo + hi) / 2;
+    return score(y) >= best_score ? y : grid_point(best);
+}
+
 /// An encoded function: a unit-norm complex vector, with how it was made.
 class function_vector {
 public:
@@ -206,30 +240,7 @@ public:
         // 1 / (8 beta) range widths, so the best grid point lies next to the maximum.
         const std::size_t cells = std::max<std::size_t>(
             64, static_cast<std::size_t>(std::ceil(8.0 * options_.output_bandwidth)));
-        const double step = r.width() / static_cast<double>(cells);
-        std::size_t best = 0;
-        double best_score = -std::numeric_limits<double>::infinity();
-        for (std::size_t g = 0; g <= cells; ++g) {
-            const double s = score(grid_point(r, step, g, cells));
-            if (s > best_score) best_score = s, best = g;
-        }
-        double lo = grid_point(r, step, best == 0 ? 0 : best - 1, cells);
-        double hi = grid_point(r, step, std::min(best + 1, cells), cells);
-        // Golden-section search for the maximum in [lo, hi].
-        const double ratio = (std::sqrt(5.0) - 1) / 2;
-        double a = hi - ratio * (hi - lo), b = lo + ratio * (hi - lo);
-        double sa = score(a), sb = score(b);
-        for (int it = 0; it < 40 && hi - lo > 1e-9 * r.width(); ++it) {
-            if (sa < sb) {
-                lo = a, a = b, sa = sb;
-                b = lo + ratio * (hi - lo), sb = score(b);
-            } else {
-                hi = b, b = a, sb = sa;
-                a = hi - ratio * (hi - lo), sa = score(a);
-            }
-        }
-        const double y = (lo + hi) / 2;
-        return score(y) >= best_score ? y : grid_point(r, step, best, cells);
+        return grid_golden_argmax(r, cells, score);
     }
     /// f(x0) for a scalar input.
     double decode(const function_vector& f, double x0) const {
@@ -246,10 +257,6 @@ private:
             throw invalid_parameter("function_encoder: tolerance must not be negative");
         if (o.patience == 0) throw invalid_parameter("function_encoder: patience must be at least 1");
         return o;  // bandwidths and ranges are checked by the fpe encoders
-    }
-
-    static double grid_point(const value_range& r, double step, std::size_t g, std::size_t cells) {
-        return g == cells ? r.hi : r.lo + step * static_cast<double>(g);
     }
 
     void check(const function_vector& f, const char* who) const {

@@ -20,7 +20,8 @@
 //                       M = H E3 H E2 H E1 (normalised Walsh-Hadamard transforms and random +-1
 //                       diagonals, ALGORITHMS.md 1.6 item 3), one M per object: O(D) storage per
 //                       key, O(D) per member plus O(D log D) per object, all in SIMD kernels
-//                       (simd/hadamard.hpp) without gathers; or dense Haar matrices
+//                       (simd/transform.hpp; detail::structured_mix of models/mbat.hpp, shared
+//                       with mbat_role) without gathers; or dense Haar matrices
 //                       (mbat_role::from_symbol(.., haar)) as an option: O(D^2) per member,
 //                       D^2 floats per key
 //   {} and []           atoms of their own
@@ -71,7 +72,7 @@
 #include "../core/rng.hpp"
 #include "../models/mbat.hpp"
 #include "../simd/floating.hpp"
-#include "../simd/hadamard.hpp"
+#include "../memory/item_memory.hpp"
 #include "../simd/transform.hpp"
 #include "scalar.hpp"
 #include "words.hpp"
@@ -106,15 +107,32 @@ struct json_options {
     /// would otherwise be nearly the same vector and swap in a cleanup; with weight 1 equal
     /// numbers match fully, numbers closer than the fine width keep a similarity of about 2/3,
     /// and farther ones are graded as before (scaled by 2/3). 0: graded components only.
+    /// Numbers are read as doubles: integers beyond 2^53 that round to the same double share one
+    /// exact atom.
     /// At least 0, finite, at most 100.
     double number_exact_weight = 1.0;
     /// Deepest nesting accepted (a scalar at the top is depth 0); deeper throws format_error.
     std::size_t max_depth = 200;
-    /// Bytes of key operators and number codes kept in the cache (at D = 2,048: a structured
-    /// key ~16 KB, a Haar key 16 MB, a number code 8 KB); beyond the budget they are rebuilt at
-    /// each use.
+    /// Bytes of key operators kept in the cache (at D = 2,048: a structured key ~0.3 KB, a Haar
+    /// key 16 MB); beyond the budget they are rebuilt at each use.
     std::size_t role_cache_bytes = std::size_t{256} << 20;
+    /// Bytes of number codes kept in a cache of their own (8 KB each at D = 2,048, keyed by the
+    /// exact value, so a corpus of many distinct numbers fills it: 64 MB hold ~8,000), so that
+    /// numbers never crowd out the key operators; beyond the budget a code is rebuilt at each use.
+    std::size_t number_cache_bytes = std::size_t{64} << 20;
 };
+
+/// One object key as a JSON Pointer reference token (RFC 6901): '~' becomes "~0" and '/' "~1".
+inline std::string json_pointer_escape(std::string_view key) {
+    std::string out;
+    out.reserve(key.size());
+    for (const char c : key) {
+        if (c == '~') out += "~0";
+        else if (c == '/') out += "~1";
+        else out.push_back(c);
+    }
+    return out;
+}
 
 namespace detail {
 
@@ -352,7 +370,12 @@ public:
     vector_type encode(const nlohmann::json& doc) const {
         vector_type out(dim_);
         T* o = detail::storage_access::data(out);
-        const T* v = node_into(doc, 0, o, local_workspace());
+        workspace& ws = local_workspace();
+        const struct trim_on_exit {
+            workspace& w;
+            ~trim_on_exit() { w.trim(); }
+        } trim{ws};
+        const T* v = node_into(doc, 0, o, ws);
         if (v != o) std::copy(v, v + dim_, o);
         return out;
     }
@@ -447,29 +470,40 @@ private:
         std::vector<std::uint64_t> negate;  // S_k: packed sign bits (a sign flip: exact)
     };
     /// The factors of the shared mixing operator M = R3 R2 R1, R_r = H E_r (D a power of two)
-    /// or H2 F_r H1 E_r (H1 / H2 the normalised Walsh-Hadamard transforms of the first / last P
-    /// components, P the largest power of two <= D, which overlap and cover every component),
-    /// E_r and F_r random +-1 diagonals: the structured fast orthogonal transform of
-    /// ALGORITHMS.md 1.6 (H D3 H D2 H D1), O(D log D) with vector kernels only (no gathers).
+    /// or C H2 F_r H1 E_r (C the cyclic rotation by D/4, H1 / H2 the normalised Walsh-Hadamard
+    /// transforms of the first / last P components, P the largest power of two <= D, which
+    /// overlap and cover every component), E_r and F_r random +-1 diagonals: the structured
+    /// fast orthogonal transform of ALGORITHMS.md 1.6 (H D3 H D2 H D1), O(D log D) with vector
+    /// kernels only (no gathers).
     struct mixing_factors {
         std::array<std::vector<std::uint64_t>, 3> signs;  // E_1..E_3
         std::array<std::vector<std::uint64_t>, 3> flips;  // F_1..F_3 (D no power of two only)
         std::size_t block = 0;
     };
-    /// Scratch of one thread's encode calls: per nesting level, three vectors of dim values
-    /// (sums, item, accumulator), kept between calls so that encoding a record
-    /// allocates only its result. Levels are separate blocks, so growing never moves a block in
-    /// use by an outer level.
+    /// Scratch of one thread's encode calls: per nesting level, a block of three vectors of dim
+    /// values (sums, item, accumulator), kept between calls so that encoding a record allocates
+    /// only its result. Levels are separate blocks, so growing never moves a block in use by an
+    /// outer level. A block is reused by any dimension it holds (encoders of different D may
+    /// alternate on a thread), and levels beyond kept_levels are freed after each top-level
+    /// encode, so one deep document does not pin its scratch for the thread's lifetime.
     struct workspace {
-        std::size_t dim = 0;
-        std::vector<std::unique_ptr<T[]>> levels;
+        static constexpr std::size_t kept_levels = 8;
+        struct block {
+            std::unique_ptr<T[]> data;
+            std::size_t capacity = 0;  // values
+        };
+        std::vector<block> levels;
         T* level(std::size_t depth, std::size_t d) {
-            if (d != dim) {
-                levels.clear();
-                dim = d;
+            if (levels.size() <= depth) levels.resize(depth + 1);
+            block& b = levels[depth];
+            if (b.capacity < 3 * d) {
+                b.data = std::make_unique<T[]>(3 * d);
+                b.capacity = 3 * d;
             }
-            while (levels.size() <= depth) levels.push_back(std::make_unique<T[]>(3 * d));
-            return levels[depth].get();
+            return b.data.get();
+        }
+        void trim() {
+            if (levels.size() > kept_levels) levels.resize(kept_levels);
         }
     };
     /// This thread's workspace (const members stay safe to call concurrently: each thread has
@@ -488,7 +522,8 @@ private:
         std::mutex lock;
         std::unordered_map<std::string, std::shared_ptr<const op>, string_hash, std::equal_to<>> ops;
         std::unordered_map<std::int64_t, std::shared_ptr<const std::vector<T>>> numbers;
-        std::size_t bytes = 0;
+        std::size_t bytes = 0;         // of ops
+        std::size_t number_bytes = 0;  // of numbers
     };
     struct step {
         std::string key;
@@ -556,19 +591,21 @@ private:
     /// transpose applies them in reverse order).
     void mix_round(T* x, std::size_t r, bool transpose) const {
         const mixing_factors& m = *mixing_ops_;
-        const std::size_t p = m.block;
-        const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(p)));
-        if (!transpose) simd::flip_signs(x, m.signs[r].data(), dim_);
-        if (p == dim_) {
-            simd::fwht(x, p, scale);
-        } else {
-            T* first = transpose ? x + (dim_ - p) : x;
-            T* second = transpose ? x : x + (dim_ - p);
-            simd::fwht(first, p, scale);
-            simd::flip_signs(x, m.flips[r].data(), dim_);
-            simd::fwht(second, p, scale);
+        const bool aligned = m.block == dim_;
+        // D no power of two: the two transforms of a round share only 2P - D components (one at
+        // D = 2P - 1), so the components outside the overlap would stay in their half round after
+        // round. A cyclic rotation by D/4 (exact: moves only) sends half of each half under the
+        // other transform of the next round; a rotation by D/2 would not do at D = 2P - 1, where
+        // it maps each half onto the other's block whole.
+        if (transpose) {
+            if (!aligned) std::rotate(x, x + (dim_ - dim_ / 4), x + dim_);
+            detail::structured_mix(x, dim_, m.block, aligned ? nullptr : m.flips[r].data(), true);
+            simd::flip_signs(x, m.signs[r].data(), dim_);
+            return;
         }
-        if (transpose) simd::flip_signs(x, m.signs[r].data(), dim_);
+        simd::flip_signs(x, m.signs[r].data(), dim_);
+        detail::structured_mix(x, dim_, m.block, aligned ? nullptr : m.flips[r].data(), false);
+        if (!aligned) std::rotate(x, x + dim_ / 4, x + dim_);
     }
 
     /// x = M x in place.
@@ -685,9 +722,10 @@ private:
     /// (neighbours have similarity exp(-1/512) > 0.998); the fine and the coarse FPE codes of the
     /// grid point, each scaled to unit norm, plus number_exact_weight times the unit atom of the
     /// exact value, normalised. Codes are cached by the exact value (by the grid point when the
-    /// exact weight is 0) and returned from the cache without a copy: entries are never removed,
-    /// so the pointer lives as long as the encoder; out receives the code only when the cache is
-    /// full.
+    /// exact weight is 0; integers are read as doubles, so integers beyond 2^53 that round to the
+    /// same double share one exact atom) and returned from the cache without a copy: entries are
+    /// never removed, so the pointer lives as long as the encoder; out receives the code only
+    /// when the cache is full.
     const T* number_into(double x, T* out) const {
         if (!std::isfinite(x))
             throw non_finite_value("json_encoder: number " + std::to_string(x) + " is not finite");
@@ -723,9 +761,9 @@ private:
         for (std::size_t i = 0; i < dim_; ++i) (*made)[i] = static_cast<T>(sum[i] / n);
         const std::size_t bytes = dim_ * sizeof(T) + 64;
         const std::lock_guard<std::mutex> guard(c.lock);
-        if (c.bytes + bytes <= options_.role_cache_bytes) {
+        if (c.number_bytes + bytes <= options_.number_cache_bytes) {
             const auto [it, inserted] = c.numbers.try_emplace(key, std::move(made));
-            if (inserted) c.bytes += bytes;
+            if (inserted) c.number_bytes += bytes;
             return it->second->data();
         }
         std::copy(made->begin(), made->end(), out);
@@ -872,26 +910,37 @@ private:
 /// its parent is well above the noise of its siblings, about 1/sqrt(dim) per sibling.
 ///
 /// Object keys made only of digits (which a pointer reads as array positions) are not recorded.
+/// With ordered_arrays = false an array is an order-free bag: its items have no position to
+/// unbind, so they are not recorded (the array itself is) and a query with an array index
+/// step throws invalid_parameter.
 /// Const members may be called concurrently; add() may not run concurrently with anything.
 template <std::size_t D = dynamic, class T = float>
 class json_path_memory {
 public:
+    /// The encoder of the stored values and of the queried vectors.
     using encoder_type = json_encoder<D, T>;
+    /// The MBAT vector type of encoder_type (queries take it, cleanups compare against it).
     using vector_type = typename encoder_type::vector_type;
 
     /// A memory using encoder (copied; copies share the encoder's caches).
     explicit json_path_memory(const encoder_type& encoder) : encoder_(encoder) {}
 
     /// Records every value of doc below its root at its pointer (values already seen at a
-    /// pointer are skipped). Throws what encoding throws (nothing is recorded for that value).
-    void add(const nlohmann::json& doc) { walk(doc, std::string()); }
+    /// pointer are skipped). Every value is encoded before anything is stored, so a document
+    /// that throws (what encoding throws) leaves the memory unchanged.
+    void add(const nlohmann::json& doc) {
+        std::vector<pending> todo;
+        walk(doc, std::string(), todo);
+        for (auto& p : todo) store(p);
+    }
 
     /// Number of pointers with recorded values.
     std::size_t paths() const noexcept { return books_.size(); }
     /// Number of (pointer, distinct value) pairs, i.e. vectors stored.
     std::size_t size() const noexcept { return stored_; }
 
-    /// The distinct values seen at pointer (in order of first appearance); nullptr if none.
+    /// The distinct values seen at pointer (in order of first appearance); nullptr if none. The
+    /// pointer is invalidated by the next add().
     const std::vector<nlohmann::json>* values(std::string_view pointer) const {
         const auto it = books_.find(pointer);
         return it == books_.end() ? nullptr : &it->second.values;
@@ -904,16 +953,25 @@ public:
         if (it == books_.end())
             throw empty_input("json_path_memory::cleanup: no values seen at '" + std::string(pointer) + "'");
         detail::check_same_dim("json_path_memory::cleanup", encoder_.dim(), v.dim());
-        return best(it->second, v.data());
+        return best(it->second, v);
     }
 
     /// Hierarchical query (see the class comment): index into values(pointer) and the cosine
     /// of the last cleanup. Throws empty_input if nothing was seen at pointer, invalid_parameter
-    /// for a malformed or empty pointer.
+    /// for a malformed or empty pointer, or for an array index step when arrays are bags.
     std::pair<std::size_t, double> query(const vector_type& vec, std::string_view pointer) const {
         if (pointer.empty() || pointer.front() != '/')
             throw invalid_parameter("json_path_memory::query: a non-empty JSON Pointer starting with '/' is needed, got '" +
                                     std::string(pointer) + "'");
+        if (!encoder_.options().ordered_arrays)
+            for (std::size_t at = 0; at < pointer.size();) {  // each reference token
+                const std::size_t end = std::min(pointer.find('/', at + 1), pointer.size());
+                const std::string_view token = pointer.substr(at + 1, end - at - 1);
+                if (!token.empty() && token.find_first_not_of("0123456789") == std::string_view::npos)
+                    throw invalid_parameter("json_path_memory::query: '" + std::string(pointer) +
+                                            "' has an array position, but arrays are order-free bags (ordered_arrays = false)");
+                at = end;
+            }
         if (books_.find(pointer) == books_.end())
             throw empty_input("json_path_memory::query: no values seen at '" + std::string(pointer) + "'");
         detail::check_same_dim("json_path_memory::query", encoder_.dim(), vec.dim());
@@ -924,11 +982,9 @@ public:
             v = encoder_.value_at(v, pointer.substr(start, end - start));  // one step
             const std::string_view prefix = pointer.substr(0, end);
             const auto it = books_.find(prefix);
-            if (end == pointer.size()) return best(it->second, v.data());
+            if (end == pointer.size()) return best(it->second, v);
             if (it != books_.end() && !it->second.values.empty()) {  // continue from a clean vector
-                const auto [index, similarity] = best(it->second, v.data());
-                const T* row = it->second.rows.data() + index * encoder_.dim();
-                v = vector_type::from_values(std::span<const T>(row, encoder_.dim()), encoder_.dim());
+                v = it->second.rows.vector(best(it->second, v).first);
             }
             start = end;
         }
@@ -937,54 +993,56 @@ public:
 private:
     struct book {
         std::vector<nlohmann::json> values;
-        std::vector<T> rows;  // values.size() x dim, row i the vector of values[i]
+        item_memory<vector_type> rows;  // row i the vector of values[i]
         std::unordered_map<std::string, std::size_t> seen;
     };
 
-    static std::string escape(const std::string& key) {
-        std::string out;
-        for (const char c : key) {
-            if (c == '~') out += "~0";
-            else if (c == '/') out += "~1";
-            else out.push_back(c);
-        }
-        return out;
-    }
+    /// A value of the document being added, encoded but not yet stored.
+    struct pending {
+        std::string pointer;
+        const nlohmann::json* node;
+        std::string text;
+        vector_type vec;
+    };
 
-    void walk(const nlohmann::json& node, const std::string& pointer) {
-        if (!pointer.empty()) record(node, pointer);
+    void walk(const nlohmann::json& node, const std::string& pointer, std::vector<pending>& todo) const {
+        if (!pointer.empty()) record(node, pointer, todo);
         if (node.is_object()) {
             for (const auto& [k, v] : node.items()) {
                 if (!k.empty() && k.find_first_not_of("0123456789") == std::string::npos) continue;
-                walk(v, pointer + "/" + escape(k));
+                walk(v, pointer + "/" + json_pointer_escape(k), todo);
             }
-        } else if (node.is_array()) {
-            for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], pointer + "/" + std::to_string(i));
+        } else if (node.is_array() && encoder_.options().ordered_arrays) {
+            for (std::size_t i = 0; i < node.size(); ++i) walk(node[i], pointer + "/" + std::to_string(i), todo);
         }
     }
 
-    void record(const nlohmann::json& node, const std::string& pointer) {
-        auto it = books_.find(pointer);
-        std::string text = node.dump();
+    /// Encodes node first: encoding checks the nesting depth (max_depth) before it recurses, so
+    /// the serialisation below never runs deep; invalid UTF-8 in a string is serialised with
+    /// U+FFFD (error_handler_t::replace) instead of throwing nlohmann's type_error, so such
+    /// strings differing only in their invalid bytes count as one value of the pointer.
+    void record(const nlohmann::json& node, const std::string& pointer, std::vector<pending>& todo) const {
+        vector_type vec = encoder_.encode(node);
+        std::string text = node.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+        const auto it = books_.find(pointer);
         if (it != books_.end() && it->second.seen.count(text)) return;
-        const vector_type v = encoder_.encode(node);  // before any change
-        if (it == books_.end()) it = books_.emplace(pointer, book{}).first;
+        todo.push_back({pointer, &node, std::move(text), std::move(vec)});
+    }
+
+    /// Stores one encoded value (a pointer occurs once per document, so todo has no repeats).
+    void store(pending& p) {
+        auto it = books_.find(p.pointer);
+        if (it == books_.end()) it = books_.emplace(std::move(p.pointer), book{}).first;
         book& b = it->second;
-        b.seen.emplace(std::move(text), b.values.size());
-        b.values.push_back(node);
-        b.rows.insert(b.rows.end(), v.data(), v.data() + encoder_.dim());
+        if (!b.seen.emplace(std::move(p.text), b.values.size()).second) return;
+        b.values.push_back(*p.node);
+        b.rows.add(p.vec);
         ++stored_;
     }
 
-    std::pair<std::size_t, double> best(const book& b, const T* v) const {
-        const std::size_t dim = encoder_.dim();
-        std::vector<double> dots(b.values.size());
-        simd::real_dot_rows(v, b.rows.data(), dim, b.values.size(), dim, dots.data());
-        const double norm = std::sqrt(simd::real_dot(v, v, dim));
-        std::size_t at = 0;
-        for (std::size_t i = 1; i < dots.size(); ++i)
-            if (dots[i] > dots[at]) at = i;
-        return {at, norm > 0 ? dots[at] / norm : 0.0};  // rows are unit vectors
+    static std::pair<std::size_t, double> best(const book& b, const vector_type& v) {
+        const match m = b.rows.nearest(v);
+        return {m.index, m.similarity};
     }
 
     encoder_type encoder_;

@@ -128,6 +128,26 @@ inline std::shared_ptr<const key_mixing> mbat_key_mixing(std::size_t dim) {
     return slot;
 }
 
+/// The gather-free mixing step of the structured operators, in place on x[0..n): H (p == n, a
+/// power of two), or H2 F H1 with H1 / H2 the normalised Walsh-Hadamard transforms of the first /
+/// last p components (p the largest power of two <= n: they overlap and cover every component)
+/// and F the +-1 diagonal of flips (bit i set: negate component i); with transpose, H1 F H2.
+/// mbat_role's structured operators alternate it with signed permutations; the soft JSON
+/// encoder (encoders/json.hpp) with +-1 diagonals only. O(n log n), vector kernels only.
+template <class T>
+void structured_mix(T* x, std::size_t n, std::size_t p, const std::uint64_t* flips, bool transpose) noexcept {
+    const T scale = static_cast<T>(1.0 / std::sqrt(static_cast<double>(p)));
+    if (p == n) {
+        simd::walsh_hadamard(x, p, scale);
+        return;
+    }
+    T* first = transpose ? x + (n - p) : x;
+    T* second = transpose ? x : x + (n - p);
+    simd::walsh_hadamard(first, p, scale);
+    simd::flip_signs(x, flips, n);
+    simd::walsh_hadamard(second, p, scale);
+}
+
 }  // namespace detail
 
 /// A dense real MBAT hypervector of dimension D (D may be hdc::dynamic), components of type T
@@ -411,30 +431,10 @@ private:
             out[j] = static_cast<T>(simd::real_dot(matrix_.data() + j * n, in, n));
     }
 
-    T hadamard_scale() const noexcept {
-        return static_cast<T>(1.0 / std::sqrt(static_cast<double>(block_)));
-    }
-
-    /// Negates x[i] where bit i of signs is set (exact).
-    void flip(T* x, const std::vector<std::uint64_t>& signs) const noexcept {
-        for (std::size_t i = 0; i < dim(); ++i)
-            if ((signs[i / 64] >> (i % 64)) & 1u) x[i] = -x[i];
-    }
-
     /// Round k's M_k = H2 E_k H1 in place (H1 alone when D is a power of two), or its transpose
     /// H1 E_k H2.
     void mix(T* x, std::size_t round, bool transpose) const {
-        const std::size_t n = dim(), p = block_;
-        const T scale = hadamard_scale();
-        if (p == n) {
-            simd::walsh_hadamard(x, p, scale);
-            return;
-        }
-        T* first = transpose ? x + (n - p) : x;
-        T* second = transpose ? x : x + (n - p);
-        simd::walsh_hadamard(first, p, scale);
-        flip(x, flips_[round]);
-        simd::walsh_hadamard(second, p, scale);
+        detail::structured_mix(x, dim(), block_, block_ == dim() ? nullptr : flips_[round].data(), transpose);
     }
 
     /// S4 M3 S3 M2 S2 M1 S1 in; in and out must not overlap.

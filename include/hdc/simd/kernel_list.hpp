@@ -216,7 +216,8 @@
        std::size_t length, std::int32_t weight), (counts, index, blocks, length, weight))
 
 // ---------------------------------------------------------------------------------------------
-// transform.hpp: factors of MBAT's structured role operators (exact or singly rounded steps).
+// transform.hpp: factors of MBAT's structured role operators and of the soft JSON encoder's
+// mixing operator (exact or singly rounded steps).
 
 #define HDC_SIMD_TRANSFORM_KERNELS(X, XV)                                                        \
     /* In-place Walsh-Hadamard transform of x[0..n), n a power of two, then x *= scale. */      \
@@ -235,7 +236,17 @@
         std::size_t n), (in, out, index, negate, n))                                             \
     XV(signed_permute_transpose, _f64, void,                                                     \
        (const double* in, double* out, const std::uint32_t* index, const std::uint64_t* negate, \
-        std::size_t n), (in, out, index, negate, n))
+        std::size_t n), (in, out, index, negate, n))                                             \
+    /* x[i] = -x[i] where bit i of negate is set, for i < n. */                                  \
+    XV(flip_signs, _f32, void, (float* x, const std::uint64_t* negate, std::size_t n),          \
+       (x, negate, n))                                                                           \
+    /* acc[i] += (negate bit i ? -1 : 1) * x[i] for i < n (no overlap). */                       \
+    XV(signed_add, _f32, void,                                                                   \
+       (const float* x, float* acc, const std::uint64_t* negate, std::size_t n),                \
+       (x, acc, negate, n))                                                                      \
+    /* out[i] = (negate bit i ? -1 : 1) * value for i < n. */                                    \
+    XV(sign_fill, _f32, void, (float value, const std::uint64_t* negate, float* out,            \
+                               std::size_t n), (value, negate, out, n))
 
 // ---------------------------------------------------------------------------------------------
 // rotation.hpp: portable sine/cosine and Givens rotations (MBAT's keyed operators).
@@ -253,23 +264,6 @@
     XV(givens_rotate, _f64, void,                                                                \
        (double* a, double* b, const double* c, const double* s, std::size_t n, bool transpose), \
        (a, b, c, s, n, transpose))
-
-// ---------------------------------------------------------------------------------------------
-// hadamard.hpp: vector fast Walsh-Hadamard transform and sign flips (soft JSON operators).
-
-#define HDC_SIMD_HADAMARD_KERNELS(X, XV)                                                         \
-    /* In-place fast Walsh-Hadamard transform, n a power of two, then x *= scale. */             \
-    XV(fwht, _f32, void, (float* x, std::size_t n, float scale), (x, n, scale))                 \
-    /* x[i] = -x[i] where bit i of negate is set, for i < n. */                                  \
-    XV(flip_signs, _f32, void, (float* x, const std::uint64_t* negate, std::size_t n),          \
-       (x, negate, n))                                                                           \
-    /* acc[i] += (negate bit i ? -1 : 1) * x[i] for i < n (no overlap). */                       \
-    XV(signed_add, _f32, void,                                                                   \
-       (const float* x, float* acc, const std::uint64_t* negate, std::size_t n),                \
-       (x, acc, negate, n))                                                                      \
-    /* out[i] = (negate bit i ? -1 : 1) * value for i < n. */                                    \
-    XV(sign_fill, _f32, void, (float value, const std::uint64_t* negate, float* out,            \
-                               std::size_t n), (value, negate, out, n))
 
 // ---------------------------------------------------------------------------------------------
 // rocket.hpp: MiniROCKET's pooled kernel responses C[t] = ((alpha + g0) + g1) + g2 over t < n.
@@ -302,7 +296,6 @@
     HDC_SIMD_MODULAR_KERNELS(X, XV)        \
     HDC_SIMD_TRANSFORM_KERNELS(X, XV)      \
     HDC_SIMD_ROTATION_KERNELS(X, XV)       \
-    HDC_SIMD_HADAMARD_KERNELS(X, XV)       \
     HDC_SIMD_ROCKET_KERNELS(X, XV)
 
 // ---------------------------------------------------------------------------------------------

@@ -16,7 +16,6 @@
 #include "complex.hpp"
 #include "dispatch.hpp"
 #include "floating.hpp"
-#include "hadamard.hpp"
 #include "integer.hpp"
 #include "modular.hpp"
 #include "rocket.hpp"
