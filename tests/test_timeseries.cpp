@@ -354,7 +354,7 @@ TEMPLATE_LIST_TEST_CASE("rocket kernels: every architecture equals the reference
     }
 }
 
-TEST_CASE("rocket: thread count and batching never change a bit; the seed decides", "[timeseries]") {
+TEST_CASE("rocket: thread count and batching never change a bit, the seed decides", "[timeseries]") {
     std::vector<std::size_t> lengths;
     for (std::size_t i = 0; i < 37; ++i) lengths.push_back(i % 3 == 0 ? 45 : 30 + i % 7);
     hdc::rng gen(13);
