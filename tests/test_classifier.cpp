@@ -631,6 +631,15 @@ TEST_CASE("intRVFL: integer activations, the ridge solution, partial_fit as fit"
         const Eigen::MatrixXd a = hd.transpose() * hd + 0.5 * Eigen::MatrixXd::Identity(static_cast<Eigen::Index>(dim), static_cast<Eigen::Index>(dim));
         const Eigen::MatrixXd w = a.ldlt().solve(hd.transpose() * y);
         CHECK((c.prototypes().cast<double>() - w.transpose()).cwiseAbs().maxCoeff() < 1e-4);
+        // A float solve: LDLT is backward stable, so its error is within a small multiple of
+        // cond(A) 2^-24 |W| (4 cond eps here, A = H^T H + lambda I, symmetric positive definite).
+        hdc::basic_intrvfl_classifier<float> single(dim, 3, o);
+        single.fit(d.x, d.y);
+        const Eigen::VectorXd eig = Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd>(a).eigenvalues();
+        const double tolerance = 4 * (eig.maxCoeff() / eig.minCoeff()) * 0x1p-24 * w.cwiseAbs().maxCoeff();
+        const double error = (single.prototypes().cast<double>() - w.transpose()).cwiseAbs().maxCoeff();
+        CHECK(error < tolerance);
+        CHECK(tolerance < 0.05 * w.cwiseAbs().maxCoeff());  // a bound that says something
         hdc::intrvfl_classifier parts(dim, 3, o);
         parts.fit(d.x.topRows(50), std::span(d.y).first(50));
         parts.partial_fit(d.x.bottomRows(40), std::span(d.y).last(40));

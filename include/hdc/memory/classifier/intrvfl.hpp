@@ -20,12 +20,17 @@
 // A ridge readout is a function of all the samples at once: partial_fit keeps the feature rows
 // it has seen (n x f floats, far smaller than their encodings) and solves again over all of them,
 // so fit on everything and fit then partial_fit give the same model.
+//
+// The class is a template on the solve's scalar (intrvfl_classifier solves in double): besides
+// offering a float solve, this keeps Eigen's LDLT and products from being compiled in every
+// translation unit that includes the header without using the classifier.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
+#include <concepts>
 #include <limits>
 #include <span>
 #include <string>
@@ -46,10 +51,13 @@ struct intrvfl_options {
 };
 
 /// intRVFL classifier: density-encoded, clipped random hidden layer, ridge-regression readout.
-/// Takes feature rows, not encodings; dim() is the hidden layer's width.
+/// Takes feature rows, not encodings; dim() is the hidden layer's width. Real is the scalar of
+/// the readout's solve: double (intrvfl_classifier), or float for half the solve's memory at a
+/// relative accuracy of about cond(H^T H + lambda I) * 2^-24.
 /// Thread safety: const members may be called concurrently; fit and partial_fit need exclusive
 /// access.
-class intrvfl_classifier : public detail::predicts_from_scores<intrvfl_classifier> {
+template <std::floating_point Real>
+class basic_intrvfl_classifier : public detail::predicts_from_scores<basic_intrvfl_classifier<Real>> {
 public:
     /// Training options.
     using options = intrvfl_options;
@@ -58,7 +66,7 @@ public:
 
     /// An untrained classifier (readout zero) with a hidden layer of `dim` neurons. Throws
     /// invalid_dimension for dim 0, invalid_parameter for no classes or options out of range.
-    intrvfl_classifier(std::size_t dim, std::size_t classes, options opts = {})
+    basic_intrvfl_classifier(std::size_t dim, std::size_t classes, options opts = {})
         : dim_(dim), classes_(classes), opts_(opts) {
         detail::check_classifier_shape("intrvfl_classifier", dim, classes);
         if (dim > static_cast<std::size_t>(std::numeric_limits<std::int32_t>::max()))
@@ -186,7 +194,7 @@ public:
     }
 
     /// The classifier a state describes; throws format_error naming what is wrong or missing.
-    static intrvfl_classifier from_state(const memory_state& s) {
+    static basic_intrvfl_classifier from_state(const memory_state& s) {
         s.expect("intrvfl", 1);
         const auto [dim, classes] = detail::load_shape(s);
         options o;
@@ -215,7 +223,7 @@ public:
             seen_y = labels;
         }
         detail::check_generated(s, "the permutations", features, dim);
-        intrvfl_classifier out(dim, classes, o);
+        basic_intrvfl_classifier out(dim, classes, o);
         if (features > 0 && out.features_ != features) out.draw_permutations(features);
         out.readout_ = std::move(readout);
         out.seen_x_ = std::move(seen_x);
@@ -224,6 +232,9 @@ public:
     }
 
 private:
+    /// The matrices of the solve.
+    using solve_matrix = Eigen::Matrix<Real, Eigen::Dynamic, Eigen::Dynamic>;
+
     /// The thermometer level of a standardised value: round(u D), u the clamped value in [0, 1].
     std::int32_t level_of(float z) const noexcept {
         const double u = std::clamp((static_cast<double>(z) + opts_.range) / (2 * opts_.range), 0.0, 1.0);
@@ -245,43 +256,44 @@ private:
     void solve() {
         const sample_matrix h = encode(seen_x_);
         const Eigen::Index n = h.rows(), d = h.cols(), k = static_cast<Eigen::Index>(classes_);
-        Eigen::MatrixXd y = Eigen::MatrixXd::Zero(n, k);
-        for (Eigen::Index i = 0; i < n; ++i) y(i, seen_y_[static_cast<std::size_t>(i)]) = 1.0;
+        solve_matrix y = solve_matrix::Zero(n, k);
+        for (Eigen::Index i = 0; i < n; ++i) y(i, seen_y_[static_cast<std::size_t>(i)]) = 1;
         // Exact integer Gram products: in float while every partial sum stays below 2^24.
         const bool exact_in_float = static_cast<double>(std::max(n, d)) * opts_.kappa * opts_.kappa < 16777216.0;
         if (n <= d) {
-            Eigen::MatrixXd g = gram(h, exact_in_float);  // H H^T, n x n
-            g.diagonal().array() += opts_.lambda;
-            // W^T = alpha^T H with alpha = (H H^T + lambda I)^-1 Y: the solve in double, the
-            // product (classes x D, well conditioned) in float, without a double copy of H.
-            const Eigen::MatrixXf alpha = g.ldlt().solve(y).cast<float>();
+            solve_matrix g = gram(h, exact_in_float);  // H H^T, n x n
+            g.diagonal().array() += static_cast<Real>(opts_.lambda);
+            // W^T = alpha^T H with alpha = (H H^T + lambda I)^-1 Y: the solve in Real, the
+            // product (classes x D, well conditioned) in float, without a Real copy of H.
+            const Eigen::MatrixXf alpha = g.ldlt().solve(y).template cast<float>();
             readout_.noalias() = alpha.transpose() * h;
         } else {
             const sample_matrix ht = h.transpose();
-            Eigen::MatrixXd g = gram(ht, exact_in_float);  // H^T H, D x D
-            g.diagonal().array() += opts_.lambda;
-            const Eigen::MatrixXd hty = (ht * y.cast<float>()).cast<double>();  // integer sums, exact in float here
-            readout_ = g.ldlt().solve(hty).transpose().cast<float>();
+            solve_matrix g = gram(ht, exact_in_float);  // H^T H, D x D
+            g.diagonal().array() += static_cast<Real>(opts_.lambda);
+            const solve_matrix hty = (ht * y.template cast<float>()).template cast<Real>();  // integer sums, exact in float here
+            readout_ = g.ldlt().solve(hty).transpose().template cast<float>();
         }
     }
 
-    /// a a^T for a matrix of small integers, exact: blocks of rows, spread over threads.
-    Eigen::MatrixXd gram(const sample_matrix& a, bool in_float) const {
+    /// a a^T for a matrix of small integers: blocks of rows, spread over threads. Exact when
+    /// in_float (every partial sum below 2^24) or when Real is double.
+    solve_matrix gram(const sample_matrix& a, bool in_float) const {
         const Eigen::Index n = a.rows();
-        Eigen::MatrixXd g(n, n);
+        solve_matrix g(n, n);
         const auto blocks = static_cast<std::size_t>((n + detail::score_block_rows - 1) / detail::score_block_rows);
         const std::size_t work = static_cast<std::size_t>(n) * static_cast<std::size_t>(n) *
                                  static_cast<std::size_t>(a.cols()) / detail::parallel_work_unit;
         const unsigned t = detail::classifier_threads(opts_.threads, std::min(blocks, work));
-        Eigen::MatrixXd ad;
-        if (!in_float) ad = a.cast<double>();
+        solve_matrix ad;
+        if (!in_float) ad = a.template cast<Real>();
         detail::parallel_ranges(blocks, t, 1, [&](unsigned, std::size_t first, std::size_t last) {
             for (std::size_t b = first; b < last; ++b) {
                 const Eigen::Index r0 = static_cast<Eigen::Index>(b) * detail::score_block_rows;
                 const Eigen::Index rows = std::min(detail::score_block_rows, n - r0);
                 if (in_float) {
                     const Eigen::MatrixXf part = a.middleRows(r0, rows) * a.transpose();
-                    g.middleRows(r0, rows) = part.cast<double>();
+                    g.middleRows(r0, rows) = part.template cast<Real>();
                 } else {
                     g.middleRows(r0, rows).noalias() = ad.middleRows(r0, rows) * ad.transpose();
                 }
@@ -301,5 +313,8 @@ private:
     sample_matrix seen_x_;
     std::vector<std::int32_t> seen_y_;
 };
+
+/// intRVFL with its readout solved in double.
+using intrvfl_classifier = basic_intrvfl_classifier<double>;
 
 }  // namespace hdc
