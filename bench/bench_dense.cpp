@@ -7,7 +7,12 @@
 // Operands are 64-byte aligned, as the models store them. Kernels run on one thread with the
 // architecture of this build (the context's hdc_arch); the scalar variants are the reference
 // kernels, for comparison (the compiler auto-vectorises some of them).
-#include <hdc/hdc.hpp>
+#include <hdc/core/algebra.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/mbat.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/real.hpp>
+#include <hdc/models/sparse.hpp>
 #include <hdc/simd/complex.hpp>
 #include <hdc/simd/floating.hpp>
 #include <hdc/simd/integer.hpp>

@@ -1,7 +1,14 @@
 // Scalar and sequence encoders (encoders/scalar.hpp, encoders/sequence.hpp): the cost of one
 // encode at the usual dimensions, so the encoders built on them (records, time series, JSON,
 // functions) can budget it. Values sweep the range, so every level and phase is exercised.
-#include <hdc/hdc.hpp>
+#include <hdc/core/algebra.hpp>
+#include <hdc/encoders/scalar.hpp>
+#include <hdc/encoders/sequence.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/real.hpp>
+#include <hdc/models/sparse.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -2,7 +2,11 @@
 // benchmark's name says otherwise): binary and bipolar at D = 10,000 (binary 10,048) and 1,024,
 // real (float) and MBAT at D = 10,000. Bytes/s counts the stored rows read per query pass.
 // compare_real measures the real-valued search against a plain read in one self-timing run.
-#include <hdc/hdc.hpp>
+#include <hdc/memory/item_memory.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/mbat.hpp>
+#include <hdc/models/real.hpp>
 #include <hdc/memory/item_memory.hpp>
 
 #include <benchmark/benchmark.h>

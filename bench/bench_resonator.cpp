@@ -17,7 +17,9 @@
 // benchmark checks once before timing. The problem lies above the classic network's capacity
 // (D = 205 > 79 at N = 1500), so sweeps keep changing the estimates; a run that nevertheless
 // stops is restarted outside the timed region.
-#include <hdc/hdc.hpp>
+#include <hdc/core/algebra.hpp>
+#include <hdc/memory/resonator/resonator.hpp>
+#include <hdc/models/bipolar.hpp>
 #include <hdc/memory/resonator/resonator.hpp>
 
 #include <benchmark/benchmark.h>

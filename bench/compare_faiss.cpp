@@ -9,7 +9,8 @@
 //   ratio_vs_faiss_q1, ratio_vs_faiss_q100   (FAISS time / hdc time; > 1 means hdc is faster)
 //
 // Usage: compare_faiss [--dim 10000] [--n 100000] [--queries 100] [--repeats 5] [--seed 1]
-#include <hdc/hdc.hpp>
+#include <hdc/memory/item_memory.hpp>
+#include <hdc/models/binary.hpp>
 
 #include "timing.hpp"
 

@@ -14,7 +14,11 @@
 // speedup_per_query_qQ (time of one query / time per query of the Q-query pass).
 //
 // Usage: compare_real [--model real|mbat] [--dim 10000] [--n 100000] [--queries 100] [--repeats 5] [--seed 1]
-#include <hdc/hdc.hpp>
+#include <hdc/core/algebra.hpp>
+#include <hdc/memory/item_memory.hpp>
+#include <hdc/memory/search.hpp>
+#include <hdc/models/mbat.hpp>
+#include <hdc/models/real.hpp>
 
 #include "timing.hpp"
 

@@ -26,7 +26,13 @@
 //
 // Usage: capacity [--quick] [--threads N] [--trials T] [--dims N1,N2,...] [--codebook K] [--seed S]
 //                 [--out PREFIX]
-#include <hdc/hdc.hpp>
+#include <hdc/capacity/bounds.hpp>
+#include <hdc/core/algebra.hpp>
+#include <hdc/memory/item_memory.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/sparse.hpp>
 
 #include "threads.hpp"
 

@@ -24,7 +24,10 @@
 // TRAIN_DIR, an empty (or too short) training file, a TSV line without a tab, a test label
 // without a training file. A test sentence shorter than the largest order cannot be classified:
 // it counts as an error (reported as "unclassified").
-#include <hdc/hdc.hpp>
+#include <hdc/encoders/text.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/real.hpp>
 #include <hdc/encoders/text.hpp>
 
 #include "threads.hpp"

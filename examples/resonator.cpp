@@ -19,7 +19,8 @@
 //   (a fixed --threshold turns it off); attention and stochastic restart spurious fixed points
 //   (--stop-similarity 0.5) until the cap; classic follows the published protocol (no restarts).
 //                  stochastic: [--top-a A] [--threshold T] [--noise S] [--asymmetry R]
-#include <hdc/hdc.hpp>
+#include <hdc/memory/resonator/resonator.hpp>
+#include <hdc/models/bipolar.hpp>
 #include <hdc/memory/resonator/resonator.hpp>
 
 #include <algorithm>

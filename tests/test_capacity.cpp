@@ -5,7 +5,12 @@
 #include <hdc/capacity/bounds.hpp>
 #include <hdc/capacity/normal.hpp>
 #include <hdc/capacity/retrieval.hpp>
-#include <hdc/hdc.hpp>
+#include <hdc/capacity/bounds.hpp>
+#include <hdc/core/algebra.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/sparse.hpp>
 
 #include <catch2/catch.hpp>
 

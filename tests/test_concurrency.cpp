@@ -2,7 +2,15 @@
 // threads call the const members of one shared accumulator (merge it into their own, result,
 // similarity, sums) and must all see what one thread sees. Tagged [concurrency]: CI runs this
 // program under ThreadSanitizer, which reports any write a const member would make.
-#include <hdc/hdc.hpp>
+#include <hdc/core/algebra.hpp>
+#include <hdc/encoders/scalar.hpp>
+#include <hdc/memory/item_memory.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/mbat.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/real.hpp>
+#include <hdc/models/sparse.hpp>
 
 #include "model_info.hpp"
 

@@ -4,7 +4,14 @@
 
 #include <catch2/catch.hpp>
 
-#include <hdc/hdc.hpp>
+#include <hdc/core/algebra.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/eigen.hpp>
+#include <hdc/models/mbat.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/real.hpp>
+#include <hdc/models/sparse.hpp>
 
 #include <cmath>
 #include <cstdint>

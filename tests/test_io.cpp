@@ -1,7 +1,15 @@
 // Tests of the file format (io/): CRC-32C, bit-exact round trips for every family, item memory,
 // MBAT roles and memory states, the on-disk byte order, every load rejection path, and atomic
 // saves.
-#include <hdc/hdc.hpp>
+#include <hdc/io/serialize.hpp>
+#include <hdc/memory/hopfield.hpp>
+#include <hdc/memory/sdm.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/mbat.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/real.hpp>
+#include <hdc/models/sparse.hpp>
 #include <hdc/io/serialize.hpp>
 #include <hdc/memory/hopfield.hpp>
 #include <hdc/memory/sdm.hpp>

@@ -1,7 +1,15 @@
 // Tests of hdc::item_memory with every family: search agrees with a brute-force reference built
 // from similarity(a, b), results do not depend on the thread count, and the bookkeeping (labels,
 // removal, views, errors) behaves.
-#include <hdc/hdc.hpp>
+#include <hdc/core/algebra.hpp>
+#include <hdc/memory/item_memory.hpp>
+#include <hdc/memory/search.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/mbat.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/real.hpp>
+#include <hdc/models/sparse.hpp>
 #include <hdc/memory/item_memory.hpp>
 
 #include <catch2/catch.hpp>

@@ -3,7 +3,10 @@
 // independence, and rejection of bad input.
 #include <catch2/catch.hpp>
 
-#include <hdc/hdc.hpp>
+#include <hdc/memory/resonator/resonator.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/sparse.hpp>
 #include <hdc/memory/resonator/resonator.hpp>
 
 #include <cstddef>
