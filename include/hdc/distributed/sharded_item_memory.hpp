@@ -141,8 +141,13 @@ public:
                 rows.push_back(std::move(v));
                 ids.push_back(g);
             }
-            local_.reserve(local_.size() + rows.size());
-            ids_.reserve(ids_.size() + rows.size());
+            // Geometric growth, so adding in many chunks copies the shard O(1) times per row.
+            const std::size_t need = local_.size() + rows.size();
+            if (need > reserved_) {
+                local_.reserve(std::max(need, 2 * reserved_));
+                reserved_ = std::max(need, 2 * reserved_);
+            }
+            ids_.reserve(reserved_);
         });
         const std::size_t before = local_.size();
         try {
@@ -341,6 +346,7 @@ private:
     shape_type shape_;
     std::size_t size_ = 0;
     std::uint64_t next_id_ = 0;
+    std::size_t reserved_ = 0;  // rows the shard has room for
 };
 
 }  // namespace hdc::mpi
