@@ -19,8 +19,9 @@
 namespace hdc::mpi {
 
 /// Replaces c on every rank by the centroid classifier trained on every rank's samples (their
-/// class sums and counts added in rank order, then the prototypes rebuilt). The ranks' classifiers
-/// must have the same dimension, classes and options (rank_error otherwise).
+/// class sums and counts added in rank order, then the prototypes rebuilt). The ranks'
+/// classifiers must have the same dimension and classes (rank_error otherwise); each keeps its
+/// own options (binarize, threads), so give every rank the same.
 inline void allreduce(centroid_classifier& c, const communicator& comm, int root = 0) {
     static constexpr std::array<std::string_view, 2> additive{"sums", "counts"};
     allreduce_model(c, std::span<const std::string_view>(additive), comm, root);

@@ -248,7 +248,9 @@ inline void agree(const communicator& comm, const std::string* failure) {
 
 /// Runs the local step f on this rank, then agrees with the others (see agree): returns f's
 /// result if no rank failed, throws rank_error on every rank otherwise. Any exception f throws is
-/// caught (its what(); "unknown exception" for others). Collective.
+/// caught (its what(); "unknown exception" for others). f itself must make no MPI calls (a rank
+/// leaving f early would skip them), except collective() steps of its own, whose rank_error is
+/// passed on as it is. Collective.
 template <class F>
 auto collective(const communicator& comm, F&& f) -> decltype(f()) {
     using R = decltype(f());
