@@ -178,6 +178,9 @@ TEST_CASE("sharded_item_memory refuses bad searches on every rank", "[distribute
     CHECK_THROWS_AS(sharded.top_k(V(256), 0), hdc::invalid_parameter);
     // Only the holder of the row can see the mismatch; every rank hears of it.
     CHECK_THROWS_AS(sharded.nearest(V(128)), hdc::mpi::rank_error);
+    // Different queries on different ranks would merge unrelated answers: refused everywhere.
+    CHECK_THROWS_AS(sharded.nearest(hdc::symbol<V>(static_cast<std::uint64_t>(comm.rank()), 2, 256)),
+                    hdc::invalid_parameter);
     CHECK(sharded.nearest(hdc::symbol<V>("a", 1, 256)).label == "a");
 }
 

@@ -12,15 +12,16 @@
 // the number of ranks. (For real and MBAT, 16 or more queries at once are scored by one matrix
 // product per block of rows, which item_memory documents may differ from the one-query path in
 // the last bits; the blocks then start at other rows than in one memory, so such similarities may
-// differ in the last bits from one memory's too; every other case is bit for bit.)
+// differ in the last bits from one memory's too (the tests find them equal, but Eigen does not
+// promise it); every other case is bit for bit.)
 //
 // Where a row lives is chosen by a sharding: by_range(n) gives rank r the ids [r n, (r + 1) n)
 // (the last rank also every id beyond), by_label_hash() the rank FNV-1a(label) mod P, so all rows
 // of one label share a rank. Every member is collective: all ranks call it in the same order with
-// the same arguments (queries included; top_k_from broadcasts them from one rank instead). A
-// failure on any rank (a bad vector, a throwing generator, a shape mismatch) makes every rank
-// throw hdc::mpi::rank_error naming the rank and the cause (see distributed/mpi.hpp), with the
-// memory unchanged on every rank.
+// the same arguments (queries included, checked by a hash; top_k_from broadcasts them from one
+// rank instead). A failure on any rank (a bad vector, a throwing generator, a shape mismatch)
+// makes every rank throw hdc::mpi::rank_error naming the rank and the cause (see
+// distributed/mpi.hpp), with the memory unchanged on every rank.
 //
 // Thread safety: as item_memory, and one thread per rank calls MPI (see mpi.hpp).
 #pragma once
@@ -220,10 +221,14 @@ public:
         if (empty()) throw empty_input("sharded_item_memory: search in an empty memory");
         if (k == 0) throw invalid_parameter("sharded_item_memory::top_k: k must be positive");
         const std::size_t nq = queries.size();
-        std::uint64_t counts[2] = {nq, ~static_cast<std::uint64_t>(nq)};  // min of nq and of ~nq: both must agree
-        comm_.allreduce(std::span<std::uint64_t>(counts, 2), MPI_MIN);
-        if (counts[0] != ~counts[1])
-            throw invalid_parameter("sharded_item_memory::top_k: the ranks passed different numbers of queries");
+        // Every rank must pass the same queries: compare their count and a hash of their rows
+        // (the minimum of x and of ~x over the ranks agree only if every rank has the same x).
+        const std::uint64_t hash = hash_queries(queries);
+        std::uint64_t agree[4] = {nq, ~static_cast<std::uint64_t>(nq), hash, ~hash};
+        comm_.allreduce(std::span<std::uint64_t>(agree, 4), MPI_MIN);
+        if (agree[0] != ~agree[1] || agree[2] != ~agree[3])
+            throw invalid_parameter("sharded_item_memory::top_k: the ranks passed different queries (use top_k_from "
+                                    "to search the queries of one rank)");
         const std::size_t kk = std::min<std::size_t>(k, size_);
         // Per query kk slots: (similarity bits, id), id no_id where this rank has fewer rows.
         std::vector<std::uint64_t> mine(2 * nq * kk, no_id);
@@ -322,6 +327,27 @@ public:
 
 private:
     static constexpr std::uint64_t no_id = std::numeric_limits<std::uint64_t>::max();
+
+    /// FNV-1a over the queries' shapes and stored rows (what the search reads of them).
+    std::uint64_t hash_queries(std::span<const V> queries) const {
+        using element = typename row_traits<V>::element_type;
+        std::uint64_t h = 0xcbf29ce484222325ull;
+        const auto mix = [&h](const void* data, std::size_t bytes) {
+            const auto* p = static_cast<const unsigned char*>(data);
+            for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+        };
+        const std::size_t stride = row_stride<V>(shape_);
+        aligned_buffer<element> row(stride);
+        for (const V& q : queries) {
+            const std::uint64_t dim = q.dim();
+            mix(&dim, sizeof dim);
+            if (!(q.shape() == shape_)) continue;  // the search refuses it, on every rank
+            std::memset(static_cast<void*>(row.data()), 0, stride * sizeof(element));
+            row_traits<V>::store(q, row.data());
+            mix(row.data(), stride * sizeof(element));
+        }
+        return h;
+    }
 
     static void append_label(std::vector<char>& blob, const std::string& label) {
         const std::uint64_t n = label.size();
