@@ -11,6 +11,12 @@
 
 namespace hdc {
 
+namespace detail {
+/// Reads and restores an accumulator's raw state, to move it between processes; defined (with
+/// its friends' layouts) by hdc/distributed/allreduce.hpp, unused elsewhere.
+struct accumulator_state_access;
+}  // namespace detail
+
 /// CRTP base of the accumulators. Derived provides (and befriends this class for them)
 ///   void add_weighted(const V& v, double weight)    checks, then adds weight * v
 ///   dot_with(const V& v) const                      the raw dot product with the state (public)

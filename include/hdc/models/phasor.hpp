@@ -338,6 +338,7 @@ private:
         });
     }
 
+    friend struct detail::accumulator_state_access;  // state transport (distributed/allreduce.hpp)
     detail::weighted_sums<D, 2> sums_;  // real parts, imaginary parts
 };
 

@@ -414,6 +414,7 @@ private:
     aligned_buffer<std::int32_t> counts_;
     std::int64_t count_ = 0;
     std::int64_t magnitude_ = 0;  // sum of |weight| ever added: bounds every |count|
+    friend struct detail::accumulator_state_access;  // state transport (distributed/allreduce.hpp)
 };
 
 /// The dense dimension B * L of a sparse shape.

@@ -158,6 +158,7 @@ private:
     std::array<aligned_buffer<double>, Parts> parts_;
     double count_ = 0;
     double bound_ = 0;  // an upper bound of every |sum|
+    friend struct detail::accumulator_state_access;  // state transport (distributed/allreduce.hpp)
 };
 
 }  // namespace hdc::detail
@@ -233,6 +234,7 @@ private:
         sums_.add_scaled(v.data(), v.dim(), w, Derived::add_operation);
     }
 
+    friend struct detail::accumulator_state_access;  // state transport (distributed/allreduce.hpp)
     detail::weighted_sums<V::extent> sums_;
 };
 

@@ -496,6 +496,7 @@ private:
     bool sums_used_ = false;                // whether any sum may be non-zero
     std::int64_t count_ = 0;
     std::int64_t bound_ = 0;  // >= max |stored sum| + pending votes (see max_abs_stored)
+    friend struct detail::accumulator_state_access;  // state transport (distributed/allreduce.hpp)
 };
 
 }  // namespace hdc::detail
@@ -591,6 +592,7 @@ private:
         votes_.add(Derived::sign_bits(v, scratch_.data()), w, Derived::add_operation);
     }
 
+    friend struct detail::accumulator_state_access;  // state transport (distributed/allreduce.hpp)
     detail::bitsliced_votes votes_;
     aligned_buffer<std::uint64_t> scratch_;  // add's sign bits, for families that pack them
 };

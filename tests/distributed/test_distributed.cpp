@@ -1,0 +1,370 @@
+// Tests of include/hdc/distributed/: run by mpiexec with 2 and 3 ranks (tests/distributed/
+// CMakeLists.txt). Every rank runs every test case; assertions come after the collectives they
+// check (CHECK, not REQUIRE, between collectives), so a failing rank never leaves the others
+// waiting.
+#define CATCH_CONFIG_RUNNER
+#include <catch2/catch.hpp>
+
+#include <hdc/distributed/allreduce.hpp>
+#include <hdc/distributed/classifier.hpp>
+#include <hdc/distributed/mpi.hpp>
+#include <hdc/distributed/sharded_item_memory.hpp>
+#include <hdc/models/binary.hpp>
+#include <hdc/models/bipolar.hpp>
+#include <hdc/models/phasor.hpp>
+#include <hdc/models/real.hpp>
+#include <hdc/models/sparse.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using hdc::mpi::communicator;
+using hdc::mpi::sharded_item_memory;
+using hdc::mpi::sharding;
+
+template <class V>
+typename V::shape_type test_shape() {
+    if constexpr (std::is_same_v<typename V::shape_type, hdc::sparse_shape>)
+        return hdc::sparse_shape{64, 16};
+    else
+        return 1000;
+}
+
+/// Row i of the test set: rows i and i + 150 are the same vector (exact ties, on different ranks
+/// for most splits), under labels that repeat every 37 rows.
+template <class V>
+V row_vector(std::size_t i) {
+    return hdc::symbol<V>(static_cast<std::uint64_t>(i % 150), 7, test_shape<V>());
+}
+inline std::string row_label(std::size_t i) { return "w" + std::to_string(i % 37); }
+
+/// The queries: stored rows (ties), bundles of rows (near several) and unrelated vectors; 20 of
+/// them, so the batched path (16 or more queries) is used.
+template <class V>
+std::vector<V> make_queries() {
+    std::vector<V> q;
+    for (std::size_t i : {0u, 3u, 149u, 151u, 77u, 20u}) q.push_back(row_vector<V>(i));
+    for (std::size_t i = 0; i < 8; ++i)
+        q.push_back(hdc::bundle({row_vector<V>(i), row_vector<V>(i + 40), row_vector<V>(i + 90)}));
+    while (q.size() < 20) q.push_back(hdc::symbol<V>(static_cast<std::uint64_t>(1000 + q.size()), 9, test_shape<V>()));
+    return q;
+}
+
+/// Same ids (through id_of: union index -> global id), labels and similarities, bit for bit.
+void check_same(const std::vector<std::vector<hdc::match>>& got, const std::vector<std::vector<hdc::match>>& want,
+                const std::vector<std::uint64_t>& id_of) {
+    REQUIRE(got.size() == want.size());
+    for (std::size_t q = 0; q < got.size(); ++q) {
+        REQUIRE(got[q].size() == want[q].size());
+        for (std::size_t j = 0; j < got[q].size(); ++j) {
+            INFO("query " << q << " rank " << j);
+            CHECK(got[q][j].index == id_of[want[q][j].index]);
+            CHECK(got[q][j].label == want[q][j].label);
+            CHECK(std::memcmp(&got[q][j].similarity, &want[q][j].similarity, sizeof(double)) == 0);
+        }
+    }
+}
+
+template <class V>
+void check_searches(const sharded_item_memory<V>& sharded, const hdc::item_memory<V>& one,
+                    const std::vector<std::uint64_t>& id_of) {
+    const auto queries = make_queries<V>();
+    const std::span<const V> all(queries);
+    const std::span<const V> few = all.first(5);  // below the batched matrix-product threshold
+    // Every call is collective: run them all before checking.
+    const auto batched = sharded.top_k(all, 7);
+    const auto few_batched = sharded.top_k(few, 4);
+    const auto nearest = sharded.nearest(all);
+    std::vector<std::vector<hdc::match>> singles;
+    for (const V& q : queries) singles.push_back(sharded.top_k(q, 5));
+    const hdc::match one_nearest = sharded.nearest(queries[1]);
+    const int root = sharded.comm().size() - 1;
+    const auto from_root = sharded.top_k_from(root, sharded.comm().rank() == root ? all : std::span<const V>{}, 6);
+    const auto big_k = sharded.top_k(few, 1000);
+
+    check_same(batched, one.top_k(all, 7), id_of);
+    check_same(few_batched, one.top_k(few, 4), id_of);
+    check_same(from_root, one.top_k(all, 6), id_of);
+    check_same(big_k, one.top_k(few, 1000), id_of);
+    std::vector<std::vector<hdc::match>> want_singles, got_nearest{nearest}, want_nearest{one.nearest(all)};
+    for (const V& q : queries) want_singles.push_back(one.top_k(q, 5));
+    check_same(singles, want_singles, id_of);
+    check_same(got_nearest, want_nearest, id_of);
+    const std::vector<std::vector<hdc::match>> got_one{std::vector<hdc::match>{one_nearest}},
+        want_one{std::vector<hdc::match>{one.nearest(queries[1])}};
+    check_same(got_one, want_one, id_of);
+}
+
+template <class V>
+void check_sharding(sharding how) {
+    const communicator comm;
+    const std::size_t n = 203;
+    sharded_item_memory<V> sharded(comm, test_shape<V>(), how);
+    // Two calls, so ids continue across adds.
+    const std::uint64_t first = sharded.add(120, [](std::size_t i) { return row_label(i); },
+                                            [](std::size_t i) { return row_vector<V>(i); });
+    const std::uint64_t second = sharded.add(n - 120, [](std::size_t i) { return row_label(120 + i); },
+                                             [](std::size_t i) { return row_vector<V>(120 + i); });
+    CHECK(first == 0);
+    CHECK(second == 120);
+    CHECK(sharded.size() == n);
+    const auto local = comm.allreduce(static_cast<std::uint64_t>(sharded.local().size()), MPI_SUM);
+    CHECK(local == n);
+
+    hdc::item_memory<V> one(test_shape<V>());
+    std::vector<std::uint64_t> id_of;
+    for (std::size_t i = 0; i < n; ++i) {
+        one.add(row_label(i), row_vector<V>(i));
+        id_of.push_back(i);
+    }
+    check_searches(sharded, one, id_of);
+
+    // Removals leave the other ids as they were; the union memory shifts, id_of follows.
+    const bool removed_5 = sharded.remove(std::uint64_t{5});
+    const bool removed_again = sharded.remove(std::uint64_t{5});
+    const std::size_t removed_label = sharded.remove("w11");
+    const std::uint64_t added = sharded.add("late", row_vector<V>(3));  // ties with rows 3 and 153
+    const auto found = sharded.find("w12");
+    const auto missing = sharded.find("w11");
+    CHECK(removed_5);
+    CHECK_FALSE(removed_again);
+    CHECK(added == n);
+    hdc::item_memory<V> after(test_shape<V>());
+    std::vector<std::uint64_t> live;
+    std::size_t label_count = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (i == 5) continue;
+        if (row_label(i) == "w11") {
+            ++label_count;
+            continue;
+        }
+        after.add(row_label(i), row_vector<V>(i));
+        live.push_back(i);
+    }
+    after.add("late", row_vector<V>(3));
+    live.push_back(added);
+    CHECK(removed_label == label_count);
+    CHECK(sharded.size() == live.size());
+    REQUIRE(found.has_value());
+    CHECK(*found == 12);
+    CHECK_FALSE(missing.has_value());
+    check_searches(sharded, after, live);
+}
+
+}  // namespace
+
+TEMPLATE_TEST_CASE("sharded_item_memory answers as one item_memory holding every row", "[distributed][search]",
+                   hdc::binary<hdc::dynamic>, hdc::bipolar<hdc::dynamic>, hdc::real<hdc::dynamic>,
+                   (hdc::sparse<hdc::dynamic, hdc::dynamic>), hdc::phasor<hdc::dynamic>) {
+    const communicator comm;
+    SECTION("by even id ranges") { check_sharding<TestType>(sharding::by_range((203 + comm.size() - 1) / comm.size())); }
+    SECTION("by uneven id ranges (the last rank takes the rest)") { check_sharding<TestType>(sharding::by_range(40)); }
+    SECTION("by label hash") { check_sharding<TestType>(sharding::by_label_hash()); }
+}
+
+TEST_CASE("sharded_item_memory refuses bad searches on every rank", "[distributed][search]") {
+    using V = hdc::binary<hdc::dynamic>;
+    const communicator comm;
+    sharded_item_memory<V> sharded(comm, 256, sharding::by_label_hash());
+    CHECK_THROWS_AS(sharded.nearest(V(256)), hdc::empty_input);
+    sharded.add("a", hdc::symbol<V>("a", 1, 256));
+    CHECK_THROWS_AS(sharded.top_k(V(256), 0), hdc::invalid_parameter);
+    // Only the holder of the row can see the mismatch; every rank hears of it.
+    CHECK_THROWS_AS(sharded.nearest(V(128)), hdc::mpi::rank_error);
+    // Different queries on different ranks would merge unrelated answers: refused everywhere.
+    CHECK_THROWS_AS(sharded.nearest(hdc::symbol<V>(static_cast<std::uint64_t>(comm.rank()), 2, 256)),
+                    hdc::invalid_parameter);
+    CHECK(sharded.nearest(hdc::symbol<V>("a", 1, 256)).label == "a");
+}
+
+namespace {
+
+/// Vector i of the accumulator stream.
+template <class V>
+V stream_vector(std::size_t i) {
+    return hdc::symbol<V>(static_cast<std::uint64_t>(i), 11, test_shape<V>());
+}
+/// Its weight: integers (some negative) for the integer families, fractions for the others.
+template <class A>
+double stream_weight(std::size_t i, bool integral) {
+    const double w = static_cast<double>(static_cast<int>(i % 5) - 1);
+    return integral ? w : w + 0.1 * static_cast<double>(i % 3);
+}
+
+template <class A>
+auto state_of(const A& a) {
+    if constexpr (requires { a.counts(); })
+        return std::vector<double>(a.counts().begin(), a.counts().end());
+    else if constexpr (requires { a.re(); }) {
+        std::vector<double> s(a.re().begin(), a.re().end());
+        s.insert(s.end(), a.im().begin(), a.im().end());
+        return s;
+    } else {
+        const auto sums = a.sums();
+        return std::vector<double>(sums.begin(), sums.end());
+    }
+}
+
+template <class V>
+void check_accumulator_allreduce(bool integral) {
+    using A = hdc::accumulator<V>;
+    const communicator comm;
+    const std::size_t n = 61;
+    A part(test_shape<V>()), whole(test_shape<V>());
+    for (std::size_t i = 0; i < n; ++i) {
+        const double w = stream_weight<A>(i, integral);
+        whole.add(stream_vector<V>(i), w);
+        if (i % static_cast<std::size_t>(comm.size()) == static_cast<std::size_t>(comm.rank()))
+            part.add(stream_vector<V>(i), w);
+    }
+    A again = part;
+    hdc::mpi::allreduce(part, comm);
+    hdc::mpi::allreduce(again, comm);
+    const auto mine = state_of(part);
+    // The same bits on every rank and run to run.
+    std::vector<std::uint64_t> bits(mine.size());
+    std::memcpy(bits.data(), mine.data(), mine.size() * sizeof(double));
+    const auto all = comm.allgather(std::span<const std::uint64_t>(bits));
+    for (int r = 1; r < comm.size(); ++r)
+        CHECK(std::equal(bits.begin(), bits.end(), all.begin() + static_cast<std::ptrdiff_t>(r * bits.size())));
+    CHECK(state_of(again) == mine);
+    CHECK(part.count() == Approx(whole.count()).margin(1e-12));
+    const auto want = state_of(whole);
+    REQUIRE(want.size() == mine.size());
+    if (integral) {
+        CHECK(mine == want);  // integer sums: exactly one process's
+        CHECK(part.count() == whole.count());
+        CHECK(part.result() == whole.result());
+    } else {
+        // Regrouped double sums of at most n terms of magnitude <= 4.2: within n ulps of 4.2 n.
+        double worst = 0;
+        for (std::size_t i = 0; i < want.size(); ++i) worst = std::max(worst, std::fabs(mine[i] - want[i]));
+        CHECK(worst <= static_cast<double>(n) * 4.2 * static_cast<double>(n) * 1.2e-16);
+        CHECK(hdc::similarity(part.result(), whole.result()) > 0.999999);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("allreduce of accumulators: integer families exact, floating point deterministic", "[distributed][allreduce]") {
+    SECTION("binary") { check_accumulator_allreduce<hdc::binary<hdc::dynamic>>(true); }
+    SECTION("bipolar") { check_accumulator_allreduce<hdc::bipolar<hdc::dynamic>>(true); }
+    SECTION("sparse") { check_accumulator_allreduce<hdc::sparse<hdc::dynamic, hdc::dynamic>>(true); }
+    SECTION("real") { check_accumulator_allreduce<hdc::real<hdc::dynamic>>(false); }
+    SECTION("phasor") { check_accumulator_allreduce<hdc::phasor<hdc::dynamic>>(false); }
+}
+
+TEST_CASE("centroid classifier trained over ranks equals one process", "[distributed][classifier]") {
+    const communicator comm;
+    const std::size_t n = 90, dim = 300, classes = 4;
+    // Integer-valued (MAP-I-like) samples: their double sums are exact, so bit for bit.
+    hdc::sample_matrix x(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(dim));
+    std::vector<std::int32_t> y(n);
+    hdc::rng gen(5);
+    for (std::size_t i = 0; i < n; ++i) {
+        y[i] = static_cast<std::int32_t>(i % classes);
+        for (std::size_t j = 0; j < dim; ++j)
+            x(static_cast<Eigen::Index>(i), static_cast<Eigen::Index>(j)) =
+                static_cast<float>(static_cast<int>(gen() % 7) - 3 + (j % classes == i % classes ? 2 : 0));
+    }
+    hdc::centroid_classifier one(dim, classes);
+    one.fit(x, y);
+    // Rank r trains on its contiguous slice.
+    const auto ranks = static_cast<std::size_t>(comm.size()), r = static_cast<std::size_t>(comm.rank());
+    const std::size_t begin = n * r / ranks, end = n * (r + 1) / ranks;
+    hdc::centroid_classifier mine(dim, classes);
+    mine.partial_fit(x.middleRows(static_cast<Eigen::Index>(begin), static_cast<Eigen::Index>(end - begin)),
+                     std::span<const std::int32_t>(y).subspan(begin, end - begin));
+    hdc::mpi::allreduce(mine, comm);
+    CHECK(mine.sums() == one.sums());
+    CHECK(mine.counts() == one.counts());
+    CHECK(mine.prototypes() == one.prototypes());
+    CHECK(mine.predict(x) == one.predict(x));
+}
+
+TEST_CASE("errors are collective: every rank hears which rank failed and why", "[distributed][errors]") {
+    const communicator comm;
+    const int last = comm.size() - 1;
+    SECTION("a local step that throws on one rank") {
+        int failing = -1;
+        std::string message;
+        try {
+            hdc::mpi::collective(comm, [&] {
+                if (comm.rank() == last) throw std::runtime_error("cannot read shard.bin");
+            });
+        } catch (const hdc::mpi::rank_error& e) {
+            failing = e.failing_rank();
+            message = e.what();
+        }
+        CHECK(failing == last);
+        CHECK(message == "rank " + std::to_string(last) + " failed: cannot read shard.bin");
+    }
+    SECTION("several failing ranks: the lowest is named, the count given") {
+        int failing = -1, failures = 0;
+        try {
+            hdc::mpi::collective(comm, [&] { throw hdc::invalid_parameter("rank " + std::to_string(comm.rank())); });
+        } catch (const hdc::mpi::rank_error& e) {
+            failing = e.failing_rank();
+            failures = e.failures();
+        }
+        CHECK(failing == 0);
+        CHECK(failures == comm.size());
+    }
+    SECTION("a generator that throws on one rank adds nothing anywhere") {
+        using V = hdc::binary<hdc::dynamic>;
+        sharded_item_memory<V> memory(comm, 256, sharding::by_range(4));
+        memory.add(4 * static_cast<std::size_t>(comm.size()), [](std::size_t i) { return std::to_string(i); },
+                   [](std::size_t i) { return hdc::symbol<V>(static_cast<std::uint64_t>(i), 3, 256); });
+        const std::size_t local_before = memory.local().size();
+        std::string message;
+        try {
+            // Rows 4 P ... are new; rank `last` holds every row from 4 (P - 1) on, so it alone calls
+            // make for them, and its make fails on one of them.
+            memory.add(10, [](std::size_t i) { return std::to_string(100 + i); },
+                       [&](std::size_t i) {
+                           if (i == 7) throw hdc::format_error("row 7 is corrupt");
+                           return hdc::symbol<V>(static_cast<std::uint64_t>(100 + i), 3, 256);
+                       });
+        } catch (const hdc::mpi::rank_error& e) {
+            message = e.what();
+        }
+        CHECK(message == "rank " + std::to_string(last) + " failed: row 7 is corrupt");
+        CHECK(memory.size() == 4 * static_cast<std::size_t>(comm.size()));
+        CHECK(memory.next_id() == 4 * static_cast<std::uint64_t>(comm.size()));
+        CHECK(memory.local().size() == local_before);
+        // A vector of the wrong dimension on one rank: the same, naming the mismatch.
+        try {
+            memory.add(1, [](std::size_t) { return std::string("x"); }, [](std::size_t) { return V(128); });
+            message.clear();
+        } catch (const hdc::mpi::rank_error& e) {
+            message = e.what();
+        }
+        CHECK(message.find("rank " + std::to_string(last) + " failed: sharded_item_memory::add: dimension mismatch") == 0);
+        // The ranks are still in step: a search works.
+        CHECK(memory.nearest(hdc::symbol<V>(std::uint64_t{2}, 3, 256)).index == 2);
+    }
+    SECTION("an accumulator of another dimension on one rank") {
+        using V = hdc::bipolar<hdc::dynamic>;
+        if (comm.size() < 2) return;  // needs a second rank
+        hdc::accumulator<V> acc(comm.rank() == last ? 64 : 128);
+        std::string message;
+        try {
+            hdc::mpi::allreduce(acc, comm);
+        } catch (const hdc::mpi::rank_error& e) {
+            message = e.what();
+        }
+        CHECK(message.find("rank 0 failed: allreduce: the accumulator of rank " + std::to_string(last)) == 0);
+    }
+}
+
+int main(int argc, char** argv) {
+    hdc::mpi::environment mpi(&argc, &argv);
+    return Catch::Session().run(argc, argv);
+}
