@@ -99,8 +99,9 @@ struct json_options {
     /// cleanup tells apart numbers a few widths apart. Positive, at most 310.
     double number_width = 0.005;
     /// Width in decades of a second, coarse kernel added with equal weight, so that numbers
-    /// within a few coarse widths keep a similarity up to 1/2 (graded similarity beyond the fine
-    /// resolution); 0 for the fine kernel alone. Otherwise positive, at most 310.
+    /// within a few coarse widths keep a graded similarity beyond the fine resolution: up to 1/2
+    /// of the two graded components, 1/3 of the whole code with the exact component at weight 1
+    /// (below); 0 for the fine kernel alone. Otherwise positive, at most 310.
     double number_coarse_width = 0.25;
     /// Weight of a third component of a number's code: the random atom of its exact value
     /// (relative to the unit fine and coarse codes). Distinct numbers closer than the fine width
