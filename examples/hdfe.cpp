@@ -13,15 +13,23 @@
 //     argmax_y sum_i exp(-alpha^2 (x_i - x0)^2 / 2) exp(-beta^2 (y - y_i)^2 / 2) (the kernel
 //     regression that the decoder approaches as N grows). A per-function table lists m and, for
 //     each setting, the measured error and its limit.
-//  2. Sample invariance over --invariance-functions functions (default 5) at N = 4000, alpha = 30:
-//     2,000 uniform samples vs a skewed sample (1,800 in [0, 0.2], 200 in [0.2, 1]); cosine of
-//     their encodings plain and refined, and the decoding error from the skewed sample, plain and
-//     refined, for beta = 1, 5, 10, 20 (medians over the functions).
-// The last line of each part is a figure: `median mae N=8000 alpha=30 beta=1: 0.0xxx` and
+//  2. Functions like the reference's. Section 4.7's numbers come from one drawn function, and its
+//     alpha = 10 error (0.032) is almost all the bias of the kernel regression, the D -> infinity
+//     limit above, which depends on the function alone. So functions are drawn (from their own
+//     stream) until --like of them (default 3) have that limit within 0.032 +- 50 %; every setting
+//     of part 1 is then measured on them with 5 encoder seeds each, and the medians are set beside
+//     the reference.
+//  3. Sample invariance at N = 4000, alpha = 30, over --invariance-functions functions of part 1
+//     (default 5), then over the functions of part 2: 2,000 uniform samples vs a skewed sample
+//     (1,800 in [0, 0.2], 200 in [0.2, 1]); cosine of their encodings plain and refined, and the
+//     decoding error from the skewed sample, plain and refined, for beta = 1, 5, 10, 20 (medians
+//     over the functions).
+// The last line of parts 1 and 2 and of each table of part 3 is a figure: `median mae N=8000
+// alpha=30 beta=1: 0.0xxx`, `like the reference, median mae N=1000 alpha=30 beta=1: 0.0xxx` and
 // `refined cos beta=10: 0.xxx`. Progress goes to stderr.
 //
-// Usage: hdfe [--functions K] [--invariance-functions K] [--seed S] [--threads T] [--quick]
-//   --quick  4 functions, 1 for part 2 at beta = 10 only (about a tenth of the time)
+// Usage: hdfe [--functions K] [--invariance-functions K] [--like K] [--seed S] [--threads T] [--quick]
+//   --quick  4 functions, 1 like the reference's, 1 for part 3 at beta = 10 only
 #include <hdc/encoders/function.hpp>
 
 #include <algorithm>
@@ -37,7 +45,7 @@
 namespace {
 
 [[noreturn]] void usage(const std::string& problem) {
-    std::fprintf(stderr, "hdfe: %s\nusage: hdfe [--functions K] [--invariance-functions K] [--seed S] [--threads T] [--quick]\n",
+    std::fprintf(stderr, "hdfe: %s\nusage: hdfe [--functions K] [--invariance-functions K] [--like K] [--seed S] [--threads T] [--quick]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -193,13 +201,64 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
+/// Part 3 over the functions fs: plain and refined encodings of uniform and skewed samples, their
+/// cosines and the decoding errors from the skewed sample, for each output bandwidth.
+void invariance(const std::vector<test_function>& fs, const char* label, std::size_t seed, unsigned threads, bool quick) {
+    struct invariance_ref {
+        double beta, cos_plain, cos_refined, mae_plain, mae_refined;
+    };
+    std::vector<invariance_ref> betas = {{1, 0.49, 0.87, 0.243, 0.039}, {5, 0.47, 0.88, 0.163, 0.014},
+                                         {10, 0.47, 0.91, 0.030, 0.007}, {20, 0.41, 0.95, 0.072, 0.005}};
+    if (quick) betas = {betas[2]};
+    std::printf("sample invariance, %s: N=4000, alpha=30, 2000 uniform vs skewed samples (1800 in [0, 0.2]), "
+                "median of %zu functions\n", label, fs.size());
+    std::printf("  %-4s  %-9s %-11s  %-22s  %-22s %s\n", "beta", "cos plain", "cos refined",
+                "MAE skewed plain->ref.", "reference", "steps, refine s");
+    double last_refined_cos = 0;
+    for (const invariance_ref& b : betas) {
+        std::vector<double> cos_plain, cos_refined, mae_plain, mae_refined;
+        double refine_time = 0, steps = 0;
+        for (std::size_t fi = 0; fi < fs.size(); ++fi) {
+            std::fprintf(stderr, "\rsample invariance beta=%g: function %zu/%zu", b.beta, fi + 1, fs.size());
+            hdc::function_encoding_options o;
+            o.input_bandwidth = 30;
+            o.output_bandwidth = b.beta;
+            o.seed = seed;
+            o.threads = threads;
+            o.refine = false;
+            const hdc::function_encoder<> plain({{0, 1}}, {0, 1}, o, 4000);
+            o.refine = true;
+            const hdc::function_encoder<> refined({{0, 1}}, {0, 1}, o, 4000);
+            hdc::rng sample_gen{seed * 1000 + 500 + fi};
+            const sample_set u = uniform_samples(fs[fi], 2000, sample_gen);
+            const sample_set k = skewed_samples(fs[fi], 2000, sample_gen);
+            const auto pu = plain.encode_scalar(u.x, u.y), pk = plain.encode_scalar(k.x, k.y);
+            const auto t0 = std::chrono::steady_clock::now();
+            const auto ru = refined.encode_scalar(u.x, u.y), rk = refined.encode_scalar(k.x, k.y);
+            refine_time += seconds_since(t0) / 2;
+            steps += static_cast<double>(ru.refinement_steps() + rk.refinement_steps()) / 2;
+            cos_plain.push_back(similarity(pu, pk));
+            cos_refined.push_back(similarity(ru, rk));
+            mae_plain.push_back(score(plain, pk, fs[fi]).mae);
+            mae_refined.push_back(score(refined, rk, fs[fi]).mae);
+        }
+        std::fprintf(stderr, "\n");
+        const double nf = static_cast<double>(fs.size());
+        std::printf("  %-4g  %-9.3f %-11.3f  %.3f -> %.3f          %.2f %.2f %.3f -> %.3f   %.0f, %.2f\n", b.beta,
+                    median(cos_plain), median(cos_refined), median(mae_plain), median(mae_refined), b.cos_plain,
+                    b.cos_refined, b.mae_plain, b.mae_refined, steps / nf, refine_time / nf);
+        if (b.beta == 10) last_refined_cos = median(cos_refined);
+    }
+    std::printf("refined cos beta=10: %.3f\n", last_refined_cos);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) try {
-    std::size_t functions = 13, invariance_functions = 5, seed = 1;
+    std::size_t functions = 13, invariance_functions = 5, like = 3, seed = 1;
     unsigned threads = 1;
     bool quick = false;
-    bool functions_given = false, inv_given = false;
+    bool functions_given = false, inv_given = false, like_given = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         auto value = [&]() -> const char* {
@@ -208,6 +267,7 @@ int main(int argc, char** argv) try {
         };
         if (a == "--functions") functions = parse_count(a, value(), 1), functions_given = true;
         else if (a == "--invariance-functions") invariance_functions = parse_count(a, value(), 1), inv_given = true;
+        else if (a == "--like") like = parse_count(a, value(), 1), like_given = true;
         else if (a == "--seed") seed = parse_count(a, value(), 0);
         else if (a == "--threads") threads = static_cast<unsigned>(parse_count(a, value(), 0));
         else if (a == "--quick") quick = true;
@@ -215,6 +275,7 @@ int main(int argc, char** argv) try {
     }
     if (quick && !functions_given) functions = 4;
     if (quick && !inv_given) invariance_functions = 1;
+    if (quick && !like_given) like = 1;
 
     hdc::rng gen{seed};
     std::vector<test_function> fs;
@@ -275,53 +336,58 @@ int main(int argc, char** argv) try {
                 functions);
     std::printf("median mae N=8000 alpha=30 beta=1: %.4f\n", median(all_mae[0]));
 
-    // Part 2: sample invariance.
-    struct invariance_ref {
-        double beta, cos_plain, cos_refined, mae_plain, mae_refined;
-    };
-    std::vector<invariance_ref> betas = {{1, 0.49, 0.87, 0.243, 0.039}, {5, 0.47, 0.88, 0.163, 0.014},
-                                         {10, 0.47, 0.91, 0.030, 0.007}, {20, 0.41, 0.95, 0.072, 0.005}};
-    if (quick) betas = {betas[2]};
-    std::printf("sample invariance: N=4000, alpha=30, 2000 uniform vs skewed samples (1800 in [0, 0.2]), "
-                "median of %zu functions\n", invariance_functions);
-    std::printf("  %-4s  %-9s %-11s  %-22s  %-22s %s\n", "beta", "cos plain", "cos refined",
-                "MAE skewed plain->ref.", "reference", "steps, refine s");
-    double last_refined_cos = 0;
-    for (const invariance_ref& b : betas) {
-        std::vector<double> cos_plain, cos_refined, mae_plain, mae_refined;
-        double refine_time = 0, steps = 0;
-        for (std::size_t fi = 0; fi < invariance_functions; ++fi) {
-            std::fprintf(stderr, "\rsample invariance beta=%g: function %zu/%zu", b.beta, fi + 1, invariance_functions);
-            hdc::function_encoding_options o;
-            o.input_bandwidth = 30;
-            o.output_bandwidth = b.beta;
-            o.seed = seed;
-            o.threads = threads;
-            o.refine = false;
-            const hdc::function_encoder<> plain({{0, 1}}, {0, 1}, o, 4000);
-            o.refine = true;
-            const hdc::function_encoder<> refined({{0, 1}}, {0, 1}, o, 4000);
-            hdc::rng sample_gen{seed * 1000 + 500 + fi};
-            const sample_set u = uniform_samples(fs[fi], 2000, sample_gen);
-            const sample_set k = skewed_samples(fs[fi], 2000, sample_gen);
-            const auto pu = plain.encode_scalar(u.x, u.y), pk = plain.encode_scalar(k.x, k.y);
-            const auto t0 = std::chrono::steady_clock::now();
-            const auto ru = refined.encode_scalar(u.x, u.y), rk = refined.encode_scalar(k.x, k.y);
-            refine_time += seconds_since(t0) / 2;
-            steps += static_cast<double>(ru.refinement_steps() + rk.refinement_steps()) / 2;
-            cos_plain.push_back(similarity(pu, pk));
-            cos_refined.push_back(similarity(ru, rk));
-            mae_plain.push_back(score(plain, pk, fs[fi]).mae);
-            mae_refined.push_back(score(refined, rk, fs[fi]).mae);
+    // Part 2: functions like the reference's.
+    constexpr double like_low = 0.032 * 0.5, like_high = 0.032 * 1.5;
+    constexpr std::size_t max_draws = 1000, encoder_seeds = 5;
+    std::vector<test_function> like_fs;
+    std::size_t draws = 0;
+    for (hdc::rng like_gen{seed, 2}; like_fs.size() < like && draws < max_draws; ++draws) {
+        std::fprintf(stderr, "\rfunctions like the reference's: %zu found in %zu draws", like_fs.size(), draws);
+        test_function f(like_gen);
+        hdc::rng sample_gen{seed * 1000 + 900, draws};
+        const double limit = score_limit(kernel_limit(uniform_samples(f, 10000, sample_gen), 10, 1), f).mae;
+        if (limit >= like_low && limit <= like_high) like_fs.push_back(f);
+    }
+    std::fprintf(stderr, "\n");
+    if (like_fs.empty()) throw hdc::empty_input("no function in " + std::to_string(max_draws) + " draws is like the reference's");
+    std::printf("like the reference: %zu functions of %zu drawn have their alpha=10 limit within 0.032 +- 50 %% "
+                "(m:", like_fs.size(), draws);
+    for (const test_function& f : like_fs) std::printf(" %.3f", f.m());
+    std::printf("), %zu encoder seeds each\n", encoder_seeds);
+    std::printf("  %-5s %-5s %-4s  %-12s %-12s %-12s %-12s %s\n", "N", "alpha", "beta", "MAE median", "MAE min", "MAE max",
+                "limit median", "reference");
+    double like_last = 0;
+    for (const setting& st : settings) {
+        std::vector<double> maes, limits;
+        for (std::size_t fi = 0; fi < like_fs.size(); ++fi) {
+            hdc::rng sample_gen{seed * 1000 + 950 + fi};
+            const sample_set s = uniform_samples(like_fs[fi], 10000, sample_gen);
+            limits.push_back(score_limit(kernel_limit(s, st.alpha, st.beta), like_fs[fi]).mae);
+            for (std::size_t e = 0; e < encoder_seeds; ++e) {
+                std::fprintf(stderr, "\rlike the reference N=%zu alpha=%g: function %zu/%zu, seed %zu", st.dim, st.alpha,
+                             fi + 1, like_fs.size(), e + 1);
+                hdc::function_encoding_options o;
+                o.input_bandwidth = st.alpha;
+                o.output_bandwidth = st.beta;
+                o.refine = false;
+                o.seed = seed * 100 + e;
+                o.threads = threads;
+                const hdc::function_encoder<> enc({{0, 1}}, {0, 1}, o, st.dim);
+                maes.push_back(score(enc, enc.encode_scalar(s.x, s.y), like_fs[fi]).mae);
+            }
         }
         std::fprintf(stderr, "\n");
-        const double nf = static_cast<double>(invariance_functions);
-        std::printf("  %-4g  %-9.3f %-11.3f  %.3f -> %.3f          %.2f %.2f %.3f -> %.3f   %.0f, %.2f\n", b.beta,
-                    median(cos_plain), median(cos_refined), median(mae_plain), median(mae_refined), b.cos_plain,
-                    b.cos_refined, b.mae_plain, b.mae_refined, steps / nf, refine_time / nf);
-        if (b.beta == 10) last_refined_cos = median(cos_refined);
+        std::printf("  %-5zu %-5g %-4g  %-12.4f %-12.4f %-12.4f %-12.4f %.3f\n", st.dim, st.alpha, st.beta, median(maes),
+                    *std::min_element(maes.begin(), maes.end()), *std::max_element(maes.begin(), maes.end()),
+                    median(limits), st.ref_mae);
+        like_last = median(maes);
     }
-    std::printf("refined cos beta=10: %.3f\n", last_refined_cos);
+    std::printf("like the reference, median mae N=1000 alpha=30 beta=1: %.4f\n", like_last);
+
+    // Part 3: sample invariance.
+    std::vector<test_function> invariance_fs(fs.begin(), fs.begin() + static_cast<std::ptrdiff_t>(invariance_functions));
+    invariance(invariance_fs, "drawn functions", seed, threads, quick);
+    invariance(like_fs, "functions like the reference's", seed, threads, quick);
     return 0;
 } catch (const std::exception& e) {
     std::fprintf(stderr, "hdfe: %s\n", e.what());
