@@ -354,6 +354,23 @@ TEMPLATE_LIST_TEST_CASE("rocket kernels: every architecture equals the reference
     }
 }
 
+TEMPLATE_LIST_TEST_CASE("rocket kernels: counts are exact past 2^24 pooled steps", "[timeseries][simd]",
+                        hdc::simd::compiled_archs) {
+    // A float counter stops counting exactly at 2^24: an odd count above it must still come out
+    // exact, on every architecture as in the reference.
+    namespace k = hdc::simd::kernels;
+    const std::size_t n = (std::size_t{1} << 24) + 5;
+    const std::vector<float> ones(n, 1.0f);  // C = 4 everywhere
+    const std::vector<float> b = {0.0f, 5.0f, 3.5f};
+    std::vector<std::uint32_t> c1(3), c2(3);
+    const float* x = ones.data();
+    hdc::simd::detail::rocket_counts(x, x, x, x, n, b.data(), 3, c1.data(), hdc::simd::scalar{});
+    k::rocket_counts::run<TestType>(x, x, x, x, n, b.data(), 3, c2.data());
+    const auto all = static_cast<std::uint32_t>(n);
+    CHECK(c1 == std::vector<std::uint32_t>{all, 0, all});
+    CHECK(c2 == c1);
+}
+
 TEST_CASE("rocket: thread count and batching never change a bit, the seed decides", "[timeseries]") {
     std::vector<std::size_t> lengths;
     for (std::size_t i = 0; i < 37; ++i) lengths.push_back(i % 3 == 0 ? 45 : 30 + i % 7);
