@@ -135,6 +135,28 @@ TEST_CASE("rocket: dilations and features per dilation of hand-computed lengths"
     CHECK_THROWS_AS(hdc::rocket::plan_dilations(0, 119, 32), hdc::invalid_parameter);
 }
 
+TEST_CASE("rocket: the dilation grid rounds log2 and 2^x correctly, whatever the libm", "[timeseries]") {
+    // Checked with 60-digit arithmetic: log2(5) rounds to a double just below it and 2^that is
+    // 4.999999999999999, so T = 41 ends at dilation 4 (as numpy); log2(64) = 6 exactly.
+    CHECK(hdc::rocket::dilation_at(41, 31, 32) == 4);
+    CHECK(hdc::rocket::dilation_at(513, 31, 32) == 64);
+    // log2(1621) rounds to 10.66266837551754 (glibc's log2 gives one ulp more), 2^that is
+    // 1620.999999999999; log2(104703) to 16.6759432540801, 2^that 104703.00000000013.
+    CHECK(hdc::rocket::detail::portable_log2(1621.0) == 10.66266837551754);
+    CHECK(hdc::rocket::dilation_at(12969, 31, 32) == 1620);
+    CHECK(hdc::rocket::detail::portable_log2(104703.0) == 16.6759432540801);
+    CHECK(hdc::rocket::dilation_at(837625, 31, 32) == 104703);
+    // Powers of two are exact both ways; elsewhere within an ulp of libm's.
+    for (int k = 0; k < 60; ++k) {
+        CHECK(hdc::rocket::detail::portable_log2(std::ldexp(1.0, k)) == k);
+        CHECK(hdc::rocket::detail::portable_exp2(k) == std::ldexp(1.0, k));
+    }
+    for (const double x : {1.5, 3.0, 7.25, 1e-3, 123456.789}) {
+        CHECK(hdc::rocket::detail::portable_log2(x) == Approx(std::log2(x)).epsilon(1e-15));
+        CHECK(hdc::rocket::detail::portable_exp2(std::log2(x)) == Approx(x).epsilon(1e-15));
+    }
+}
+
 TEST_CASE("rocket: quantile levels and numpy's linear quantile", "[timeseries]") {
     CHECK(hdc::rocket::quantile_level(0) == Approx(0.6180339887).margin(1e-7));
     CHECK(hdc::rocket::quantile_level(1) == Approx(0.2360679775).margin(1e-7));  // 2g - 3

@@ -117,6 +117,85 @@ struct dilation_plan {
     std::vector<std::size_t> features_per_dilation;  ///< per kernel, summing to features_per_kernel
 };
 
+namespace detail {
+
+/// Double-double arithmetic (value = hi + lo, |lo| <= ulp(hi) / 2) with explicit fma: about 106
+/// bits, the same on every machine. The dilation grid below uses it to round log2 and exp2
+/// correctly, where libm's results may differ by an ulp between platforms.
+struct dd {
+    double hi, lo;
+};
+/// a + b exactly, as a normalised pair.
+inline dd dd_two_sum(double a, double b) noexcept {
+    const double s = a + b, bb = s - a;
+    return {s, (a - (s - bb)) + (b - bb)};
+}
+inline dd dd_add(dd a, dd b) noexcept {
+    const dd s = dd_two_sum(a.hi, b.hi);
+    return dd_two_sum(s.hi, s.lo + a.lo + b.lo);
+}
+inline dd dd_mul(dd a, dd b) noexcept {
+    const double p = a.hi * b.hi;
+    const double e = std::fma(a.hi, b.hi, -p);
+    return dd_two_sum(p, std::fma(a.hi, b.lo, std::fma(a.lo, b.hi, e)));
+}
+inline dd dd_div(dd a, dd b) noexcept {
+    const double q1 = a.hi / b.hi;
+    const dd r = dd_add(a, dd_mul({-q1, 0.0}, b));
+    const double q2 = r.hi / b.hi;
+    const dd r2 = dd_add(r, dd_mul({-q2, 0.0}, b));
+    return dd_add(dd_two_sum(q1, q2), {r2.hi / b.hi, 0.0});
+}
+/// ln 2 to 106 bits.
+inline constexpr dd dd_ln2{6.93147180559945286227e-01, 2.31904681384629955842e-17};
+
+/// log2(x) for finite x > 0, rounded correctly to double (but for values within ~2^-100 of a
+/// rounding boundary).
+inline double portable_log2(double x) noexcept {
+    int e = 0;
+    double m = std::frexp(x, &e);  // exact: x = m 2^e, m in [0.5, 1)
+    if (m < 0.70710678118654752440) {
+        m *= 2.0;
+        --e;
+    }
+    // ln m = 2 atanh(t), t = (m - 1) / (m + 1), |t| < 0.172: 24 terms reach 2^-120.
+    const dd t = dd_div({m - 1.0, 0.0}, dd_two_sum(m, 1.0));  // m - 1 is exact
+    const dd t2 = dd_mul(t, t);
+    dd sum{0.0, 0.0};
+    for (int k = 24; k >= 0; --k) sum = dd_add(dd_div({1.0, 0.0}, {2.0 * k + 1.0, 0.0}), dd_mul(sum, t2));
+    const dd ln_m = dd_mul(dd_mul(t, sum), {2.0, 0.0});
+    const dd r = dd_add({static_cast<double>(e), 0.0}, dd_div(ln_m, dd_ln2));
+    return r.hi;
+}
+
+/// 2^x for 0 <= x < 1024, rounded correctly to double (but for values within ~2^-100 of a
+/// rounding boundary).
+inline double portable_exp2(double x) noexcept {
+    const double k = std::floor(x);
+    const dd y = dd_mul({x - k, 0.0}, dd_ln2);  // x - k is exact; y in [0, ln 2)
+    dd sum{1.0, 0.0}, term{1.0, 0.0};
+    for (int n = 1; n <= 30; ++n) {  // y^30 / 30! < 2^-110
+        term = dd_div(dd_mul(term, y), {static_cast<double>(n), 0.0});
+        sum = dd_add(sum, term);
+    }
+    return std::ldexp(sum.hi, static_cast<int>(k));  // scaling by 2^k is exact
+}
+
+}  // namespace detail
+
+/// floor(2^e_i), e_i the i-th of `count` points of numpy's linspace(0, log2((length - 1) / 8))
+/// (0 below length 10): start + i * step, step = stop / (count - 1), the last point the stop
+/// itself, as the reference computes it. log2 and 2^x are rounded correctly (portable_log2,
+/// portable_exp2), so the grid is the same on every machine and equals the reference's with a
+/// correctly rounding libm: e.g. 2^log2(5) = 4.999999999999999 gives 4, as numpy does.
+inline std::size_t dilation_at(std::size_t length, std::size_t i, std::size_t count) {
+    if (length <= 9 || count <= 1 || i == 0) return 1;
+    const double max_exponent = detail::portable_log2(static_cast<double>(length - 1) / 8.0);
+    const double e = i + 1 == count ? max_exponent
+                                    : static_cast<double>(i) * (max_exponent / static_cast<double>(count - 1));
+    return std::max<std::size_t>(1, static_cast<std::size_t>(std::floor(detail::portable_exp2(e))));
+}
+
 /// The reference's _fit_dilations: min(max_dilations, features_per_kernel) exponents
 /// linspace(0, log2((length - 1) / 8)) (clamped at 0 below length 9), dilations
 /// floor(2^exponent) with duplicates merged and counted; each distinct dilation gets
@@ -128,16 +207,10 @@ inline dilation_plan plan_dilations(std::size_t length, std::size_t features_per
         throw invalid_parameter("rocket::plan_dilations: length, features per kernel and dilations must be positive");
     const std::size_t count = std::min(features_per_kernel, max_dilations);
     const double multiplier = static_cast<double>(features_per_kernel) / static_cast<double>(count);
-    const double max_exponent =
-        length > 9 ? std::log2(static_cast<double>(length - 1) / 8.0) : 0.0;
     dilation_plan plan;
     std::vector<std::size_t> counts;
     for (std::size_t i = 0; i < count; ++i) {
-        // numpy's linspace: start + i * step, the last point exactly the stop.
-        const double e = count == 1 ? 0.0
-                         : i + 1 == count ? max_exponent
-                                          : static_cast<double>(i) * (max_exponent / static_cast<double>(count - 1));
-        const auto d = std::max<std::size_t>(1, static_cast<std::size_t>(std::floor(std::exp2(e))));
+        const std::size_t d = dilation_at(length, i, count);
         if (!plan.dilations.empty() && plan.dilations.back() == d) ++counts.back();
         else {
             plan.dilations.push_back(d);
