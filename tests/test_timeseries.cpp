@@ -460,6 +460,11 @@ TEST_CASE("rocket: bad input is refused and leaves the transform unchanged", "[t
     hdc::minirocket_options o;
     o.features = 83;
     CHECK_THROWS_AS(hdc::minirocket(o), hdc::invalid_parameter);
+    o.features = std::size_t{1000000000000};  // would need terabytes: refused, not bad_alloc
+    CHECK_THROWS_WITH(hdc::minirocket(o), Catch::Contains("between 84") && Catch::Contains("1000000"));
+    CHECK_THROWS_AS(hdc::timeseries_classifier(hdc::timeseries_options{o}), hdc::invalid_parameter);
+    o.features = hdc::minirocket::max_features;
+    CHECK_NOTHROW(hdc::minirocket(o));
     o.features = 10000;
     o.max_dilations = 0;
     CHECK_THROWS_AS(hdc::minirocket(o), hdc::invalid_parameter);
@@ -484,6 +489,32 @@ TEST_CASE("rocket: bad input is refused and leaves the transform unchanged", "[t
     CHECK(h.transform(data).cols() == 9996);
     CHECK_THROWS_AS(h.transform(integer_series(15, {20}, 2)), hdc::dimension_mismatch);
     CHECK_THROWS_AS(h.timestamps(0), hdc::invalid_parameter);
+}
+
+TEST_CASE("rocket: without normalisation, values that could overflow are refused", "[timeseries]") {
+    // 1e37 * 18 overflows a float: the responses would be infinite and the biases NaN.
+    series_set big;
+    big.add({0.0f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f, 7.0f, 8.0f, 9.0f});
+    big.add({0.0f, 1.0f, 2.0f, 3.0f, 1e37f, 5.0f, 6.0f, 7.0f, 8.0f, 9.0f});
+    hdc::minirocket raw(raw_options());
+    CHECK_THROWS_WITH(raw.fit(big), Catch::Contains("series 1 channel 0") && Catch::Contains("1e36"));
+    CHECK(!raw.fitted());
+    const auto small = integer_series(4, {10, 10});
+    raw.fit(small);
+    const auto biases = raw.biases();
+    CHECK_THROWS_AS(raw.transform(big), hdc::invalid_parameter);
+    CHECK_THROWS_AS(hdc::hdc_minirocket(raw, 1.0).transform(big), hdc::invalid_parameter);
+    CHECK(raw.biases() == biases);
+    series_set limit;  // the bound itself is accepted, and every bias and feature stays finite
+    limit.add({-1e36f, 1e36f, 0.0f, 1e36f, -1e36f, 1e36f, 0.0f, -1e36f, 1e36f, 1e36f});
+    raw.fit(limit);
+    const auto limit_biases = raw.biases();
+    CHECK(std::all_of(limit_biases.begin(), limit_biases.end(), [](float b) { return std::isfinite(b); }));
+    CHECK(raw.transform(limit).allFinite());
+    // With normalisation (the default) the same values are fine: they are z-normalised first.
+    hdc::minirocket normalised;
+    normalised.fit(big);
+    CHECK(normalised.transform(big).allFinite());
 }
 
 namespace {

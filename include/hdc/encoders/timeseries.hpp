@@ -77,12 +77,16 @@ namespace hdc {
 
 /// Parameters of the MiniROCKET transform (the defaults are the reference's).
 struct minirocket_options {
-    /// Features asked for: 84 * floor(features / 84) are produced (10,000 -> 9,996). At least 84.
+    /// Features asked for: 84 * floor(features / 84) are produced (10,000 -> 9,996). At least 84,
+    /// at most 1,000,000 (minirocket::max_features: 4 MB of features per series, 100 times the
+    /// reference's count).
     std::size_t features = 10000;
     /// Most dilations per kernel (before duplicates are merged). At least 1.
     std::size_t max_dilations = 32;
     /// z-normalise every channel of every series first (recommended; the UCR archive's series
-    /// mostly are already).
+    /// mostly are already). Without it, values must stay within +-minirocket::max_raw_value
+    /// (a response sums up to 18 x |value| per channel and up to nine channels: beyond that it
+    /// could overflow the float range).
     bool normalize = true;
     /// Seed of the bias series, channel combinations and timestamp phases.
     std::uint64_t seed = 0;
@@ -332,11 +336,18 @@ class hdc_minirocket;
 /// features() PPV values per series. Const members are safe to call concurrently.
 class minirocket {
 public:
-    /// An unfitted transform. Throws invalid_parameter for features < 84 or max_dilations = 0.
+    /// Most features a transform accepts (minirocket_options::features).
+    static constexpr std::size_t max_features = 1000000;
+    /// Largest magnitude of a value when minirocket_options::normalize is off: a response (up to
+    /// 18 x |value| per channel, nine channels summed) stays far inside the float range.
+    static constexpr float max_raw_value = 1e36f;
+
+    /// An unfitted transform. Throws invalid_parameter for features < 84 or > max_features, or
+    /// max_dilations = 0.
     explicit minirocket(minirocket_options options = {}) : options_(options) {
-        if (options.features < rocket::kernel_count)
-            throw invalid_parameter("minirocket: at least 84 features are needed (one per kernel), got " +
-                                    std::to_string(options.features));
+        if (options.features < rocket::kernel_count || options.features > max_features)
+            throw invalid_parameter("minirocket: features must be between 84 (one per kernel) and " +
+                                    std::to_string(max_features) + ", got " + std::to_string(options.features));
         if (options.max_dilations == 0) throw invalid_parameter("minirocket: max_dilations must be positive");
     }
 
@@ -344,6 +355,7 @@ public:
     /// Throws empty_input for an empty set. The object is unchanged if it throws.
     void fit(const series_set& train) {
         if (train.empty()) throw empty_input("minirocket::fit: no training series");
+        check_range("minirocket::fit", train);
         state next;
         next.channels = train.channels();
         next.reference_length = train.max_length();
@@ -438,6 +450,21 @@ private:
         if (!st_) throw invalid_parameter(std::string(what) + ": transform used before fit");
         detail::check_same_dim(what, st_->channels, x.channels());
         if (x.empty()) throw empty_input(std::string(what) + ": no series");
+        check_range(what, x);
+    }
+
+    /// Without normalisation, refuses a value beyond max_raw_value (its response could overflow
+    /// to infinity and make NaN biases and features); z-normalised values are always in range.
+    void check_range(const char* what, const series_set& x) const {
+        if (options_.normalize) return;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            for (std::size_t c = 0; c < x.channels(); ++c)
+                for (const float v : x.channel(i, c))
+                    if (!(std::fabs(v) <= max_raw_value))
+                        throw invalid_parameter(std::string(what) + ": series " + std::to_string(i) + " channel " +
+                                                std::to_string(c) + " holds " + std::to_string(v) +
+                                                ", beyond +-1e36, the limit without normalisation (turn "
+                                                "minirocket_options::normalize on for such values)");
     }
 
     void prepare(const series_set& x, std::size_t i, float* out) const {
