@@ -420,6 +420,12 @@ TEST_CASE("rocket: thread count and batching never change a bit, the seed decide
     const auto hy = h.transform(test, 1);
     CHECK(same_bits(hy, h.transform(test, 2)));
     CHECK(same_bits(hy, h.transform(test, 3)));
+    // Each series alone (timestamp rows generated at its own length, not the set's longest)
+    // gives its row of the whole set, bit for bit.
+    for (std::size_t r = 0; r < test.size(); r += 3) {
+        INFO("series " << r << " of length " << test.length(r));
+        CHECK(same_bits(h.transform(test.subset(std::vector<std::size_t>{r})), hdc::sample_matrix(hy.row(static_cast<Eigen::Index>(r)))));
+    }
 
     hdc::minirocket again(o);
     again.fit(train);

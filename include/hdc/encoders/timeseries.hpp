@@ -39,16 +39,16 @@
 //     or longer ones. The same timestamp vectors then serve every length;
 //   * series shorter than 9 (L < 9) get the single dilation 1 (the reference's exponent would
 //     be negative).
-// Cost: series are transformed in batches of one length (up to 64 series); the timestamp rows
-// of each (dilation, kernel) pair are generated once per batch (32 start values per feature, then
-// a three-term recurrence) and serve the whole batch from cache, two series per pass. Measured
-// on the 14 UCR sets, HDC-MiniROCKET's inference costs about 1.2-1.3x MiniROCKET's; on a set
-// whose series all differ in length every batch holds one series and the rows are generated per
-// series (3-5x MiniROCKET for 100 series of 100 distinct lengths near 350).
+// Cost: series are transformed in batches of one length (up to 64 series), one dilation at a
+// time; the timestamp rows of a dilation's (dilation, kernel) pairs are generated once per
+// transform call, at the longest length (32 start values per feature, then a three-term
+// recurrence; a shorter series reads the start of each row, which is the same whatever the
+// length), and serve every batch, two series per pass. Threads take equal shares of the
+// features (contiguous pairs), so sets of unequal lengths split as evenly as equal ones.
 // Randomness comes from hdc::rng only (seeded: one stream picks the bias series, one the channel
 // combinations, one the timestamp phases), so a seed gives the same features on every machine;
 // the hot loops are the rocket_* kernels of simd/rocket.hpp, identical on every SIMD path; the
-// thread count splits the series and never changes a bit.
+// thread count splits the features and never changes a bit.
 #pragma once
 
 #include <algorithm>
@@ -59,6 +59,7 @@
 #include <memory>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #if defined(__linux__)
@@ -518,14 +519,27 @@ private:
     /// channels summed in their drawn order.
     static void response(const state& s, std::size_t c, std::size_t d, const float* series,
                          std::size_t n, float* out, std::vector<float>& work) {
-        const auto& p = rocket::kernel_positions()[c % rocket::kernel_count];
         const std::size_t padded = n + 8 * d;
         work.resize(n + 2 * padded);
         float* alpha = work.data();
         float* g = alpha + n;
         float* scratch = g + padded;
+        combine_channels(s, c, d, n, out, [&](std::uint32_t ch) {
+            rocket::shifted_sums({series + ch * n, n}, d, alpha, g, scratch);
+            return std::pair<const float*, const float*>{alpha, g};
+        });
+    }
+
+    /// out[t] (t < n) = the multichannel response of pair c at dilation d: per channel of the
+    /// pair, in drawn order, ((alpha + g0) + g1) + g2, summed. sums(ch) gives channel ch's
+    /// (alpha, zero-padded g) buffers. The one definition of MiniROCKET's channel combination
+    /// (fit's biases and the transform both use it).
+    template <class Sums>
+    static void combine_channels(const state& s, std::size_t c, std::size_t d, std::size_t n, float* out,
+                                 Sums&& sums) {
+        const auto& p = rocket::kernel_positions()[c % rocket::kernel_count];
         for (std::size_t q = s.combo_start[c]; q < s.combo_start[c + 1]; ++q) {
-            rocket::shifted_sums({series + s.combo_channels[q] * n, n}, d, alpha, g, scratch);
+            const auto [alpha, g] = sums(s.combo_channels[q]);
             for (std::size_t t = 0; t < n; ++t) {
                 const float v = simd::detail::rocket_response(alpha, g + p[0] * d, g + p[1] * d, g + p[2] * d, t);
                 out[t] = q == s.combo_start[c] ? v : out[t] + v;
@@ -553,13 +567,14 @@ private:
         }
     }
 
-    /// Series handled together: HDC-MiniROCKET's timestamp rows of one (dilation, kernel) pair
-    /// stay in cache while they serve every series of the batch.
-    /// (The table is read once per batch: tens of megabytes for long series.)
+    /// Series handled together (of one length): their shifted sums of one dilation stay in cache
+    /// while the 84 kernels pool them.
     static constexpr std::size_t batch_size = 64;
 
-    /// The engine of both transforms: PPV features (poses null) or HDC-MiniROCKET features, the
-    /// timestamp rows of each (dilation, kernel) pair generated once per batch of series.
+    /// The engine of both transforms: PPV features (poses null) or HDC-MiniROCKET features. The
+    /// threads take contiguous ranges of (dilation, kernel) pairs holding equal shares of the
+    /// features (the work of a feature is the same on every series); each generates the
+    /// timestamp rows of its pairs once, at the longest length, one dilation at a time.
     sample_matrix run(const series_set& x, unsigned threads, const detail::rocket_pose_table* poses) const;
 
     /// The start values and steps of the timestamp rows at `scale` (phases from the seed).
@@ -676,71 +691,85 @@ inline detail::rocket_pose_table minirocket::pose_table(double scale, const std:
 inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                                      const detail::rocket_pose_table* poses) const {
     const state& s = *st_;
-    const std::size_t n = x.size(), channels = s.channels;
+    const std::size_t n = x.size(), channels = s.channels, longest = x.max_length();
     sample_matrix out(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(s.features));
     detail::advise_huge_pages(out.data(), static_cast<std::size_t>(out.size()) * sizeof(float));
-    // Work per series ~ features x length: a thread gets a few series at least.
+    // Series of equal length together (batches of at most batch_size), every series prepared once.
+    std::vector<std::size_t> order(n), offset(n + 1, 0);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x.length(a) < x.length(b); });
+    std::vector<std::size_t> batches{0};  // batch b holds order[batches[b] .. batches[b + 1])
+    for (std::size_t i = 1; i <= n; ++i)
+        if (i == n || i - batches.back() == batch_size || x.length(order[i]) != x.length(order[i - 1]))
+            batches.push_back(i);
+    for (std::size_t i = 0; i < n; ++i) offset[i + 1] = offset[i] + channels * x.length(order[i]);
+    std::vector<float> prepared(offset[n]);
     std::size_t work = 0;
     for (std::size_t i = 0; i < n; ++i) work += x.length(i);
+    const std::size_t combos = s.dilations.size() * rocket::kernel_count;
     const unsigned use = detail::resolve_threads(
-        threads, std::max<std::size_t>(1, std::min(n, work * s.features / detail::parallel_work_unit)));
-    const auto& positions = rocket::kernel_positions();
+        threads, std::max<std::size_t>(1, std::min(combos, work * s.features / detail::parallel_work_unit)));
     detail::parallel_ranges(n, use, 1, [&](unsigned, std::size_t first, std::size_t last) {
-        // Series of equal length together, each batch at most batch_size.
-        std::vector<std::size_t> order(last - first);
-        std::iota(order.begin(), order.end(), first);
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return x.length(a) < x.length(b); });
-        std::vector<float> pose_rows, totals, below;
+        for (std::size_t i = first; i < last; ++i) prepare(x, order[i], prepared.data() + offset[i]);
+    });
+    // Part p gets the pairs whose first feature lies in [p F / use, (p + 1) F / use).
+    const auto pair_bound = [&](unsigned part) {
+        const std::size_t target = s.features * part / use;
+        return static_cast<std::size_t>(std::lower_bound(s.feature_start.begin(), s.feature_start.end() - 1, target) -
+                                        s.feature_start.begin());
+    };
+    const auto& positions = rocket::kernel_positions();
+    detail::parallel_ranges(use, use, 1, [&](unsigned, std::size_t part_first, std::size_t part_last) {
+        const std::size_t c_first = pair_bound(static_cast<unsigned>(part_first));
+        const std::size_t c_last = part_last == use ? combos : pair_bound(static_cast<unsigned>(part_last));
+        std::vector<float> pose_rows, totals, below, alpha, gpad, scratch, combined, zeros(longest, 0.0f);
         std::vector<double> pose_work;
-        std::vector<float> prepared, alpha, gpad, scratch, combined, zeros;
         std::vector<std::uint32_t> counts;
         std::vector<float> sums;
-        for (std::size_t b0 = 0; b0 < order.size();) {
-            const std::size_t len = x.length(order[b0]);
-            std::size_t b1 = b0;
-            while (b1 < order.size() && b1 - b0 < batch_size && x.length(order[b1]) == len) ++b1;
-            const std::size_t nb = b1 - b0;
-            prepared.resize(nb * channels * len);
-            for (std::size_t b = 0; b < nb; ++b) prepare(x, order[b0 + b], prepared.data() + b * channels * len);
-            zeros.assign(len, 0.0f);
-            combined.resize(len);
-            for (std::size_t di = 0; di < s.dilations.size(); ++di) {
-                const std::size_t d = s.dilations[di], padded = len + 8 * d;
+        combined.resize(longest);
+        for (std::size_t c0 = c_first; c0 < c_last;) {
+            const std::size_t di = c0 / rocket::kernel_count;
+            const std::size_t c1 = std::min(c_last, (di + 1) * rocket::kernel_count);  // this dilation's pairs
+            const std::size_t d = s.dilations[di], m = s.per_dilation[di];
+            if (poses) {
+                // The timestamp rows of these pairs at the longest length (row j of pair c at
+                // ((c - c0) m + j) * longest); a shorter series reads the start of each row.
+                pose_rows.resize((c1 - c0) * m * longest);
+                detail::rocket_pose_rows(*poses, s.feature_start[c0], (c1 - c0) * m, longest, pose_work,
+                                         pose_rows.data());
+            }
+            counts.resize(m);
+            sums.resize(2 * m);
+            totals.resize(m);
+            for (std::size_t bi = 0; bi + 1 < batches.size(); ++bi) {
+                const std::size_t b0 = batches[bi], nb = batches[bi + 1] - b0, len = x.length(order[b0]);
+                const std::size_t padded = len + 8 * d;
                 alpha.resize(nb * channels * len);
                 gpad.resize(nb * channels * padded);
                 scratch.resize(padded);
                 for (std::size_t b = 0; b < nb; ++b)
                     for (std::size_t c = 0; c < channels; ++c)
-                        rocket::shifted_sums({prepared.data() + (b * channels + c) * len, len}, d,
+                        rocket::shifted_sums({prepared.data() + offset[b0 + b] + c * len, len}, d,
                                              alpha.data() + (b * channels + c) * len,
                                              gpad.data() + (b * channels + c) * padded, scratch.data());
-                const std::size_t m = s.per_dilation[di];
-                counts.resize(m);
-                sums.resize(m);
-                for (std::size_t k = 0; k < rocket::kernel_count; ++k) {
-                    const std::size_t combo = di * rocket::kernel_count + k, f0 = s.feature_start[combo];
+                for (std::size_t combo = c0; combo < c1; ++combo) {
+                    const std::size_t k = combo % rocket::kernel_count, f0 = s.feature_start[combo];
                     const bool full = (di + k) % 2 == 0 || len <= 8 * d;
                     const std::size_t begin = full ? 0 : 4 * d, used = full ? len : len - 8 * d;
                     const auto& p = positions[k];
                     const float* bias = s.biases.data() + f0;
+                    const float* rows = poses ? pose_rows.data() + (combo - c0) * m * longest + begin : nullptr;
+                    const float inv = static_cast<float>(used);
                     if (poses) {
-                        // This pair's timestamp rows for the batch's length (rows `len` apart),
-                        // and their sums over the pooled range in the features' lane order
+                        // The sums of the rows over the pooled range in the features' lane order
                         // (C = 0 > -1 everywhere: every pose counts).
-                        pose_rows.resize(m * len);
-                        detail::rocket_pose_rows(*poses, f0, m, len, pose_work, pose_rows.data());
-                        totals.resize(m);
                         below.assign(m, -1.0f);
                         simd::rocket_pose_sums(zeros.data(), zeros.data(), zeros.data(), zeros.data(), used,
-                                               below.data(), m, pose_rows.data() + begin, len, totals.data());
+                                               below.data(), m, rows, longest, totals.data());
                     }
                     std::size_t b = 0;
                     if (poses && channels == 1) {
                         // Two series at a time: every timestamp row is loaded once for both.
-                        const float* pair_rows = pose_rows.data() + begin;
-                        const float inv = static_cast<float>(used);
-                        sums.resize(2 * m);
                         for (; b + 2 <= nb; b += 2) {
                             const float* in[8];
                             for (std::size_t q = 0; q < 2; ++q) {
@@ -750,7 +779,7 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                                 in[4 * q + 2] = g + p[1] * d;
                                 in[4 * q + 3] = g + p[2] * d;
                             }
-                            simd::rocket_pose_sums_pair(in, used, bias, m, pair_rows, len, sums.data());
+                            simd::rocket_pose_sums_pair(in, used, bias, m, rows, longest, sums.data());
                             for (std::size_t q = 0; q < 2; ++q) {
                                 float* row = out.row(static_cast<Eigen::Index>(order[b0 + b + q])).data() + f0;
                                 for (std::size_t j = 0; j < m; ++j)
@@ -767,34 +796,28 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                             g1 = g + p[1] * d;
                             g2 = g + p[2] * d;
                         } else {
-                            for (std::size_t q = s.combo_start[combo]; q < s.combo_start[combo + 1]; ++q) {
-                                const std::size_t ch = b * channels + s.combo_channels[q];
-                                const float* al = alpha.data() + ch * len;
-                                const float* g = gpad.data() + ch * padded;
-                                for (std::size_t t = 0; t < len; ++t) {
-                                    const float v = simd::detail::rocket_response(al, g + p[0] * d, g + p[1] * d,
-                                                                                  g + p[2] * d, t);
-                                    combined[t] = q == s.combo_start[combo] ? v : combined[t] + v;
-                                }
-                            }
+                            combine_channels(s, combo, d, len, combined.data(), [&](std::uint32_t ch) {
+                                const std::size_t at = b * channels + ch;
+                                return std::pair<const float*, const float*>{alpha.data() + at * len,
+                                                                             gpad.data() + at * padded};
+                            });
                             a = combined.data();
                             g0 = g1 = g2 = zeros.data();
                         }
                         float* row = out.row(static_cast<Eigen::Index>(order[b0 + b])).data() + f0;
-                        const float inv = static_cast<float>(used);
                         if (!poses) {
                             simd::rocket_counts(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
                                                 counts.data());
                             for (std::size_t j = 0; j < m; ++j) row[j] = static_cast<float>(counts[j]) / inv;
                         } else {
                             simd::rocket_pose_sums(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
-                                                   pose_rows.data() + begin, len, sums.data());
+                                                   rows, longest, sums.data());
                             for (std::size_t j = 0; j < m; ++j) row[j] = (totals[j] - 2.0f * sums[j]) / inv;
                         }
                     }
                 }
             }
-            b0 = b1;
+            c0 = c1;
         }
     });
     return out;
