@@ -584,6 +584,73 @@ TEST_CASE("timeseries classifier: fits, chooses a scale by vote and predicts", "
     CHECK(correct >= 18);
 }
 
+TEST_CASE("timeseries classifier: the scale choice equals all scales' features cross-validated at once", "[timeseries]") {
+    // Classes differ by where a spike sits (first or second half, anywhere there): PPV barely
+    // sees it, the timestamps do.
+    series_set train, test;
+    std::vector<std::int32_t> y_train, y_test;
+    hdc::rng gen(77);
+    for (std::size_t i = 0; i < 28; ++i) {
+        const auto label = static_cast<std::int32_t>(i % 2);
+        std::vector<float> v(48);
+        for (auto& e : v) e = static_cast<float>(gen.normal());
+        v[(label == 0 ? 2 : 26) + gen.below(20)] += 8.0f;
+        (i < 20 ? train : test).add(v);
+        (i < 20 ? y_train : y_test).push_back(label);
+    }
+    hdc::timeseries_options o;
+    o.max_folds = 5;
+    o.transform.features = 84 * 12;  // small and quick
+    hdc::timeseries_classifier clf(o);
+    clf.fit(train, y_train);
+
+    // The same choice computed the other way round: every scale's features first, then per
+    // fold every scale, each fold voting for its best (ties to the earlier scale).
+    hdc::minirocket base(o.transform);
+    base.fit(train);
+    std::vector<hdc::sample_matrix> features;
+    for (const double s : o.scales)
+        features.push_back(s == 0.0 ? base.transform(train) : hdc::hdc_minirocket(base, s).transform(train));
+    const auto folds = clf.stratified_folds(y_train);
+    const std::size_t k = *std::max_element(folds.begin(), folds.end()) + 1;
+    hdc::ridge_options fold_options = o.ridge;
+    fold_options.classes = 2;
+    std::vector<std::size_t> votes(o.scales.size(), 0);
+    for (std::size_t f = 0; f < k; ++f) {
+        std::vector<Eigen::Index> in, out;
+        std::vector<std::int32_t> y_in, y_out;
+        for (std::size_t i = 0; i < folds.size(); ++i) {
+            (folds[i] == f ? out : in).push_back(static_cast<Eigen::Index>(i));
+            (folds[i] == f ? y_out : y_in).push_back(y_train[i]);
+        }
+        std::size_t best = 0, best_correct = 0;
+        for (std::size_t c = 0; c < o.scales.size(); ++c) {
+            hdc::ridge_classifier_cv ridge(fold_options);
+            ridge.fit(hdc::sample_matrix(features[c](in, Eigen::all)), y_in);
+            const auto predicted = ridge.predict(hdc::sample_matrix(features[c](out, Eigen::all)));
+            std::size_t correct = 0;
+            for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == y_out[i];
+            if (c == 0 || correct > best_correct) {
+                best = c;
+                best_correct = correct;
+            }
+        }
+        ++votes[best];
+    }
+    const auto chosen = static_cast<std::size_t>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    INFO("votes " << ::Catch::Detail::stringify(votes));
+    CHECK(clf.votes() == votes);
+    CHECK(clf.scale() == o.scales[chosen]);
+    CHECK(clf.scale() > 0.0);  // the bump's position needs the timestamps
+    hdc::ridge_classifier_cv final_ridge(o.ridge);
+    final_ridge.fit(features[chosen], y_train);
+    const auto test_features =
+        chosen == 0 ? base.transform(test) : hdc::hdc_minirocket(base, o.scales[chosen]).transform(test);
+    CHECK(clf.predict(test) == final_ridge.predict(test_features));
+    const Eigen::MatrixXd scores = clf.decision_function(test), expected = final_ridge.decision_function(test_features);
+    CHECK(scores == expected);
+}
+
 TEST_CASE("timeseries classifier: bad input", "[timeseries]") {
     hdc::timeseries_options o;
     o.scales = {};
