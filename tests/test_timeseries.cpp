@@ -1,10 +1,9 @@
 // Tests of the MiniROCKET and HDC-MiniROCKET transforms (encoders/timeseries.hpp) and of their
 // kernels (simd/rocket.hpp): construction against hand-computed cases, features against a naive
 // convolution written here, s = 0 against PPV, SIMD paths against the reference bit for bit,
-// thread and seed determinism, multivariate and unequal-length input, bad input. The
-// time-series classifier (memory/classifier/timeseries.hpp) is tested in test_ridge.cpp, with
-// the ridge classifier it is built on: Eigen's solvers then compile in one test program only.
+// thread and seed determinism, multivariate and unequal-length input, bad input.
 #include <hdc/encoders/timeseries.hpp>
+#include <hdc/memory/classifier/timeseries.hpp>
 #include <hdc/simd/rocket.hpp>
 
 #include <catch2/catch.hpp>
@@ -473,6 +472,7 @@ TEST_CASE("rocket: bad input is refused and leaves the transform unchanged", "[t
     CHECK_THROWS_AS(hdc::minirocket(o), hdc::invalid_parameter);
     o.features = std::size_t{1000000000000};  // would need terabytes: refused, not bad_alloc
     CHECK_THROWS_WITH(hdc::minirocket(o), Catch::Contains("between 84") && Catch::Contains("1000000"));
+    CHECK_THROWS_AS(hdc::timeseries_classifier(hdc::timeseries_options{o}), hdc::invalid_parameter);
     o.features = hdc::minirocket::max_features;
     CHECK_NOTHROW(hdc::minirocket(o));
     o.features = 10000;
@@ -525,4 +525,154 @@ TEST_CASE("rocket: without normalisation, values that could overflow are refused
     hdc::minirocket normalised;
     normalised.fit(big);
     CHECK(normalised.transform(big).allFinite());
+}
+
+namespace {
+
+/// Two classes of noisy sines (class 1 twice the frequency of class 0), n per class.
+void sines(std::uint64_t seed, std::size_t n, series_set& x, std::vector<std::int32_t>& y) {
+    hdc::rng gen(seed);
+    for (std::size_t i = 0; i < 2 * n; ++i) {
+        const std::int32_t label = static_cast<std::int32_t>(i % 2);
+        std::vector<float> v(40);
+        const double phase = 6.283185307179586 * gen.uniform();
+        for (std::size_t t = 0; t < v.size(); ++t)
+            v[t] = static_cast<float>(std::sin(phase + 0.3 * (1 + label) * static_cast<double>(t)) + 0.3 * gen.normal());
+        x.add(v);
+        y.push_back(label);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("timeseries classifier: stratified folds", "[timeseries]") {
+    std::vector<std::int32_t> y;
+    for (int i = 0; i < 37; ++i) y.push_back(i < 25 ? 0 : (i < 33 ? 1 : 2));  // 25, 8 and 4 members
+    const hdc::timeseries_classifier model;
+    const auto folds = model.stratified_folds(y);
+    REQUIRE(folds.size() == y.size());
+    const std::size_t k = *std::max_element(folds.begin(), folds.end()) + 1;
+    CHECK(k == 4);  // the smallest class has 4 members
+    for (std::int32_t c = 0; c < 3; ++c) {
+        std::vector<std::size_t> per(k, 0);
+        for (std::size_t i = 0; i < y.size(); ++i)
+            if (y[i] == c) ++per[folds[i]];
+        CHECK(*std::max_element(per.begin(), per.end()) - *std::min_element(per.begin(), per.end()) <= 1);
+    }
+}
+
+TEST_CASE("timeseries classifier: fits, chooses a scale by vote and predicts", "[timeseries]") {
+    series_set train, test;
+    std::vector<std::int32_t> y_train, y_test;
+    sines(40, 10, train, y_train);
+    sines(41, 10, test, y_test);
+    hdc::timeseries_options o;
+    o.scales = {0.0};
+    hdc::timeseries_classifier plain(o);
+    plain.fit(train, y_train);
+    CHECK(plain.scale() == 0.0);
+    CHECK(plain.predict(test) == y_test);  // two frequencies: separable
+
+    hdc::timeseries_classifier automatic;
+    automatic.fit(train, y_train);
+    std::size_t votes = 0;
+    for (const auto v : automatic.votes()) votes += v;
+    CHECK(votes == 10);  // 10 folds (10 series per class), each voting once
+    const auto& grid = automatic.options().scales;
+    const auto best = std::max_element(automatic.votes().begin(), automatic.votes().end()) - automatic.votes().begin();
+    CHECK(automatic.scale() == grid[static_cast<std::size_t>(best)]);
+    CHECK(automatic.transform(test).cols() == 9996);
+    std::size_t correct = 0;
+    const auto predicted = automatic.predict(test);
+    for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == y_test[i];
+    CHECK(correct >= 18);
+}
+
+TEST_CASE("timeseries classifier: the scale choice equals all scales' features cross-validated at once", "[timeseries]") {
+    // Classes differ by where a spike sits (first or second half, anywhere there): PPV barely
+    // sees it, the timestamps do.
+    series_set train, test;
+    std::vector<std::int32_t> y_train, y_test;
+    hdc::rng gen(77);
+    for (std::size_t i = 0; i < 28; ++i) {
+        const auto label = static_cast<std::int32_t>(i % 2);
+        std::vector<float> v(48);
+        for (auto& e : v) e = static_cast<float>(gen.normal());
+        v[(label == 0 ? 2 : 26) + gen.below(20)] += 8.0f;
+        (i < 20 ? train : test).add(v);
+        (i < 20 ? y_train : y_test).push_back(label);
+    }
+    hdc::timeseries_options o;
+    o.max_folds = 5;
+    o.transform.features = 84 * 12;  // small and quick
+    hdc::timeseries_classifier clf(o);
+    clf.fit(train, y_train);
+
+    // The same choice computed the other way round: every scale's features first, then per
+    // fold every scale, each fold voting for its best (ties to the earlier scale).
+    hdc::minirocket base(o.transform);
+    base.fit(train);
+    std::vector<hdc::sample_matrix> features;
+    for (const double s : o.scales)
+        features.push_back(s == 0.0 ? base.transform(train) : hdc::hdc_minirocket(base, s).transform(train));
+    const auto folds = clf.stratified_folds(y_train);
+    const std::size_t k = *std::max_element(folds.begin(), folds.end()) + 1;
+    hdc::ridge_options fold_options = o.ridge;
+    fold_options.classes = 2;
+    std::vector<std::size_t> votes(o.scales.size(), 0);
+    for (std::size_t f = 0; f < k; ++f) {
+        std::vector<Eigen::Index> in, out;
+        std::vector<std::int32_t> y_in, y_out;
+        for (std::size_t i = 0; i < folds.size(); ++i) {
+            (folds[i] == f ? out : in).push_back(static_cast<Eigen::Index>(i));
+            (folds[i] == f ? y_out : y_in).push_back(y_train[i]);
+        }
+        std::size_t best = 0, best_correct = 0;
+        for (std::size_t c = 0; c < o.scales.size(); ++c) {
+            hdc::ridge_classifier_cv ridge(fold_options);
+            ridge.fit(hdc::sample_matrix(features[c](in, Eigen::all)), y_in);
+            const auto predicted = ridge.predict(hdc::sample_matrix(features[c](out, Eigen::all)));
+            std::size_t correct = 0;
+            for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == y_out[i];
+            if (c == 0 || correct > best_correct) {
+                best = c;
+                best_correct = correct;
+            }
+        }
+        ++votes[best];
+    }
+    const auto chosen = static_cast<std::size_t>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    INFO("votes " << ::Catch::Detail::stringify(votes));
+    CHECK(clf.votes() == votes);
+    CHECK(clf.scale() == o.scales[chosen]);
+    CHECK(clf.scale() > 0.0);  // the bump's position needs the timestamps
+    hdc::ridge_classifier_cv final_ridge(o.ridge);
+    final_ridge.fit(features[chosen], y_train);
+    const auto test_features =
+        chosen == 0 ? base.transform(test) : hdc::hdc_minirocket(base, o.scales[chosen]).transform(test);
+    CHECK(clf.predict(test) == final_ridge.predict(test_features));
+    const Eigen::MatrixXd scores = clf.decision_function(test), expected = final_ridge.decision_function(test_features);
+    CHECK(scores == expected);
+}
+
+TEST_CASE("timeseries classifier: bad input", "[timeseries]") {
+    hdc::timeseries_options o;
+    o.scales = {};
+    CHECK_THROWS_AS(hdc::timeseries_classifier(o), hdc::invalid_parameter);
+    o.scales = {1.0, -0.5};
+    CHECK_THROWS_AS(hdc::timeseries_classifier(o), hdc::invalid_parameter);
+    o.scales = {1.0};
+    o.max_folds = 1;
+    CHECK_THROWS_AS(hdc::timeseries_classifier(o), hdc::invalid_parameter);
+    hdc::timeseries_classifier model;
+    series_set x;
+    std::vector<std::int32_t> y;
+    sines(42, 3, x, y);
+    CHECK_THROWS_AS(model.predict(x), hdc::invalid_parameter);
+    CHECK_THROWS_AS(model.fit(series_set{}, {}), hdc::empty_input);
+    CHECK_THROWS_AS(model.fit(x, std::vector<std::int32_t>(y.begin(), y.end() - 1)), hdc::invalid_parameter);
+    auto negative = y;
+    negative[0] = -1;
+    CHECK_THROWS_AS(model.fit(x, negative), hdc::invalid_parameter);
+    CHECK(!model.fitted());
 }
