@@ -630,8 +630,12 @@ TEST_CASE("timeseries classifier: the scale choice equals all scales' features c
         std::size_t best = 0, best_correct = 0;
         for (std::size_t c = 0; c < o.scales.size(); ++c) {
             hdc::ridge_classifier_cv ridge(fold_options);
-            ridge.fit(hdc::sample_matrix(features[c](in, Eigen::all)), y_in);
-            const auto predicted = ridge.predict(hdc::sample_matrix(features[c](out, Eigen::all)));
+            hdc::sample_matrix a(static_cast<Eigen::Index>(in.size()), features[c].cols()),
+                b(static_cast<Eigen::Index>(out.size()), features[c].cols());
+            for (std::size_t i = 0; i < in.size(); ++i) a.row(static_cast<Eigen::Index>(i)) = features[c].row(in[i]);
+            for (std::size_t i = 0; i < out.size(); ++i) b.row(static_cast<Eigen::Index>(i)) = features[c].row(out[i]);
+            ridge.fit(a, y_in);
+            const auto predicted = ridge.predict(b);
             std::size_t correct = 0;
             for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == y_out[i];
             if (c == 0 || correct > best_correct) {

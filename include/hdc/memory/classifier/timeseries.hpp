@@ -95,7 +95,7 @@ public:
                 const sample_matrix features = transform_at(*base, options_.scales[c], x);
                 for (std::size_t f = 0; f < k; ++f) {
                     if (!scored[f]) continue;
-                    const sample_matrix a = features(train[f], Eigen::all), b = features(test[f], Eigen::all);
+                    const sample_matrix a = gather_rows(features, train[f]), b = gather_rows(features, test[f]);
                     ridge_classifier_cv ridge(fold_ridge_options(y));
                     ridge.fit(a, y_train[f]);
                     const auto predicted = ridge.predict(b);
@@ -188,6 +188,14 @@ private:
             if (label < 0 || static_cast<std::size_t>(label) >= ridge_classifier_cv::max_classes)
                 throw invalid_parameter(std::string(who) + ": label " + std::to_string(label) + " is outside 0.." +
                                         std::to_string(ridge_classifier_cv::max_classes - 1));
+    }
+
+    /// The given rows of m, in order (a fold's samples). A plain row copy: Eigen's indexed views
+    /// cost far more to compile, for the same bits.
+    static sample_matrix gather_rows(const sample_matrix& m, const std::vector<Eigen::Index>& rows) {
+        sample_matrix out(static_cast<Eigen::Index>(rows.size()), m.cols());
+        for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = m.row(rows[i]);
+        return out;
     }
 
     static std::size_t distinct(const std::vector<std::int32_t>& y) {
