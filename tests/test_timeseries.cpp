@@ -440,6 +440,23 @@ TEST_CASE("rocket: thread count and batching never change a bit, the seed decide
     CHECK(other.biases() != m.biases());
 }
 
+TEST_CASE("rocket: timestamp rows generated per batch past the budget give the same features", "[timeseries]") {
+    // One dilation and 200 features per kernel: a dilation's rows are 84 * 200 * length floats,
+    // over the budget at length 1000, under it at 990.
+    static_assert(84 * 200 * 990 <= hdc::detail::rocket_pose_row_budget);
+    static_assert(84 * 200 * 1000 > hdc::detail::rocket_pose_row_budget);
+    hdc::minirocket_options o;
+    o.features = 84 * 200;
+    o.max_dilations = 1;
+    const auto x = integer_series(8, {1000, 990});
+    hdc::minirocket m(o);
+    m.fit(x);
+    const hdc::hdc_minirocket h(m, 1.83);
+    const auto both = h.transform(x);  // longest 1000: rows per batch
+    const auto alone = h.transform(x.subset(std::vector<std::size_t>{1}));  // longest 990: rows once
+    CHECK(same_bits(alone, hdc::sample_matrix(both.row(1))));
+}
+
 TEST_CASE("rocket: z-normalisation makes the features invariant to offset and scale", "[timeseries]") {
     const auto train = integer_series(14, {33, 33, 33});
     hdc::minirocket m;

@@ -297,6 +297,11 @@ inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
 #endif
 }
 
+/// Most floats of timestamp rows the transform generates at once for a dilation (64 MB): on
+/// longer series (hundreds of thousands of steps) HDC-MiniROCKET generates each pair's rows per
+/// batch instead.
+inline constexpr std::size_t rocket_pose_row_budget = std::size_t{1} << 24;
+
 /// Steps of a timestamp row taken from the table; the rest follow by recurrence.
 inline constexpr std::size_t rocket_pose_start = 32;
 
@@ -731,9 +736,12 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
             const std::size_t di = c0 / rocket::kernel_count;
             const std::size_t c1 = std::min(c_last, (di + 1) * rocket::kernel_count);  // this dilation's pairs
             const std::size_t d = s.dilations[di], m = s.per_dilation[di];
-            if (poses) {
-                // The timestamp rows of these pairs at the longest length (row j of pair c at
-                // ((c - c0) m + j) * longest); a shorter series reads the start of each row.
+            // The timestamp rows of these pairs at the longest length (row j of pair c at
+            // ((c - c0) m + j) * longest); a shorter series reads the start of each row. Beyond
+            // rocket_pose_row_budget floats (very long series) each pair's rows are generated per
+            // batch instead, at the batch's length: the same values, less memory.
+            const bool rows_once = (c1 - c0) * m * longest <= detail::rocket_pose_row_budget;
+            if (poses && rows_once) {
                 pose_rows.resize((c1 - c0) * m * longest);
                 detail::rocket_pose_rows(*poses, s.feature_start[c0], (c1 - c0) * m, longest, pose_work,
                                          pose_rows.data());
@@ -758,14 +766,23 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                     const std::size_t begin = full ? 0 : 4 * d, used = full ? len : len - 8 * d;
                     const auto& p = positions[k];
                     const float* bias = s.biases.data() + f0;
-                    const float* rows = poses ? pose_rows.data() + (combo - c0) * m * longest + begin : nullptr;
+                    const float* rows = nullptr;
+                    std::size_t stride = longest;
+                    if (poses && rows_once) {
+                        rows = pose_rows.data() + (combo - c0) * m * longest + begin;
+                    } else if (poses) {
+                        pose_rows.resize(m * len);
+                        detail::rocket_pose_rows(*poses, f0, m, len, pose_work, pose_rows.data());
+                        rows = pose_rows.data() + begin;
+                        stride = len;
+                    }
                     const float inv = static_cast<float>(used);
                     if (poses) {
                         // The sums of the rows over the pooled range in the features' lane order
                         // (C = 0 > -1 everywhere: every pose counts).
                         below.assign(m, -1.0f);
                         simd::rocket_pose_sums(zeros.data(), zeros.data(), zeros.data(), zeros.data(), used,
-                                               below.data(), m, rows, longest, totals.data());
+                                               below.data(), m, rows, stride, totals.data());
                     }
                     std::size_t b = 0;
                     if (poses && channels == 1) {
@@ -779,7 +796,7 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                                 in[4 * q + 2] = g + p[1] * d;
                                 in[4 * q + 3] = g + p[2] * d;
                             }
-                            simd::rocket_pose_sums_pair(in, used, bias, m, rows, longest, sums.data());
+                            simd::rocket_pose_sums_pair(in, used, bias, m, rows, stride, sums.data());
                             for (std::size_t q = 0; q < 2; ++q) {
                                 float* row = out.row(static_cast<Eigen::Index>(order[b0 + b + q])).data() + f0;
                                 for (std::size_t j = 0; j < m; ++j)
@@ -811,7 +828,7 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                             for (std::size_t j = 0; j < m; ++j) row[j] = static_cast<float>(counts[j]) / inv;
                         } else {
                             simd::rocket_pose_sums(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
-                                                   rows, longest, sums.data());
+                                                   rows, stride, sums.data());
                             for (std::size_t j = 0; j < m; ++j) row[j] = (totals[j] - 2.0f * sums[j]) / inv;
                         }
                     }
