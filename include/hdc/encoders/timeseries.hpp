@@ -41,7 +41,7 @@
 //     be negative).
 // Cost: series are transformed in batches of one length (up to 64 series), one dilation at a
 // time; the timestamp rows of a dilation's (dilation, kernel) pairs are generated once per
-// transform call, at the longest length (32 start values per feature, then a three-term
+// transform call (up to 64 MB per dilation, then per batch), at the longest length (32 start values per feature, then a three-term
 // recurrence; a shorter series reads the start of each row, which is the same whatever the
 // length), and serve every batch, two series per pass. Threads take equal shares of the
 // features (contiguous pairs), so sets of unequal lengths split as evenly as equal ones.
