@@ -18,6 +18,8 @@
 //                                     fit, training features, ridge fit, test features, prediction
 //                                     (one thread), the figure of the reference's 9.2 s
 //   threads_identical                 yes if T threads gave the 1-thread features bit for bit
+//   unequal_lengths_hdc_over_ppv      HDC-MiniROCKET over MiniROCKET transform time (1 thread) on
+//                                     100 series of 100 distinct lengths (300..399)
 #include <hdc/io/ts.hpp>
 #include <hdc/memory/classifier/timeseries.hpp>
 
@@ -188,6 +190,27 @@ int main(int argc, char** argv) {
         });
         std::printf("total_s0_s: %.3f\ntest_accuracy_pooled: %.4f\nthreads_identical: %s\n", total,
                     static_cast<double>(correct) / static_cast<double>(tested), identical ? "yes" : "no");
+
+        // Series that all differ in length (100 of lengths 300..399, N(0, 1) values, seed 9):
+        // every batch holds one series, the case where timestamp rows per batch cost the most.
+        hdc::rng gen(9);
+        hdc::series_set uneven_train(1), uneven_test(1);
+        for (std::size_t i = 0; i < 100; ++i)
+            for (auto* set : {&uneven_train, &uneven_test}) {
+                std::vector<float> v(300 + i);
+                for (auto& e : v) e = static_cast<float>(gen.normal());
+                set->add(v);
+            }
+        hdc::minirocket uneven;
+        uneven.fit(uneven_train);
+        const hdc::hdc_minirocket uneven_hdc(uneven, scale);
+        std::vector<double> uneven_times[2];
+        for (std::size_t r = 0; r < repeats; ++r) {
+            uneven_times[0].push_back(bench::seconds([&] { sink += static_cast<std::size_t>(uneven.transform(uneven_test, 1).rows()); }));
+            uneven_times[1].push_back(
+                bench::seconds([&] { sink += static_cast<std::size_t>(uneven_hdc.transform(uneven_test, 1).rows()); }));
+        }
+        std::printf("unequal_lengths_hdc_over_ppv: %.2f\n", bench::median(uneven_times[1]) / bench::median(uneven_times[0]));
         if (sink == 0) std::printf("(nothing predicted)\n");
     } catch (const std::exception& e) {
         std::fprintf(stderr, "bench_timeseries: %s\n", e.what());

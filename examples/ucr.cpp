@@ -23,7 +23,9 @@
 #include <hdc/memory/classifier/timeseries.hpp>
 
 #include <chrono>
+#include <cerrno>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -43,7 +45,7 @@ const char* const usage =
     "  --scale    timestamp scale s >= 0 (0 = MiniROCKET), auto (cross-validated) or all (default 0;\n"
     "             --synthetic: all)\n"
     "  --seed     seed of the transform, the folds and the synthetic data (default 0)\n"
-    "  --threads  transform threads, 0 = all (default 1); results do not depend on it\n";
+    "  --threads  transform threads, 0 = all, at most 256 (default 1); results do not depend on it\n";
 
 [[noreturn]] void bad_usage(const std::string& message) {
     std::fprintf(stderr, "ucr: %s\n%s", message.c_str(), usage);
@@ -58,11 +60,16 @@ struct options {
     unsigned threads = 1;
 };
 
+/// Most threads --threads accepts.
+constexpr std::uint64_t max_threads = 256;
+
 std::uint64_t parse_count(const std::string& flag, const std::string& value) {
     char* end = nullptr;
     if (value.empty() || value[0] == '-') bad_usage(flag + " needs a non-negative integer, got '" + value + "'");
+    errno = 0;
     const unsigned long long v = std::strtoull(value.c_str(), &end, 10);
     if (*end != '\0') bad_usage(flag + " needs a non-negative integer, got '" + value + "'");
+    if (errno == ERANGE) bad_usage(flag + " is out of range: '" + value + "'");
     return v;
 }
 
@@ -76,7 +83,14 @@ options parse(int argc, char** argv) {
         };
         if (a == "--scale") o.scale = value();
         else if (a == "--seed") o.seed = parse_count(a, value());
-        else if (a == "--threads") o.threads = static_cast<unsigned>(parse_count(a, value()));
+        else if (a == "--threads") {
+            // A thread count past the limit is a typo, not a request: refuse it rather than
+            // truncate it to unsigned or start thousands of threads.
+            const std::uint64_t t = parse_count(a, value());
+            if (t > max_threads)
+                bad_usage("--threads must be between 0 and " + std::to_string(max_threads) + ", got " + std::to_string(t));
+            o.threads = static_cast<unsigned>(t);
+        }
         else if (a == "--synthetic") o.synthetic = true;
         else if (a == "--help" || a == "-h") {
             std::fputs(usage, stdout);

@@ -135,6 +135,28 @@ TEST_CASE("rocket: dilations and features per dilation of hand-computed lengths"
     CHECK_THROWS_AS(hdc::rocket::plan_dilations(0, 119, 32), hdc::invalid_parameter);
 }
 
+TEST_CASE("rocket: the dilation grid rounds log2 and 2^x correctly, whatever the libm", "[timeseries]") {
+    // Checked with 60-digit arithmetic: log2(5) rounds to a double just below it and 2^that is
+    // 4.999999999999999, so T = 41 ends at dilation 4 (as numpy); log2(64) = 6 exactly.
+    CHECK(hdc::rocket::dilation_at(41, 31, 32) == 4);
+    CHECK(hdc::rocket::dilation_at(513, 31, 32) == 64);
+    // log2(1621) rounds to 10.66266837551754 (glibc's log2 gives one ulp more), 2^that is
+    // 1620.999999999999; log2(104703) to 16.6759432540801, 2^that 104703.00000000013.
+    CHECK(hdc::rocket::detail::portable_log2(1621.0) == 10.66266837551754);
+    CHECK(hdc::rocket::dilation_at(12969, 31, 32) == 1620);
+    CHECK(hdc::rocket::detail::portable_log2(104703.0) == 16.6759432540801);
+    CHECK(hdc::rocket::dilation_at(837625, 31, 32) == 104703);
+    // Powers of two are exact both ways; elsewhere within an ulp of libm's.
+    for (int k = 0; k < 60; ++k) {
+        CHECK(hdc::rocket::detail::portable_log2(std::ldexp(1.0, k)) == k);
+        CHECK(hdc::rocket::detail::portable_exp2(k) == std::ldexp(1.0, k));
+    }
+    for (const double x : {1.5, 3.0, 7.25, 1e-3, 123456.789}) {
+        CHECK(hdc::rocket::detail::portable_log2(x) == Approx(std::log2(x)).epsilon(1e-15));
+        CHECK(hdc::rocket::detail::portable_exp2(std::log2(x)) == Approx(x).epsilon(1e-15));
+    }
+}
+
 TEST_CASE("rocket: quantile levels and numpy's linear quantile", "[timeseries]") {
     CHECK(hdc::rocket::quantile_level(0) == Approx(0.6180339887).margin(1e-7));
     CHECK(hdc::rocket::quantile_level(1) == Approx(0.2360679775).margin(1e-7));  // 2g - 3
@@ -318,8 +340,12 @@ TEST_CASE("rocket: timestamp vectors have the sinc similarity of their relative 
     }
 }
 
-TEMPLATE_LIST_TEST_CASE("rocket kernels: every architecture equals the reference bit for bit", "[timeseries][simd]",
-                        hdc::simd::compiled_archs) {
+// The kernels of every other architecture are compared with the reference by test_dispatch,
+// which forces each one in turn: here only the architecture the transform uses, so that this
+// program does not compile the unrolled kernels five more times (most of its compile time under
+// the sanitizers).
+TEMPLATE_LIST_TEST_CASE("rocket kernels: the transform's architecture equals the reference bit for bit",
+                        "[timeseries][simd]", hdc::simd::arch_list<hdc::simd::default_arch>) {
     using hdc::simd::scalar;
     namespace k = hdc::simd::kernels;
     hdc::rng gen(31);
@@ -354,6 +380,21 @@ TEMPLATE_LIST_TEST_CASE("rocket kernels: every architecture equals the reference
     }
 }
 
+TEMPLATE_LIST_TEST_CASE("rocket kernels: counts are exact past 2^24 pooled steps", "[timeseries][simd]",
+                        hdc::simd::compiled_archs) {
+    // A float counter stops counting exactly at 2^24: an odd count above it must still come out
+    // exact, on every architecture as in the reference.
+    namespace k = hdc::simd::kernels;
+    const std::size_t n = (std::size_t{1} << 24) + 5;
+    const std::vector<float> ones(n, 1.0f);  // C = 4 everywhere
+    const std::vector<float> b = {0.0f, 5.0f, 3.5f};
+    std::vector<std::uint32_t> c(3);
+    const float* x = ones.data();
+    k::rocket_counts::run<TestType>(x, x, x, x, n, b.data(), 3, c.data());  // the scalar reference too
+    const auto all = static_cast<std::uint32_t>(n);
+    CHECK(c == std::vector<std::uint32_t>{all, 0, all});
+}
+
 TEST_CASE("rocket: thread count and batching never change a bit, the seed decides", "[timeseries]") {
     std::vector<std::size_t> lengths;
     for (std::size_t i = 0; i < 37; ++i) lengths.push_back(i % 3 == 0 ? 45 : 30 + i % 7);
@@ -381,6 +422,12 @@ TEST_CASE("rocket: thread count and batching never change a bit, the seed decide
     const auto hy = h.transform(test, 1);
     CHECK(same_bits(hy, h.transform(test, 2)));
     CHECK(same_bits(hy, h.transform(test, 3)));
+    // Each series alone (timestamp rows generated at its own length, not the set's longest)
+    // gives its row of the whole set, bit for bit.
+    for (std::size_t r = 0; r < test.size(); r += 3) {
+        INFO("series " << r << " of length " << test.length(r));
+        CHECK(same_bits(h.transform(test.subset(std::vector<std::size_t>{r})), hdc::sample_matrix(hy.row(static_cast<Eigen::Index>(r)))));
+    }
 
     hdc::minirocket again(o);
     again.fit(train);
@@ -391,6 +438,23 @@ TEST_CASE("rocket: thread count and batching never change a bit, the seed decide
     hdc::minirocket other(o);
     other.fit(train);
     CHECK(other.biases() != m.biases());
+}
+
+TEST_CASE("rocket: timestamp rows generated per batch past the budget give the same features", "[timeseries]") {
+    // One dilation and 200 features per kernel: a dilation's rows are 84 * 200 * length floats,
+    // over the budget at length 1000, under it at 990.
+    static_assert(84 * 200 * 990 <= hdc::detail::rocket_pose_row_budget);
+    static_assert(84 * 200 * 1000 > hdc::detail::rocket_pose_row_budget);
+    hdc::minirocket_options o;
+    o.features = 84 * 200;
+    o.max_dilations = 1;
+    const auto x = integer_series(8, {1000, 990});
+    hdc::minirocket m(o);
+    m.fit(x);
+    const hdc::hdc_minirocket h(m, 1.83);
+    const auto both = h.transform(x);  // longest 1000: rows per batch
+    const auto alone = h.transform(x.subset(std::vector<std::size_t>{1}));  // longest 990: rows once
+    CHECK(same_bits(alone, hdc::sample_matrix(both.row(1))));
 }
 
 TEST_CASE("rocket: z-normalisation makes the features invariant to offset and scale", "[timeseries]") {
@@ -421,6 +485,11 @@ TEST_CASE("rocket: bad input is refused and leaves the transform unchanged", "[t
     hdc::minirocket_options o;
     o.features = 83;
     CHECK_THROWS_AS(hdc::minirocket(o), hdc::invalid_parameter);
+    o.features = std::size_t{1000000000000};  // would need terabytes: refused, not bad_alloc
+    CHECK_THROWS_WITH(hdc::minirocket(o), Catch::Contains("between 84") && Catch::Contains("1000000"));
+    CHECK_THROWS_AS(hdc::timeseries_classifier(hdc::timeseries_options{o}), hdc::invalid_parameter);
+    o.features = hdc::minirocket::max_features;
+    CHECK_NOTHROW(hdc::minirocket(o));
     o.features = 10000;
     o.max_dilations = 0;
     CHECK_THROWS_AS(hdc::minirocket(o), hdc::invalid_parameter);
@@ -445,6 +514,32 @@ TEST_CASE("rocket: bad input is refused and leaves the transform unchanged", "[t
     CHECK(h.transform(data).cols() == 9996);
     CHECK_THROWS_AS(h.transform(integer_series(15, {20}, 2)), hdc::dimension_mismatch);
     CHECK_THROWS_AS(h.timestamps(0), hdc::invalid_parameter);
+}
+
+TEST_CASE("rocket: without normalisation, values that could overflow are refused", "[timeseries]") {
+    // 1e37 * 18 overflows a float: the responses would be infinite and the biases NaN.
+    series_set big;
+    big.add({0.0f, 1.0f, 2.0f, 3.0f, 4.0f, 5.0f, 6.0f, 7.0f, 8.0f, 9.0f});
+    big.add({0.0f, 1.0f, 2.0f, 3.0f, 1e37f, 5.0f, 6.0f, 7.0f, 8.0f, 9.0f});
+    hdc::minirocket raw(raw_options());
+    CHECK_THROWS_WITH(raw.fit(big), Catch::Contains("series 1 channel 0") && Catch::Contains("1e36"));
+    CHECK(!raw.fitted());
+    const auto small = integer_series(4, {10, 10});
+    raw.fit(small);
+    const auto biases = raw.biases();
+    CHECK_THROWS_AS(raw.transform(big), hdc::invalid_parameter);
+    CHECK_THROWS_AS(hdc::hdc_minirocket(raw, 1.0).transform(big), hdc::invalid_parameter);
+    CHECK(raw.biases() == biases);
+    series_set limit;  // the bound itself is accepted, and every bias and feature stays finite
+    limit.add({-1e36f, 1e36f, 0.0f, 1e36f, -1e36f, 1e36f, 0.0f, -1e36f, 1e36f, 1e36f});
+    raw.fit(limit);
+    const auto limit_biases = raw.biases();
+    CHECK(std::all_of(limit_biases.begin(), limit_biases.end(), [](float b) { return std::isfinite(b); }));
+    CHECK(raw.transform(limit).allFinite());
+    // With normalisation (the default) the same values are fine: they are z-normalised first.
+    hdc::minirocket normalised;
+    normalised.fit(big);
+    CHECK(normalised.transform(big).allFinite());
 }
 
 namespace {
@@ -506,6 +601,77 @@ TEST_CASE("timeseries classifier: fits, chooses a scale by vote and predicts", "
     const auto predicted = automatic.predict(test);
     for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == y_test[i];
     CHECK(correct >= 18);
+}
+
+TEST_CASE("timeseries classifier: the scale choice equals all scales' features cross-validated at once", "[timeseries]") {
+    // Classes differ by where a spike sits (first or second half, anywhere there): PPV barely
+    // sees it, the timestamps do.
+    series_set train, test;
+    std::vector<std::int32_t> y_train, y_test;
+    hdc::rng gen(77);
+    for (std::size_t i = 0; i < 28; ++i) {
+        const auto label = static_cast<std::int32_t>(i % 2);
+        std::vector<float> v(48);
+        for (auto& e : v) e = static_cast<float>(gen.normal());
+        v[(label == 0 ? 2 : 26) + gen.below(20)] += 8.0f;
+        (i < 20 ? train : test).add(v);
+        (i < 20 ? y_train : y_test).push_back(label);
+    }
+    hdc::timeseries_options o;
+    o.max_folds = 5;
+    o.transform.features = 84 * 12;  // small and quick
+    hdc::timeseries_classifier clf(o);
+    clf.fit(train, y_train);
+
+    // The same choice computed the other way round: every scale's features first, then per
+    // fold every scale, each fold voting for its best (ties to the earlier scale).
+    hdc::minirocket base(o.transform);
+    base.fit(train);
+    std::vector<hdc::sample_matrix> features;
+    for (const double s : o.scales)
+        features.push_back(s == 0.0 ? base.transform(train) : hdc::hdc_minirocket(base, s).transform(train));
+    const auto folds = clf.stratified_folds(y_train);
+    const std::size_t k = *std::max_element(folds.begin(), folds.end()) + 1;
+    hdc::ridge_options fold_options = o.ridge;
+    fold_options.classes = 2;
+    std::vector<std::size_t> votes(o.scales.size(), 0);
+    for (std::size_t f = 0; f < k; ++f) {
+        std::vector<Eigen::Index> in, out;
+        std::vector<std::int32_t> y_in, y_out;
+        for (std::size_t i = 0; i < folds.size(); ++i) {
+            (folds[i] == f ? out : in).push_back(static_cast<Eigen::Index>(i));
+            (folds[i] == f ? y_out : y_in).push_back(y_train[i]);
+        }
+        std::size_t best = 0, best_correct = 0;
+        for (std::size_t c = 0; c < o.scales.size(); ++c) {
+            hdc::ridge_classifier_cv ridge(fold_options);
+            hdc::sample_matrix a(static_cast<Eigen::Index>(in.size()), features[c].cols()),
+                b(static_cast<Eigen::Index>(out.size()), features[c].cols());
+            for (std::size_t i = 0; i < in.size(); ++i) a.row(static_cast<Eigen::Index>(i)) = features[c].row(in[i]);
+            for (std::size_t i = 0; i < out.size(); ++i) b.row(static_cast<Eigen::Index>(i)) = features[c].row(out[i]);
+            ridge.fit(a, y_in);
+            const auto predicted = ridge.predict(b);
+            std::size_t correct = 0;
+            for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == y_out[i];
+            if (c == 0 || correct > best_correct) {
+                best = c;
+                best_correct = correct;
+            }
+        }
+        ++votes[best];
+    }
+    const auto chosen = static_cast<std::size_t>(std::max_element(votes.begin(), votes.end()) - votes.begin());
+    INFO("votes " << ::Catch::Detail::stringify(votes));
+    CHECK(clf.votes() == votes);
+    CHECK(clf.scale() == o.scales[chosen]);
+    CHECK(clf.scale() > 0.0);  // the bump's position needs the timestamps
+    hdc::ridge_classifier_cv final_ridge(o.ridge);
+    final_ridge.fit(features[chosen], y_train);
+    const auto test_features =
+        chosen == 0 ? base.transform(test) : hdc::hdc_minirocket(base, o.scales[chosen]).transform(test);
+    CHECK(clf.predict(test) == final_ridge.predict(test_features));
+    const Eigen::MatrixXd scores = clf.decision_function(test), expected = final_ridge.decision_function(test_features);
+    CHECK(scores == expected);
 }
 
 TEST_CASE("timeseries classifier: bad input", "[timeseries]") {

@@ -96,6 +96,19 @@ TEST_CASE("ts: unlabelled data and regression targets", "[ts]") {
     const hdc::ts_data r = hdc::parse_ts("@targetLabel true\n@data\n1,2:0.5\n3,4:-2e3\n");
     CHECK(r.targets == std::vector<double>{0.5, -2000.0});
     CHECK(r.labels.empty());
+    // A "false" beside the other tag is no conflict, in either order.
+    for (const std::string head : {"@targetLabel true\n@classLabel false\n", "@classLabel false\n@targetLabel true\n"}) {
+        INFO(head);
+        const hdc::ts_data t = hdc::parse_ts(head + "@data\n1,2:0.5\n");
+        CHECK(t.targets == std::vector<double>{0.5});
+        CHECK(t.class_names.empty());
+    }
+    for (const std::string head : {"@targetLabel false\n@classLabel true a\n", "@classLabel true a\n@targetLabel false\n"}) {
+        INFO(head);
+        const hdc::ts_data t = hdc::parse_ts(head + "@data\n1,2:a\n");
+        CHECK(t.labels == std::vector<std::int32_t>{0});
+        CHECK(t.targets.empty());
+    }
 }
 
 TEST_CASE("ts: missing values are interpolated, extended at the ends, or refused", "[ts]") {
@@ -168,7 +181,7 @@ TEST_CASE("ts: every malformed input names the line and column", "[ts]") {
         {"@equalLength true\n@classLabel true a\n@data\n1,2:a\n1,2,3:a\n", "line 5, column 1: a series of length 3, expected 2"},
         {"@classLabel true a\n@data\n(1,2),(2,3):a\n", "line 3, column 1: a timestamped value"},
         {"@targetLabel true\n@data\n1,2:abc\n", "line 3, column 5: expected a finite number as the target"},
-        {"@targetLabel true\n@classLabel true a\n", "line 2, column 1: @classLabel after @targetLabel true"},
+        {"@targetLabel true\n@classLabel true a\n", "line 2, column 13: @classLabel true after @targetLabel true"},
         {"@classLabel true a\n@targetLabel true\n", "line 2, column 14: @targetLabel true after @classLabel true"},
     };
     for (const auto& c : cases) {

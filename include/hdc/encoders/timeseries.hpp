@@ -39,16 +39,16 @@
 //     or longer ones. The same timestamp vectors then serve every length;
 //   * series shorter than 9 (L < 9) get the single dilation 1 (the reference's exponent would
 //     be negative).
-// Cost: series are transformed in batches of one length (up to 64 series); the timestamp rows
-// of each (dilation, kernel) pair are generated once per batch (32 start values per feature, then
-// a three-term recurrence) and serve the whole batch from cache, two series per pass. Measured
-// on the 14 UCR sets, HDC-MiniROCKET's inference costs about 1.2-1.3x MiniROCKET's; on a set
-// whose series all differ in length every batch holds one series and the rows are generated per
-// series (3-5x MiniROCKET for 100 series of 100 distinct lengths near 350).
+// Cost: series are transformed in batches of one length (up to 64 series), one dilation at a
+// time; the timestamp rows of a dilation's (dilation, kernel) pairs are generated once per
+// transform call (up to 64 MB per dilation, then per batch), at the longest length (32 start values per feature, then a three-term
+// recurrence; a shorter series reads the start of each row, which is the same whatever the
+// length), and serve every batch, two series per pass. Threads take equal shares of the
+// features (contiguous pairs), so sets of unequal lengths split as evenly as equal ones.
 // Randomness comes from hdc::rng only (seeded: one stream picks the bias series, one the channel
 // combinations, one the timestamp phases), so a seed gives the same features on every machine;
 // the hot loops are the rocket_* kernels of simd/rocket.hpp, identical on every SIMD path; the
-// thread count splits the series and never changes a bit.
+// thread count splits the features and never changes a bit.
 #pragma once
 
 #include <algorithm>
@@ -59,6 +59,7 @@
 #include <memory>
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #if defined(__linux__)
@@ -77,12 +78,16 @@ namespace hdc {
 
 /// Parameters of the MiniROCKET transform (the defaults are the reference's).
 struct minirocket_options {
-    /// Features asked for: 84 * floor(features / 84) are produced (10,000 -> 9,996). At least 84.
+    /// Features asked for: 84 * floor(features / 84) are produced (10,000 -> 9,996). At least 84,
+    /// at most 1,000,000 (minirocket::max_features: 4 MB of features per series, 100 times the
+    /// reference's count).
     std::size_t features = 10000;
     /// Most dilations per kernel (before duplicates are merged). At least 1.
     std::size_t max_dilations = 32;
     /// z-normalise every channel of every series first (recommended; the UCR archive's series
-    /// mostly are already).
+    /// mostly are already). Without it, values must stay within +-minirocket::max_raw_value
+    /// (a response sums up to 18 x |value| per channel and up to nine channels: beyond that it
+    /// could overflow the float range).
     bool normalize = true;
     /// Seed of the bias series, channel combinations and timestamp phases.
     std::uint64_t seed = 0;
@@ -117,6 +122,85 @@ struct dilation_plan {
     std::vector<std::size_t> features_per_dilation;  ///< per kernel, summing to features_per_kernel
 };
 
+namespace detail {
+
+/// Double-double arithmetic (value = hi + lo, |lo| <= ulp(hi) / 2) with explicit fma: about 106
+/// bits, the same on every machine. The dilation grid below uses it to round log2 and exp2
+/// correctly, where libm's results may differ by an ulp between platforms.
+struct dd {
+    double hi, lo;
+};
+/// a + b exactly, as a normalised pair.
+inline dd dd_two_sum(double a, double b) noexcept {
+    const double s = a + b, bb = s - a;
+    return {s, (a - (s - bb)) + (b - bb)};
+}
+inline dd dd_add(dd a, dd b) noexcept {
+    const dd s = dd_two_sum(a.hi, b.hi);
+    return dd_two_sum(s.hi, s.lo + a.lo + b.lo);
+}
+inline dd dd_mul(dd a, dd b) noexcept {
+    const double p = a.hi * b.hi;
+    const double e = std::fma(a.hi, b.hi, -p);
+    return dd_two_sum(p, std::fma(a.hi, b.lo, std::fma(a.lo, b.hi, e)));
+}
+inline dd dd_div(dd a, dd b) noexcept {
+    const double q1 = a.hi / b.hi;
+    const dd r = dd_add(a, dd_mul({-q1, 0.0}, b));
+    const double q2 = r.hi / b.hi;
+    const dd r2 = dd_add(r, dd_mul({-q2, 0.0}, b));
+    return dd_add(dd_two_sum(q1, q2), {r2.hi / b.hi, 0.0});
+}
+/// ln 2 to 106 bits.
+inline constexpr dd dd_ln2{6.93147180559945286227e-01, 2.31904681384629955842e-17};
+
+/// log2(x) for finite x > 0, rounded correctly to double (but for values within ~2^-100 of a
+/// rounding boundary).
+inline double portable_log2(double x) noexcept {
+    int e = 0;
+    double m = std::frexp(x, &e);  // exact: x = m 2^e, m in [0.5, 1)
+    if (m < 0.70710678118654752440) {
+        m *= 2.0;
+        --e;
+    }
+    // ln m = 2 atanh(t), t = (m - 1) / (m + 1), |t| < 0.172: 24 terms reach 2^-120.
+    const dd t = dd_div({m - 1.0, 0.0}, dd_two_sum(m, 1.0));  // m - 1 is exact
+    const dd t2 = dd_mul(t, t);
+    dd sum{0.0, 0.0};
+    for (int k = 24; k >= 0; --k) sum = dd_add(dd_div({1.0, 0.0}, {2.0 * k + 1.0, 0.0}), dd_mul(sum, t2));
+    const dd ln_m = dd_mul(dd_mul(t, sum), {2.0, 0.0});
+    const dd r = dd_add({static_cast<double>(e), 0.0}, dd_div(ln_m, dd_ln2));
+    return r.hi;
+}
+
+/// 2^x for 0 <= x < 1024, rounded correctly to double (but for values within ~2^-100 of a
+/// rounding boundary).
+inline double portable_exp2(double x) noexcept {
+    const double k = std::floor(x);
+    const dd y = dd_mul({x - k, 0.0}, dd_ln2);  // x - k is exact; y in [0, ln 2)
+    dd sum{1.0, 0.0}, term{1.0, 0.0};
+    for (int n = 1; n <= 30; ++n) {  // y^30 / 30! < 2^-110
+        term = dd_div(dd_mul(term, y), {static_cast<double>(n), 0.0});
+        sum = dd_add(sum, term);
+    }
+    return std::ldexp(sum.hi, static_cast<int>(k));  // scaling by 2^k is exact
+}
+
+}  // namespace detail
+
+/// floor(2^e_i), e_i the i-th of `count` points of numpy's linspace(0, log2((length - 1) / 8))
+/// (0 below length 10): start + i * step, step = stop / (count - 1), the last point the stop
+/// itself, as the reference computes it. log2 and 2^x are rounded correctly (portable_log2,
+/// portable_exp2), so the grid is the same on every machine and equals the reference's with a
+/// correctly rounding libm: e.g. 2^log2(5) = 4.999999999999999 gives 4, as numpy does.
+inline std::size_t dilation_at(std::size_t length, std::size_t i, std::size_t count) {
+    if (length <= 9 || count <= 1 || i == 0) return 1;
+    const double max_exponent = detail::portable_log2(static_cast<double>(length - 1) / 8.0);
+    const double e = i + 1 == count ? max_exponent
+                                    : static_cast<double>(i) * (max_exponent / static_cast<double>(count - 1));
+    return std::max<std::size_t>(1, static_cast<std::size_t>(std::floor(detail::portable_exp2(e))));
+}
+
 /// The reference's _fit_dilations: min(max_dilations, features_per_kernel) exponents
 /// linspace(0, log2((length - 1) / 8)) (clamped at 0 below length 9), dilations
 /// floor(2^exponent) with duplicates merged and counted; each distinct dilation gets
@@ -128,16 +212,10 @@ inline dilation_plan plan_dilations(std::size_t length, std::size_t features_per
         throw invalid_parameter("rocket::plan_dilations: length, features per kernel and dilations must be positive");
     const std::size_t count = std::min(features_per_kernel, max_dilations);
     const double multiplier = static_cast<double>(features_per_kernel) / static_cast<double>(count);
-    const double max_exponent =
-        length > 9 ? std::log2(static_cast<double>(length - 1) / 8.0) : 0.0;
     dilation_plan plan;
     std::vector<std::size_t> counts;
     for (std::size_t i = 0; i < count; ++i) {
-        // numpy's linspace: start + i * step, the last point exactly the stop.
-        const double e = count == 1 ? 0.0
-                         : i + 1 == count ? max_exponent
-                                          : static_cast<double>(i) * (max_exponent / static_cast<double>(count - 1));
-        const auto d = std::max<std::size_t>(1, static_cast<std::size_t>(std::floor(std::exp2(e))));
+        const std::size_t d = dilation_at(length, i, count);
         if (!plan.dilations.empty() && plan.dilations.back() == d) ++counts.back();
         else {
             plan.dilations.push_back(d);
@@ -219,6 +297,11 @@ inline void advise_huge_pages(void* p, std::size_t bytes) noexcept {
 #endif
 }
 
+/// Most floats of timestamp rows the transform generates at once for a dilation (64 MB): on
+/// longer series (hundreds of thousands of steps) HDC-MiniROCKET generates each pair's rows per
+/// batch instead.
+inline constexpr std::size_t rocket_pose_row_budget = std::size_t{1} << 24;
+
 /// Steps of a timestamp row taken from the table; the rest follow by recurrence.
 inline constexpr std::size_t rocket_pose_start = 32;
 
@@ -259,11 +342,18 @@ class hdc_minirocket;
 /// features() PPV values per series. Const members are safe to call concurrently.
 class minirocket {
 public:
-    /// An unfitted transform. Throws invalid_parameter for features < 84 or max_dilations = 0.
+    /// Most features a transform accepts (minirocket_options::features).
+    static constexpr std::size_t max_features = 1000000;
+    /// Largest magnitude of a value when minirocket_options::normalize is off: a response (up to
+    /// 18 x |value| per channel, nine channels summed) stays far inside the float range.
+    static constexpr float max_raw_value = 1e36f;
+
+    /// An unfitted transform. Throws invalid_parameter for features < 84 or > max_features, or
+    /// max_dilations = 0.
     explicit minirocket(minirocket_options options = {}) : options_(options) {
-        if (options.features < rocket::kernel_count)
-            throw invalid_parameter("minirocket: at least 84 features are needed (one per kernel), got " +
-                                    std::to_string(options.features));
+        if (options.features < rocket::kernel_count || options.features > max_features)
+            throw invalid_parameter("minirocket: features must be between 84 (one per kernel) and " +
+                                    std::to_string(max_features) + ", got " + std::to_string(options.features));
         if (options.max_dilations == 0) throw invalid_parameter("minirocket: max_dilations must be positive");
     }
 
@@ -271,6 +361,7 @@ public:
     /// Throws empty_input for an empty set. The object is unchanged if it throws.
     void fit(const series_set& train) {
         if (train.empty()) throw empty_input("minirocket::fit: no training series");
+        check_range("minirocket::fit", train);
         state next;
         next.channels = train.channels();
         next.reference_length = train.max_length();
@@ -365,6 +456,21 @@ private:
         if (!st_) throw invalid_parameter(std::string(what) + ": transform used before fit");
         detail::check_same_dim(what, st_->channels, x.channels());
         if (x.empty()) throw empty_input(std::string(what) + ": no series");
+        check_range(what, x);
+    }
+
+    /// Without normalisation, refuses a value beyond max_raw_value (its response could overflow
+    /// to infinity and make NaN biases and features); z-normalised values are always in range.
+    void check_range(const char* what, const series_set& x) const {
+        if (options_.normalize) return;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            for (std::size_t c = 0; c < x.channels(); ++c)
+                for (const float v : x.channel(i, c))
+                    if (!(std::fabs(v) <= max_raw_value))
+                        throw invalid_parameter(std::string(what) + ": series " + std::to_string(i) + " channel " +
+                                                std::to_string(c) + " holds " + std::to_string(v) +
+                                                ", beyond +-1e36, the limit without normalisation (turn "
+                                                "minirocket_options::normalize on for such values)");
     }
 
     void prepare(const series_set& x, std::size_t i, float* out) const {
@@ -418,14 +524,27 @@ private:
     /// channels summed in their drawn order.
     static void response(const state& s, std::size_t c, std::size_t d, const float* series,
                          std::size_t n, float* out, std::vector<float>& work) {
-        const auto& p = rocket::kernel_positions()[c % rocket::kernel_count];
         const std::size_t padded = n + 8 * d;
         work.resize(n + 2 * padded);
         float* alpha = work.data();
         float* g = alpha + n;
         float* scratch = g + padded;
+        combine_channels(s, c, d, n, out, [&](std::uint32_t ch) {
+            rocket::shifted_sums({series + ch * n, n}, d, alpha, g, scratch);
+            return std::pair<const float*, const float*>{alpha, g};
+        });
+    }
+
+    /// out[t] (t < n) = the multichannel response of pair c at dilation d: per channel of the
+    /// pair, in drawn order, ((alpha + g0) + g1) + g2, summed. sums(ch) gives channel ch's
+    /// (alpha, zero-padded g) buffers. The one definition of MiniROCKET's channel combination
+    /// (fit's biases and the transform both use it).
+    template <class Sums>
+    static void combine_channels(const state& s, std::size_t c, std::size_t d, std::size_t n, float* out,
+                                 Sums&& sums) {
+        const auto& p = rocket::kernel_positions()[c % rocket::kernel_count];
         for (std::size_t q = s.combo_start[c]; q < s.combo_start[c + 1]; ++q) {
-            rocket::shifted_sums({series + s.combo_channels[q] * n, n}, d, alpha, g, scratch);
+            const auto [alpha, g] = sums(s.combo_channels[q]);
             for (std::size_t t = 0; t < n; ++t) {
                 const float v = simd::detail::rocket_response(alpha, g + p[0] * d, g + p[1] * d, g + p[2] * d, t);
                 out[t] = q == s.combo_start[c] ? v : out[t] + v;
@@ -453,13 +572,14 @@ private:
         }
     }
 
-    /// Series handled together: HDC-MiniROCKET's timestamp rows of one (dilation, kernel) pair
-    /// stay in cache while they serve every series of the batch.
-    /// (The table is read once per batch: tens of megabytes for long series.)
+    /// Series handled together (of one length): their shifted sums of one dilation stay in cache
+    /// while the 84 kernels pool them.
     static constexpr std::size_t batch_size = 64;
 
-    /// The engine of both transforms: PPV features (poses null) or HDC-MiniROCKET features, the
-    /// timestamp rows of each (dilation, kernel) pair generated once per batch of series.
+    /// The engine of both transforms: PPV features (poses null) or HDC-MiniROCKET features. The
+    /// threads take contiguous ranges of (dilation, kernel) pairs holding equal shares of the
+    /// features (the work of a feature is the same on every series); each generates the
+    /// timestamp rows of its pairs once, at the longest length, one dilation at a time.
     sample_matrix run(const series_set& x, unsigned threads, const detail::rocket_pose_table* poses) const;
 
     /// The start values and steps of the timestamp rows at `scale` (phases from the seed).
@@ -576,71 +696,97 @@ inline detail::rocket_pose_table minirocket::pose_table(double scale, const std:
 inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                                      const detail::rocket_pose_table* poses) const {
     const state& s = *st_;
-    const std::size_t n = x.size(), channels = s.channels;
+    const std::size_t n = x.size(), channels = s.channels, longest = x.max_length();
     sample_matrix out(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(s.features));
     detail::advise_huge_pages(out.data(), static_cast<std::size_t>(out.size()) * sizeof(float));
-    // Work per series ~ features x length: a thread gets a few series at least.
+    // Series of equal length together (batches of at most batch_size), every series prepared once.
+    std::vector<std::size_t> order(n), offset(n + 1, 0);
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return x.length(a) < x.length(b); });
+    std::vector<std::size_t> batches{0};  // batch b holds order[batches[b] .. batches[b + 1])
+    for (std::size_t i = 1; i <= n; ++i)
+        if (i == n || i - batches.back() == batch_size || x.length(order[i]) != x.length(order[i - 1]))
+            batches.push_back(i);
+    for (std::size_t i = 0; i < n; ++i) offset[i + 1] = offset[i] + channels * x.length(order[i]);
+    std::vector<float> prepared(offset[n]);
     std::size_t work = 0;
     for (std::size_t i = 0; i < n; ++i) work += x.length(i);
+    const std::size_t combos = s.dilations.size() * rocket::kernel_count;
     const unsigned use = detail::resolve_threads(
-        threads, std::max<std::size_t>(1, std::min(n, work * s.features / detail::parallel_work_unit)));
-    const auto& positions = rocket::kernel_positions();
+        threads, std::max<std::size_t>(1, std::min(combos, work * s.features / detail::parallel_work_unit)));
     detail::parallel_ranges(n, use, 1, [&](unsigned, std::size_t first, std::size_t last) {
-        // Series of equal length together, each batch at most batch_size.
-        std::vector<std::size_t> order(last - first);
-        std::iota(order.begin(), order.end(), first);
-        std::stable_sort(order.begin(), order.end(),
-                         [&](std::size_t a, std::size_t b) { return x.length(a) < x.length(b); });
-        std::vector<float> pose_rows, totals, below;
+        for (std::size_t i = first; i < last; ++i) prepare(x, order[i], prepared.data() + offset[i]);
+    });
+    // Part p gets the pairs whose first feature lies in [p F / use, (p + 1) F / use).
+    const auto pair_bound = [&](unsigned part) {
+        const std::size_t target = s.features * part / use;
+        return static_cast<std::size_t>(std::lower_bound(s.feature_start.begin(), s.feature_start.end() - 1, target) -
+                                        s.feature_start.begin());
+    };
+    const auto& positions = rocket::kernel_positions();
+    detail::parallel_ranges(use, use, 1, [&](unsigned, std::size_t part_first, std::size_t part_last) {
+        const std::size_t c_first = pair_bound(static_cast<unsigned>(part_first));
+        const std::size_t c_last = part_last == use ? combos : pair_bound(static_cast<unsigned>(part_last));
+        std::vector<float> pose_rows, totals, below, alpha, gpad, scratch, combined, zeros(longest, 0.0f);
         std::vector<double> pose_work;
-        std::vector<float> prepared, alpha, gpad, scratch, combined, zeros;
         std::vector<std::uint32_t> counts;
         std::vector<float> sums;
-        for (std::size_t b0 = 0; b0 < order.size();) {
-            const std::size_t len = x.length(order[b0]);
-            std::size_t b1 = b0;
-            while (b1 < order.size() && b1 - b0 < batch_size && x.length(order[b1]) == len) ++b1;
-            const std::size_t nb = b1 - b0;
-            prepared.resize(nb * channels * len);
-            for (std::size_t b = 0; b < nb; ++b) prepare(x, order[b0 + b], prepared.data() + b * channels * len);
-            zeros.assign(len, 0.0f);
-            combined.resize(len);
-            for (std::size_t di = 0; di < s.dilations.size(); ++di) {
-                const std::size_t d = s.dilations[di], padded = len + 8 * d;
+        combined.resize(longest);
+        for (std::size_t c0 = c_first; c0 < c_last;) {
+            const std::size_t di = c0 / rocket::kernel_count;
+            const std::size_t c1 = std::min(c_last, (di + 1) * rocket::kernel_count);  // this dilation's pairs
+            const std::size_t d = s.dilations[di], m = s.per_dilation[di];
+            // The timestamp rows of these pairs at the longest length (row j of pair c at
+            // ((c - c0) m + j) * longest); a shorter series reads the start of each row. Beyond
+            // rocket_pose_row_budget floats (very long series) each pair's rows are generated per
+            // batch instead, at the batch's length: the same values, less memory.
+            const bool rows_once = (c1 - c0) * m * longest <= detail::rocket_pose_row_budget;
+            if (poses && rows_once) {
+                pose_rows.resize((c1 - c0) * m * longest);
+                detail::rocket_pose_rows(*poses, s.feature_start[c0], (c1 - c0) * m, longest, pose_work,
+                                         pose_rows.data());
+            }
+            counts.resize(m);
+            sums.resize(2 * m);
+            totals.resize(m);
+            for (std::size_t bi = 0; bi + 1 < batches.size(); ++bi) {
+                const std::size_t b0 = batches[bi], nb = batches[bi + 1] - b0, len = x.length(order[b0]);
+                const std::size_t padded = len + 8 * d;
                 alpha.resize(nb * channels * len);
                 gpad.resize(nb * channels * padded);
                 scratch.resize(padded);
                 for (std::size_t b = 0; b < nb; ++b)
                     for (std::size_t c = 0; c < channels; ++c)
-                        rocket::shifted_sums({prepared.data() + (b * channels + c) * len, len}, d,
+                        rocket::shifted_sums({prepared.data() + offset[b0 + b] + c * len, len}, d,
                                              alpha.data() + (b * channels + c) * len,
                                              gpad.data() + (b * channels + c) * padded, scratch.data());
-                const std::size_t m = s.per_dilation[di];
-                counts.resize(m);
-                sums.resize(m);
-                for (std::size_t k = 0; k < rocket::kernel_count; ++k) {
-                    const std::size_t combo = di * rocket::kernel_count + k, f0 = s.feature_start[combo];
+                for (std::size_t combo = c0; combo < c1; ++combo) {
+                    const std::size_t k = combo % rocket::kernel_count, f0 = s.feature_start[combo];
                     const bool full = (di + k) % 2 == 0 || len <= 8 * d;
                     const std::size_t begin = full ? 0 : 4 * d, used = full ? len : len - 8 * d;
                     const auto& p = positions[k];
                     const float* bias = s.biases.data() + f0;
-                    if (poses) {
-                        // This pair's timestamp rows for the batch's length (rows `len` apart),
-                        // and their sums over the pooled range in the features' lane order
-                        // (C = 0 > -1 everywhere: every pose counts).
+                    const float* rows = nullptr;
+                    std::size_t stride = longest;
+                    if (poses && rows_once) {
+                        rows = pose_rows.data() + (combo - c0) * m * longest + begin;
+                    } else if (poses) {
                         pose_rows.resize(m * len);
                         detail::rocket_pose_rows(*poses, f0, m, len, pose_work, pose_rows.data());
-                        totals.resize(m);
+                        rows = pose_rows.data() + begin;
+                        stride = len;
+                    }
+                    const float inv = static_cast<float>(used);
+                    if (poses) {
+                        // The sums of the rows over the pooled range in the features' lane order
+                        // (C = 0 > -1 everywhere: every pose counts).
                         below.assign(m, -1.0f);
                         simd::rocket_pose_sums(zeros.data(), zeros.data(), zeros.data(), zeros.data(), used,
-                                               below.data(), m, pose_rows.data() + begin, len, totals.data());
+                                               below.data(), m, rows, stride, totals.data());
                     }
                     std::size_t b = 0;
                     if (poses && channels == 1) {
                         // Two series at a time: every timestamp row is loaded once for both.
-                        const float* pair_rows = pose_rows.data() + begin;
-                        const float inv = static_cast<float>(used);
-                        sums.resize(2 * m);
                         for (; b + 2 <= nb; b += 2) {
                             const float* in[8];
                             for (std::size_t q = 0; q < 2; ++q) {
@@ -650,7 +796,7 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                                 in[4 * q + 2] = g + p[1] * d;
                                 in[4 * q + 3] = g + p[2] * d;
                             }
-                            simd::rocket_pose_sums_pair(in, used, bias, m, pair_rows, len, sums.data());
+                            simd::rocket_pose_sums_pair(in, used, bias, m, rows, stride, sums.data());
                             for (std::size_t q = 0; q < 2; ++q) {
                                 float* row = out.row(static_cast<Eigen::Index>(order[b0 + b + q])).data() + f0;
                                 for (std::size_t j = 0; j < m; ++j)
@@ -667,34 +813,28 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                             g1 = g + p[1] * d;
                             g2 = g + p[2] * d;
                         } else {
-                            for (std::size_t q = s.combo_start[combo]; q < s.combo_start[combo + 1]; ++q) {
-                                const std::size_t ch = b * channels + s.combo_channels[q];
-                                const float* al = alpha.data() + ch * len;
-                                const float* g = gpad.data() + ch * padded;
-                                for (std::size_t t = 0; t < len; ++t) {
-                                    const float v = simd::detail::rocket_response(al, g + p[0] * d, g + p[1] * d,
-                                                                                  g + p[2] * d, t);
-                                    combined[t] = q == s.combo_start[combo] ? v : combined[t] + v;
-                                }
-                            }
+                            combine_channels(s, combo, d, len, combined.data(), [&](std::uint32_t ch) {
+                                const std::size_t at = b * channels + ch;
+                                return std::pair<const float*, const float*>{alpha.data() + at * len,
+                                                                             gpad.data() + at * padded};
+                            });
                             a = combined.data();
                             g0 = g1 = g2 = zeros.data();
                         }
                         float* row = out.row(static_cast<Eigen::Index>(order[b0 + b])).data() + f0;
-                        const float inv = static_cast<float>(used);
                         if (!poses) {
                             simd::rocket_counts(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
                                                 counts.data());
                             for (std::size_t j = 0; j < m; ++j) row[j] = static_cast<float>(counts[j]) / inv;
                         } else {
                             simd::rocket_pose_sums(a + begin, g0 + begin, g1 + begin, g2 + begin, used, bias, m,
-                                                   pose_rows.data() + begin, len, sums.data());
+                                                   rows, stride, sums.data());
                             for (std::size_t j = 0; j < m; ++j) row[j] = (totals[j] - 2.0f * sums[j]) / inv;
                         }
                     }
                 }
             }
-            b0 = b1;
+            c0 = c1;
         }
     });
     return out;

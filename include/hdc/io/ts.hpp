@@ -237,8 +237,11 @@ private:
         } else if (key == "serieslength") {
             series_length_ = count_value(w, w[0]);
         } else if (key == "classlabel") {
-            if (has_target_) fail(w[0], "@classLabel after @targetLabel true (a file has labels or targets, not both)");
+            // Only two true values conflict, in either order: "@classLabel false" beside
+            // "@targetLabel true" (or the reverse) is a regression file declared in full.
             has_labels_ = boolean(w, std::max<std::size_t>(w.size(), 2), w[0]);  // names may follow
+            if (has_labels_ && has_target_)
+                fail(w[1], "@classLabel true after @targetLabel true (a file has labels or targets, not both)");
             if (has_labels_) {
                 if (w.size() < 3) fail_at(line_.size(), "expected the class names after @classLabel true");
                 for (std::size_t i = 2; i < w.size(); ++i) {

@@ -5,7 +5,8 @@
 // dilation) and g0, g1, g2 are 3x shifted to the kernel's three +2 positions. The kernels here
 // compute C on the fly (never stored) and pool it against all biases of the kernel in one pass
 // over time:
-//   rocket_counts     how many t have C[t] > b (PPV = count / n): integers, exact in any order;
+//   rocket_counts     how many t have C[t] > b (PPV = count / n): integers, exact in any order
+//                     and for any length (float lane counters flushed to integers in chunks);
 //   rocket_pose_sums  the sum of pose[j][t] over the t with C[t] > b_j (HDC-MiniROCKET binds the
 //                     thresholded responses to timestamp vectors), in float, element t going to
 //                     partial sum t % 16 and the 16 partial sums combined by the tree of
@@ -216,31 +217,48 @@ inline void rocket_group_size(std::size_t g, F&& f) noexcept {
 template <class Arch>
 inline constexpr std::size_t rocket_count_group = batch_of<Arch, float>::size >= 16 ? 16 : 8;
 
+/// Elements counted into the float counters before they are moved to the integer totals: a
+/// float counts exactly up to 2^24, and the lanes' sum of one chunk stays at most 2^20, so every
+/// chunk's count is exact and the totals are exact for any length (modulo 2^32, as the
+/// reference's counters). A multiple of every register width.
+inline constexpr std::size_t rocket_count_chunk = std::size_t{1} << 20;
+
 /// rocket_counts of exactly G biases.
 template <std::size_t G, class B>
 void rocket_count_biases(const float* alpha, const float* g0, const float* g1, const float* g2,
                          std::size_t n, const float* biases, std::uint32_t* counts) noexcept {
-    // Float counters: exact up to 2^24 per lane, far beyond any series length here, and summed
-    // exactly in any order.
+    // Float counters (a masked add, cheaper than integer lanes on SSE2/AVX without AVX2's
+    // conversions), flushed to integers every rocket_count_chunk elements.
     const B one(1.0f);
     B acc[G], bias[G];
     rocket_unroll<G>([&](auto j) {
         acc[j] = B(0.0f);
         bias[j] = B(biases[j]);
+        counts[j] = 0;
     });
+    const auto flush = [&] {
+        float total[G];
+        reduce_registers(acc, total);
+        rocket_unroll<G>([&](auto j) {
+            counts[j] += static_cast<std::uint32_t>(total[j]);
+            acc[j] = B(0.0f);
+        });
+    };
     // Whole blocks with plain loads, then the last partial block (masked loads, -infinity past n).
     const std::size_t whole = n - n % B::size;
-    for (std::size_t t = 0; t < whole; t += B::size) {
-        const B c = rocket_block<B>(alpha, g0, g1, g2, t, B::size);
-        rocket_unroll<G>([&](auto j) { acc[j] = xsimd::select(c > bias[j], acc[j] + one, acc[j]); });
+    for (std::size_t start = 0; start < whole; start += rocket_count_chunk) {
+        const std::size_t end = whole - start > rocket_count_chunk ? start + rocket_count_chunk : whole;
+        for (std::size_t t = start; t < end; t += B::size) {
+            const B c = rocket_block<B>(alpha, g0, g1, g2, t, B::size);
+            rocket_unroll<G>([&](auto j) { acc[j] = xsimd::select(c > bias[j], acc[j] + one, acc[j]); });
+        }
+        if (end < whole) flush();
     }
     if (whole < n) {
         const B c = rocket_block<B>(alpha, g0, g1, g2, whole, n - whole);
         rocket_unroll<G>([&](auto j) { acc[j] = xsimd::select(c > bias[j], acc[j] + one, acc[j]); });
     }
-    float total[G];
-    reduce_registers(acc, total);
-    for (std::size_t j = 0; j < G; ++j) counts[j] = static_cast<std::uint32_t>(total[j]);
+    flush();
 }
 
 template <vector_arch Arch>

@@ -54,12 +54,12 @@ enum class ridge_scaling {
     none,         ///< centre only
 };
 
-/// sklearn's default grid: numpy.logspace(-3, 3, 10).
+/// sklearn's default grid: numpy.logspace(-3, 3, 10), i.e. 10^(-3 + i * (6 / 9)), written out
+/// (shortest round-trip decimals of the correctly rounded powers) so that no platform's pow can
+/// move a bit.
 inline std::vector<double> ridge_default_alphas() {
-    std::vector<double> a(10);
-    for (std::size_t i = 0; i < a.size(); ++i) a[i] = std::pow(10.0, -3.0 + static_cast<double>(i) * (6.0 / 9.0));
-    a.back() = 1000.0;
-    return a;
+    return {0.001, 0.004641588833612777, 0.021544346900318832, 0.1, 0.46415888336127775,
+            2.154434690031882, 10.0, 46.41588833612773, 215.44346900318823, 1000.0};
 }
 
 /// Options of ridge_classifier_cv.

@@ -10,7 +10,8 @@
 //      shuffle within each class, then round robin), and for every fold and candidate a
 //      ridge_classifier_cv is fitted on the other folds' features and scored on the fold's; each
 //      fold votes for its most accurate scale (ties to the earlier candidate) and the majority
-//      wins (ties to the earlier candidate);
+//      wins (ties to the earlier candidate). The scales are the outer loop: only one scale's
+//      training features are held at a time (n x 9,996 floats, not 7 times that);
 //   3. the training features at that scale are fitted by ridge_classifier_cv (scikit-learn's
 //      RidgeClassifierCV with the old normalize=True by default: every feature centred and scaled
 //      to unit norm, as the reference code; this also makes the PPV and the s = 0
@@ -76,41 +77,44 @@ public:
         std::vector<std::size_t> votes(options_.scales.size(), 0);
         std::size_t chosen = 0;
         if (options_.scales.size() > 1) {
+            // Scale outer, folds inner: one scale's training features live at a time. correct[f][c]
+            // is fold f's score at candidate c (folds that cannot be scored hold no vote).
             const auto folds = stratified_folds(y);
-            std::vector<sample_matrix> features;
-            for (const double s : options_.scales) features.push_back(transform_at(*base, s, x));
             const std::size_t k = *std::max_element(folds.begin(), folds.end()) + 1;
-            for (std::size_t f = 0; f < k; ++f) {
-                std::vector<Eigen::Index> train, test;
-                for (std::size_t i = 0; i < folds.size(); ++i)
-                    (folds[i] == f ? test : train).push_back(static_cast<Eigen::Index>(i));
-                std::vector<std::int32_t> y_train, y_test;
-                for (const auto i : train) y_train.push_back(y[static_cast<std::size_t>(i)]);
-                for (const auto i : test) y_test.push_back(y[static_cast<std::size_t>(i)]);
-                if (distinct(y_train) < 2 || test.empty()) continue;
-                std::size_t best = 0, best_correct = 0;
-                for (std::size_t c = 0; c < options_.scales.size(); ++c) {
-                    const sample_matrix a = features[c](train, Eigen::all), b = features[c](test, Eigen::all);
-                    ridge_classifier_cv ridge(fold_ridge_options(y));
-                    ridge.fit(a, y_train);
-                    const auto predicted = ridge.predict(b);
-                    std::size_t correct = 0;
-                    for (std::size_t i = 0; i < predicted.size(); ++i) correct += predicted[i] == y_test[i];
-                    if (c == 0 || correct > best_correct) {
-                        best = c;
-                        best_correct = correct;
-                    }
+            std::vector<std::vector<Eigen::Index>> train(k), test(k);
+            std::vector<std::vector<std::int32_t>> y_train(k), y_test(k);
+            for (std::size_t i = 0; i < folds.size(); ++i)
+                for (std::size_t f = 0; f < k; ++f) {
+                    (folds[i] == f ? test : train)[f].push_back(static_cast<Eigen::Index>(i));
+                    (folds[i] == f ? y_test : y_train)[f].push_back(y[i]);
                 }
+            std::vector<bool> scored(k);
+            for (std::size_t f = 0; f < k; ++f) scored[f] = distinct(y_train[f]) >= 2 && !test[f].empty();
+            std::vector<std::vector<std::size_t>> correct(k, std::vector<std::size_t>(options_.scales.size(), 0));
+            for (std::size_t c = 0; c < options_.scales.size(); ++c) {
+                const sample_matrix features = transform_at(*base, options_.scales[c], x);
+                for (std::size_t f = 0; f < k; ++f) {
+                    if (!scored[f]) continue;
+                    const sample_matrix a = gather_rows(features, train[f]), b = gather_rows(features, test[f]);
+                    ridge_classifier_cv ridge(fold_ridge_options(y));
+                    ridge.fit(a, y_train[f]);
+                    const auto predicted = ridge.predict(b);
+                    for (std::size_t i = 0; i < predicted.size(); ++i) correct[f][c] += predicted[i] == y_test[f][i];
+                }
+            }
+            for (std::size_t f = 0; f < k; ++f) {
+                if (!scored[f]) continue;
+                std::size_t best = 0;  // ties to the earlier candidate
+                for (std::size_t c = 1; c < options_.scales.size(); ++c)
+                    if (correct[f][c] > correct[f][best]) best = c;
                 ++votes[best];
             }
             chosen = static_cast<std::size_t>(std::max_element(votes.begin(), votes.end()) - votes.begin());
-            ridge_classifier_cv ridge(options_.ridge);
-            ridge.fit(features[chosen], y);
-            commit(std::move(base), chosen, std::move(votes), std::move(ridge));
-            return;
         }
+        // The chosen scale's features once more (transform is deterministic: the same bits as in
+        // the cross-validation), rather than keeping every scale's.
         ridge_classifier_cv ridge(options_.ridge);
-        ridge.fit(transform_at(*base, options_.scales[0], x), y);
+        ridge.fit(transform_at(*base, options_.scales[chosen], x), y);
         commit(std::move(base), chosen, std::move(votes), std::move(ridge));
     }
 
@@ -184,6 +188,14 @@ private:
             if (label < 0 || static_cast<std::size_t>(label) >= ridge_classifier_cv::max_classes)
                 throw invalid_parameter(std::string(who) + ": label " + std::to_string(label) + " is outside 0.." +
                                         std::to_string(ridge_classifier_cv::max_classes - 1));
+    }
+
+    /// The given rows of m, in order (a fold's samples). A plain row copy: Eigen's indexed views
+    /// cost far more to compile, for the same bits.
+    static sample_matrix gather_rows(const sample_matrix& m, const std::vector<Eigen::Index>& rows) {
+        sample_matrix out(static_cast<Eigen::Index>(rows.size()), m.cols());
+        for (std::size_t i = 0; i < rows.size(); ++i) out.row(static_cast<Eigen::Index>(i)) = m.row(rows[i]);
+        return out;
     }
 
     static std::size_t distinct(const std::vector<std::int32_t>& y) {
