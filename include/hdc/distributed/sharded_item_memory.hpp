@@ -119,72 +119,41 @@ public:
     }
 
     /// Adds `count` rows with ids next_id() to next_id() + count - 1 and returns the first id.
-    /// Row i is labelled label_of(i) (called on every rank, so it must be cheap and the same
-    /// everywhere) and holds make(i) (called only on the rank that holds it, so each rank builds
-    /// just its shard). All or nothing: if anything throws on any rank, nothing is added anywhere
-    /// and every rank throws rank_error. The rows of one call are staged before they are stored,
-    /// so add large sets in chunks to bound the extra memory.
+    /// Row i is labelled label_of(i) and holds make(i), both called only for the rows a rank
+    /// may hold: with by_range each rank computes its id range first and calls them for its own
+    /// rows alone; with by_label_hash every rank calls label_of for every row (it decides the
+    /// owner: keep it cheap and the same everywhere) and make only for its own. Every rank must
+    /// pass the same count (checked: invalid_parameter on every rank otherwise). All or nothing:
+    /// if anything throws on any rank, nothing is added anywhere and every rank throws
+    /// rank_error. The rows of one call are staged before they are stored, so add large sets in
+    /// chunks to bound the extra memory.
     template <class LabelOf, class Make>
     std::uint64_t add(std::size_t count, LabelOf&& label_of, Make&& make) {
-        const std::uint64_t first = next_id_;
-        std::vector<std::string> labels;
-        std::vector<V> rows;
-        std::vector<std::uint64_t> ids;
-        collective(comm_, [&] {
-            for (std::size_t i = 0; i < count; ++i) {
-                std::string label = label_of(i);
-                const std::uint64_t g = first + i;
-                if (how_.owner(g, label, comm_.size()) != comm_.rank()) continue;
-                V v = make(i);
-                if (!(v.shape() == shape_))
-                    throw dimension_mismatch("sharded_item_memory::add", v.dim(), dim_of(shape_));
-                labels.push_back(std::move(label));
-                rows.push_back(std::move(v));
-                ids.push_back(g);
-            }
-            // Geometric growth, so adding in many chunks copies the shard O(1) times per row.
-            const std::size_t need = local_.size() + rows.size();
-            if (need > reserved_) {
-                local_.reserve(std::max(need, 2 * reserved_));
-                reserved_ = std::max(need, 2 * reserved_);
-            }
-            ids_.reserve(reserved_);
-        });
-        const std::size_t before = local_.size();
-        try {
-            // After the reserves only the label map's allocation can fail.
-            collective(comm_, [&] {
-                for (std::size_t j = 0; j < rows.size(); ++j) {
-                    local_.add(std::move(labels[j]), rows[j]);
-                    ids_.push_back(ids[j]);
-                }
-            });
-        } catch (const rank_error&) {
-            while (local_.size() > before) local_.remove(local_.size() - 1);
-            ids_.resize(before);
-            throw;
-        }
-        next_id_ += count;
-        size_ += count;
-        return first;
+        return add_rows(count, label_of, make, 0);
     }
-    /// Adds one row (every rank passes the same label and vector; only its holder stores it);
-    /// returns its id.
+    /// Adds one row (every rank passes the same label and vector, checked by a hash:
+    /// invalid_parameter on every rank otherwise; only its holder stores it); returns its id.
     std::uint64_t add(std::string label, const V& v) {
-        return add(1, [&](std::size_t) { return label; }, [&](std::size_t) { return v; });
+        std::uint64_t h = fnv(fnv_basis, label.data(), label.size());
+        h = hash_queries(std::span<const V>(&v, 1), h);
+        const auto label_of = [&](std::size_t) { return label; };
+        const auto make = [&](std::size_t) { return v; };
+        return add_rows(1, label_of, make, h);
     }
 
-    /// Removes the row with global id `id`; the other ids do not change. Returns whether it was
-    /// there.
+    /// Removes the row with global id `id` (the same on every rank: invalid_parameter on every
+    /// rank otherwise); the other ids do not change. Returns whether it was there.
     bool remove(std::uint64_t id) {
-        std::uint64_t removed = 0;
-        const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
-        if (it != ids_.end() && *it == id) {
-            local_.remove(static_cast<std::size_t>(it - ids_.begin()));
+        const std::uint64_t agreed[1] = {id};
+        require_same("sharded_item_memory::remove: the ranks passed different ids", agreed);
+        const std::uint64_t mine = collective(comm_, [&]() -> std::uint64_t {
+            const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+            if (it == ids_.end() || *it != id) return 0;
+            local_.remove(static_cast<std::size_t>(it - ids_.begin()));  // may throw: then nothing changed
             ids_.erase(it);
-            removed = 1;
-        }
-        removed = comm_.allreduce(removed, MPI_SUM);
+            return 1;
+        });
+        const std::uint64_t removed = comm_.allreduce(mine, MPI_SUM);
         size_ -= static_cast<std::size_t>(removed);
         return removed != 0;
     }
@@ -218,17 +187,15 @@ public:
     /// rank: match::index is the global id. Equal to one item_memory's top_k (file comment).
     /// Throws empty_input for an empty memory, invalid_parameter for k = 0 (on every rank).
     std::vector<std::vector<match>> top_k(std::span<const V> queries, std::size_t k, unsigned threads = 1) const {
-        if (empty()) throw empty_input("sharded_item_memory: search in an empty memory");
-        if (k == 0) throw invalid_parameter("sharded_item_memory::top_k: k must be positive");
+        if (empty()) throw empty_input("sharded_item_memory: search in an empty memory");  // size_ is agreed
         const std::size_t nq = queries.size();
-        // Every rank must pass the same queries: compare their count and a hash of their rows
-        // (the minimum of x and of ~x over the ranks agree only if every rank has the same x).
-        const std::uint64_t hash = hash_queries(queries);
-        std::uint64_t agree[4] = {nq, ~static_cast<std::uint64_t>(nq), hash, ~hash};
-        comm_.allreduce(std::span<std::uint64_t>(agree, 4), MPI_MIN);
-        if (agree[0] != ~agree[1] || agree[2] != ~agree[3])
-            throw invalid_parameter("sharded_item_memory::top_k: the ranks passed different queries (use top_k_from "
-                                    "to search the queries of one rank)");
+        // Every rank must pass the same queries and k: compare the count, a hash of the rows and
+        // k in one all-reduce (k sizes the all-gather below, so it must agree before any use).
+        const std::uint64_t agreed[3] = {nq, hash_queries(queries, fnv_basis), k};
+        require_same("sharded_item_memory::top_k: the ranks passed different queries or k (use top_k_from to "
+                     "search the queries of one rank)",
+                     agreed);
+        if (k == 0) throw invalid_parameter("sharded_item_memory::top_k: k must be positive");  // on every rank
         const std::size_t kk = std::min<std::size_t>(k, size_);
         // Per query kk slots: (similarity bits, id), id no_id where this rank has fewer rows.
         std::vector<std::uint64_t> mine(2 * nq * kk, no_id);
@@ -313,29 +280,118 @@ public:
                 std::memcpy(bytes.data() + q * stride * sizeof(element), row.data(), stride * sizeof(element));
             }
         });
+        // Root's k travels with its queries (the others' k is not used).
+        std::uint64_t root_k = k;
+        comm_.broadcast(std::span<std::uint64_t>(&root_k, 1), root);
         comm_.broadcast(bytes, root);
-        const std::size_t nq = bytes.size() / (stride * sizeof(element));
-        std::vector<V> received;
-        received.reserve(nq);
-        aligned_buffer<element> row(stride);
-        for (std::size_t q = 0; q < nq; ++q) {
-            std::memcpy(static_cast<void*>(row.data()), bytes.data() + q * stride * sizeof(element), stride * sizeof(element));
-            received.push_back(row_traits<V>::load(row.data(), shape_));
-        }
-        return top_k(std::span<const V>(received), k, threads);
+        std::vector<V> received = collective(comm_, [&] {
+            const std::size_t nq = bytes.size() / (stride * sizeof(element));
+            std::vector<V> out;
+            out.reserve(nq);
+            aligned_buffer<element> row(stride);
+            for (std::size_t q = 0; q < nq; ++q) {
+                std::memcpy(static_cast<void*>(row.data()), bytes.data() + q * stride * sizeof(element),
+                            stride * sizeof(element));
+                out.push_back(row_traits<V>::load(row.data(), shape_));
+            }
+            return out;
+        });
+        return top_k(std::span<const V>(received), static_cast<std::size_t>(root_k), threads);
     }
 
 private:
     static constexpr std::uint64_t no_id = std::numeric_limits<std::uint64_t>::max();
 
-    /// FNV-1a over the queries' shapes and stored rows (what the search reads of them).
-    std::uint64_t hash_queries(std::span<const V> queries) const {
+    static constexpr std::uint64_t fnv_basis = 0xcbf29ce484222325ull;
+
+    /// FNV-1a-64 of `bytes` bytes at data, continuing from h.
+    static std::uint64_t fnv(std::uint64_t h, const void* data, std::size_t bytes) noexcept {
+        const auto* p = static_cast<const unsigned char*>(data);
+        for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+        return h;
+    }
+
+    /// Throws invalid_parameter(what) on every rank unless every rank passed the same values
+    /// (at most 4). One all-reduce: the minima of x and of ~x over the ranks are complements
+    /// only if every rank has the same x.
+    void require_same(const char* what, std::span<const std::uint64_t> values) const {
+        std::uint64_t both[8] = {};
+        const std::size_t n = std::min<std::size_t>(values.size(), 4);
+        for (std::size_t i = 0; i < n; ++i) {
+            both[2 * i] = values[i];
+            both[2 * i + 1] = ~values[i];
+        }
+        comm_.allreduce(std::span<std::uint64_t>(both, 2 * n), MPI_MIN);
+        for (std::size_t i = 0; i < n; ++i)
+            if (both[2 * i] != ~both[2 * i + 1]) throw invalid_parameter(what);
+    }
+
+    /// add(count, label_of, make); `hash` (0 for none) is a hash of the arguments that every
+    /// rank must share, agreed together with count.
+    template <class LabelOf, class Make>
+    std::uint64_t add_rows(std::size_t count, LabelOf&& label_of, Make&& make, std::uint64_t hash) {
+        const std::uint64_t agreed[2] = {count, hash};
+        require_same("sharded_item_memory::add: the ranks passed different rows or counts", agreed);
+        const std::uint64_t first = next_id_;
+        // The rows this rank may hold, as offsets into the call: by_range knows them from the ids.
+        std::size_t begin = 0, end = count;
+        if (how_.by_range()) {
+            const auto r = static_cast<std::uint64_t>(comm_.rank());
+            const std::uint64_t n = how_.rows_per_rank();
+            constexpr std::uint64_t top = std::numeric_limits<std::uint64_t>::max();
+            const std::uint64_t lo = r != 0 && n > top / r ? top : r * n;  // saturating: no id is that large
+            const std::uint64_t hi = comm_.rank() == comm_.size() - 1 || n > top - lo ? top : lo + n;
+            const std::uint64_t last = first + count;
+            begin = static_cast<std::size_t>(std::clamp(lo, first, last) - first);
+            end = static_cast<std::size_t>(std::clamp(hi, first, last) - first);
+        }
+        std::vector<std::string> labels;
+        std::vector<V> rows;
+        std::vector<std::uint64_t> ids;
+        collective(comm_, [&] {
+            for (std::size_t i = begin; i < end; ++i) {
+                const std::uint64_t g = first + i;
+                std::string label = label_of(i);
+                if (how_.owner(g, label, comm_.size()) != comm_.rank()) continue;
+                V v = make(i);
+                if (!(v.shape() == shape_))
+                    throw dimension_mismatch("sharded_item_memory::add", v.dim(), dim_of(shape_));
+                labels.push_back(std::move(label));
+                rows.push_back(std::move(v));
+                ids.push_back(g);
+            }
+            // Geometric growth, so adding in many chunks copies the shard O(1) times per row.
+            const std::size_t need = local_.size() + rows.size();
+            if (need > reserved_) {
+                local_.reserve(std::max(need, 2 * reserved_));
+                reserved_ = std::max(need, 2 * reserved_);
+            }
+            ids_.reserve(reserved_);
+        });
+        const std::size_t before = local_.size();
+        try {
+            // After the reserves only the label map's allocation can fail.
+            collective(comm_, [&] {
+                for (std::size_t j = 0; j < rows.size(); ++j) {
+                    local_.add(std::move(labels[j]), rows[j]);
+                    ids_.push_back(ids[j]);
+                }
+            });
+        } catch (const rank_error&) {
+            local_.truncate(before);  // noexcept, O(rows staged)
+            ids_.resize(before);
+            throw;
+        }
+        next_id_ += count;
+        size_ += count;
+        return first;
+    }
+
+    /// FNV-1a over the queries' shapes and stored rows (what the search reads of them),
+    /// continuing from h.
+    std::uint64_t hash_queries(std::span<const V> queries, std::uint64_t h) const {
         using element = typename row_traits<V>::element_type;
-        std::uint64_t h = 0xcbf29ce484222325ull;
-        const auto mix = [&h](const void* data, std::size_t bytes) {
-            const auto* p = static_cast<const unsigned char*>(data);
-            for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-        };
+        const auto mix = [&h](const void* data, std::size_t bytes) { h = fnv(h, data, bytes); };
         const std::size_t stride = row_stride<V>(shape_);
         aligned_buffer<element> row(stride);
         for (const V& q : queries) {
