@@ -12,6 +12,11 @@
 // checks apply: a merge that could overflow throws, on every rank, as does a rank whose state
 // has another shape (hdc::mpi::rank_error naming the rank, see distributed/mpi.hpp).
 //
+// Cost: root receives every rank's state and holds all of them at once (P times the state's
+// memory, P - 1 states of traffic into root, and the result broadcast back), so for large states
+// on many ranks root's memory and link bound the step; a reduce-scatter in rank order would spread
+// that, at the price of more messages.
+//
 // Collective: every rank calls with its own object, in the same order.
 #pragma once
 

@@ -23,7 +23,18 @@
 // makes every rank throw hdc::mpi::rank_error naming the rank and the cause (see
 // distributed/mpi.hpp), with the memory unchanged on every rank.
 //
-// Thread safety: as item_memory, and one thread per rank calls MPI (see mpi.hpp).
+// Collectives: top_k (and nearest) makes five per call: an all-reduce agreeing the queries and
+// k, the all-reduce of collective() after the local search, the all-gather of the k best of every
+// rank (2 k P words per query) and the label exchange (an all-gather of the counts, then of the
+// labels). top_k_from adds two broadcasts (root's k, then the query rows, count first) and two
+// collective() all-reduces. add makes an agreement all-reduce and two collective() steps;
+// remove(id) three all-reduces.
+//
+// Thread safety: NOT as item_memory. top_k, nearest and find are const but collective: they make
+// MPI calls that must come in the same order on every rank, so never call them (or anything else
+// on the same communicator) from two threads of one rank at once, an exception to the rule that
+// const members may be called concurrently. The `threads` argument of top_k parallelises the
+// local search safely (its workers make no MPI calls). One thread per rank calls MPI (mpi.hpp).
 #pragma once
 
 #include <algorithm>
@@ -80,13 +91,16 @@ private:
 };
 
 /// Labelled vectors of model V spread over the ranks of a communicator, with nearest-neighbour
-/// search equal to one item_memory's (see the file comment). Every member is collective.
+/// search equal to one item_memory's (see the file comment). Every member is collective, the
+/// const ones too: never call two of them at once on one rank (file comment, thread safety).
 template <row_storable V>
 class sharded_item_memory : public search_shortcuts<sharded_item_memory<V>, V> {
 public:
     using search_shortcuts<sharded_item_memory<V>, V>::nearest;
     using search_shortcuts<sharded_item_memory<V>, V>::top_k;
+    /// The model of the stored vectors.
     using vector_type = V;
+    /// The model's shape (a dimension, or blocks and block length for sparse models).
     using shape_type = typename V::shape_type;
 
     /// An empty memory for vectors of `shape` over the ranks of comm, rows placed by `how`.
