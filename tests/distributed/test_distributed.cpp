@@ -198,6 +198,34 @@ TEST_CASE("sharded_item_memory refuses bad searches on every rank", "[distribute
     CHECK(sharded.nearest(hdc::symbol<V>("a", 1, 256)).label == "a");
 }
 
+TEST_CASE("top_k_each answers every rank's own queries as one item_memory would", "[distributed][search]") {
+    using V = hdc::real<hdc::dynamic>;
+    const communicator comm;
+    const std::size_t n = 203;
+    sharded_item_memory<V> sharded(comm, test_shape<V>(), sharding::by_range(40));
+    sharded.add(n, [](std::size_t i) { return row_label(i); }, [](std::size_t i) { return row_vector<V>(i); });
+    hdc::item_memory<V> one(test_shape<V>());
+    std::vector<std::uint64_t> id_of;
+    for (std::size_t i = 0; i < n; ++i) {
+        one.add(row_label(i), row_vector<V>(i));
+        id_of.push_back(i);
+    }
+    // Rank r asks queries r, r + 1, ..., 2 r (r + 1 of them; different counts and rows per rank),
+    // and the last rank none.
+    const auto queries = make_queries<V>();
+    const auto r = static_cast<std::size_t>(comm.rank());
+    const std::span<const V> mine =
+        comm.rank() == comm.size() - 1 && comm.size() > 1 ? std::span<const V>{} : std::span<const V>(queries).subspan(r, r + 1);
+    const auto got = sharded.top_k_each(mine, 4);
+    // k must agree.
+    CHECK_THROWS_AS(sharded.top_k_each(mine, comm.rank() == 0 ? 3 : 4), hdc::invalid_parameter);
+    // A query of another shape on one rank: every rank hears of it.
+    const V wrong(test_shape<V>() / 2);
+    CHECK_THROWS_AS(sharded.top_k_each(comm.rank() == 0 ? std::span<const V>(&wrong, 1) : std::span<const V>{}, 4),
+                    hdc::mpi::rank_error);
+    check_same(got, one.top_k(mine, 4), id_of);
+}
+
 TEST_CASE("sharded_item_memory refuses adds and removes that differ between ranks", "[distributed][search]") {
     using V = hdc::binary<hdc::dynamic>;
     const communicator comm;

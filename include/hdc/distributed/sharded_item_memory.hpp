@@ -279,44 +279,76 @@ public:
         if (root < 0 || root >= comm_.size())
             throw invalid_parameter("sharded_item_memory::top_k_from: root " + std::to_string(root) +
                                     " is not a rank of " + std::to_string(comm_.size()));
-        using element = typename row_traits<V>::element_type;
-        const std::size_t stride = row_stride<V>(shape_);
-        std::vector<unsigned char> bytes;
-        collective(comm_, [&] {
-            if (comm_.rank() != root) return;
-            bytes.assign(queries.size() * stride * sizeof(element), 0);
-            aligned_buffer<element> row(stride);
-            for (std::size_t q = 0; q < queries.size(); ++q) {
-                if (!(queries[q].shape() == shape_))
-                    throw dimension_mismatch("sharded_item_memory::top_k_from", queries[q].dim(), dim_of(shape_));
-                std::memset(static_cast<void*>(row.data()), 0, stride * sizeof(element));
-                row_traits<V>::store(queries[q], row.data());
-                std::memcpy(bytes.data() + q * stride * sizeof(element), row.data(), stride * sizeof(element));
-            }
+        std::vector<unsigned char> bytes = collective(comm_, [&] {
+            return comm_.rank() == root ? encode("sharded_item_memory::top_k_from", queries)
+                                        : std::vector<unsigned char>{};
         });
         // Root's k travels with its queries (the others' k is not used).
         std::uint64_t root_k = k;
         comm_.broadcast(std::span<std::uint64_t>(&root_k, 1), root);
         comm_.broadcast(bytes, root);
-        std::vector<V> received = collective(comm_, [&] {
-            const std::size_t nq = bytes.size() / (stride * sizeof(element));
-            std::vector<V> out;
-            out.reserve(nq);
-            aligned_buffer<element> row(stride);
-            for (std::size_t q = 0; q < nq; ++q) {
-                std::memcpy(static_cast<void*>(row.data()), bytes.data() + q * stride * sizeof(element),
-                            stride * sizeof(element));
-                out.push_back(row_traits<V>::load(row.data(), shape_));
-            }
-            return out;
-        });
+        const std::vector<V> received = collective(comm_, [&] { return decode(bytes); });
         return top_k(std::span<const V>(received), static_cast<std::size_t>(root_k), threads);
+    }
+
+    /// Each rank's own queries (any number per rank, none too), answered for that rank alone:
+    /// element i of the result is top_k of this rank's queries[i]. The queries of every rank are
+    /// all-gathered and searched as one batch (top_k), then each rank keeps its own answers; k
+    /// must be the same on every rank (invalid_parameter on every rank otherwise). Costs top_k's
+    /// collectives plus an all-gather of the query rows and two collective() all-reduces.
+    std::vector<std::vector<match>> top_k_each(std::span<const V> queries, std::size_t k,
+                                               unsigned threads = 1) const {
+        std::vector<unsigned char> bytes =
+            collective(comm_, [&] { return encode("sharded_item_memory::top_k_each", queries); });
+        std::vector<int> counts;
+        const std::vector<unsigned char> all = comm_.allgatherv(std::span<const unsigned char>(bytes), counts);
+        const std::vector<V> every = collective(comm_, [&] { return decode(all); });
+        const std::size_t row_bytes = row_stride<V>(shape_) * sizeof(typename row_traits<V>::element_type);
+        std::size_t first = 0;
+        for (int r = 0; r < comm_.rank(); ++r) first += static_cast<std::size_t>(counts[static_cast<std::size_t>(r)]);
+        first /= row_bytes;
+        std::vector<std::vector<match>> answers = top_k(std::span<const V>(every), k, threads);
+        std::vector<std::vector<match>> mine;
+        mine.reserve(queries.size());
+        for (std::size_t q = 0; q < queries.size(); ++q) mine.push_back(std::move(answers[first + q]));
+        return mine;
     }
 
 private:
     static constexpr std::uint64_t no_id = std::numeric_limits<std::uint64_t>::max();
 
     static constexpr std::uint64_t fnv_basis = 0xcbf29ce484222325ull;
+
+    /// The queries' stored rows, concatenated (for sending); throws dimension_mismatch (naming
+    /// `what`) for a query of another shape.
+    std::vector<unsigned char> encode(const char* what, std::span<const V> queries) const {
+        using element = typename row_traits<V>::element_type;
+        const std::size_t stride = row_stride<V>(shape_);
+        std::vector<unsigned char> bytes(queries.size() * stride * sizeof(element), 0);
+        aligned_buffer<element> row(stride);
+        for (std::size_t q = 0; q < queries.size(); ++q) {
+            if (!(queries[q].shape() == shape_)) throw dimension_mismatch(what, queries[q].dim(), dim_of(shape_));
+            std::memset(static_cast<void*>(row.data()), 0, stride * sizeof(element));
+            row_traits<V>::store(queries[q], row.data());
+            std::memcpy(bytes.data() + q * stride * sizeof(element), row.data(), stride * sizeof(element));
+        }
+        return bytes;
+    }
+    /// The vectors of encode's bytes.
+    std::vector<V> decode(const std::vector<unsigned char>& bytes) const {
+        using element = typename row_traits<V>::element_type;
+        const std::size_t stride = row_stride<V>(shape_);
+        const std::size_t nq = bytes.size() / (stride * sizeof(element));
+        std::vector<V> out;
+        out.reserve(nq);
+        aligned_buffer<element> row(stride);
+        for (std::size_t q = 0; q < nq; ++q) {
+            std::memcpy(static_cast<void*>(row.data()), bytes.data() + q * stride * sizeof(element),
+                        stride * sizeof(element));
+            out.push_back(row_traits<V>::load(row.data(), shape_));
+        }
+        return out;
+    }
 
     /// FNV-1a-64 of `bytes` bytes at data, continuing from h.
     static std::uint64_t fnv(std::uint64_t h, const void* data, std::size_t bytes) noexcept {
