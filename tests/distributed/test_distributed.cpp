@@ -252,6 +252,8 @@ TEST_CASE("sharded_item_memory refuses adds and removes that differ between rank
                                 [](std::size_t i) { return hdc::symbol<V>(static_cast<std::uint64_t>(i), 1, 256); }),
                     hdc::invalid_parameter);
     CHECK_THROWS_AS(sharded.remove(static_cast<std::uint64_t>(comm.rank())), hdc::invalid_parameter);
+    CHECK_THROWS_AS(sharded.remove(comm.rank() == 0 ? "a" : "z"), hdc::invalid_parameter);
+    CHECK_THROWS_AS(sharded.find(comm.rank() == 0 ? "a" : "z"), hdc::invalid_parameter);
     CHECK(sharded.size() == 1);
     CHECK(sharded.next_id() == 1);
     CHECK(sharded.local().size() == local_before);

@@ -28,7 +28,7 @@
 // rank (2 k P words per query) and the label exchange (an all-gather of the counts, then of the
 // labels). top_k_from adds two broadcasts (root's k, then the query rows, count first) and two
 // collective() all-reduces. add makes an agreement all-reduce and two collective() steps;
-// remove(id) three all-reduces.
+// remove(id) three all-reduces, remove(label) three, find one.
 //
 // Thread safety: NOT as item_memory. top_k, nearest and find are const but collective: they make
 // MPI calls that must come in the same order on every rank, so never call them (or anything else
@@ -174,6 +174,8 @@ public:
     /// Removes every row stored under label; returns how many (over all ranks). Other ids do not
     /// change.
     std::size_t remove(std::string_view label) {
+        const std::uint64_t agreed[1] = {fnv(fnv_basis, label.data(), label.size())};
+        require_same("sharded_item_memory::remove: the ranks passed different labels", agreed);
         const std::uint64_t mine = collective(comm_, [&] {
             std::vector<std::uint64_t> kept;
             kept.reserve(ids_.size());
@@ -188,13 +190,16 @@ public:
         return static_cast<std::size_t>(removed);
     }
 
-    /// The lowest id stored under label, if any.
+    /// The lowest id stored under label, if any. The label must be the same on every rank
+    /// (invalid_parameter on every rank otherwise; checked in the same all-reduce).
     std::optional<std::uint64_t> find(std::string_view label) const {
-        std::uint64_t mine = no_id;
-        if (const auto i = local_.find(label)) mine = ids_[*i];
-        const std::uint64_t lowest = comm_.allreduce(mine, MPI_MIN);
-        if (lowest == no_id) return std::nullopt;
-        return lowest;
+        const std::uint64_t h = fnv(fnv_basis, label.data(), label.size());
+        std::uint64_t v[3] = {h, ~h, no_id};
+        if (const auto i = local_.find(label)) v[2] = ids_[*i];
+        comm_.allreduce(std::span<std::uint64_t>(v, 3), MPI_MIN);
+        if (v[0] != ~v[1]) throw invalid_parameter("sharded_item_memory::find: the ranks passed different labels");
+        if (v[2] == no_id) return std::nullopt;
+        return v[2];
     }
 
     /// The k best rows for each query (the same queries on every rank), best first, on every
