@@ -11,7 +11,7 @@
 // all-reduced ones bit for bit and tests alone. Prints the accuracy on P ranks and on one, the
 // training and test times, `identical: yes|no` (exit 1 for no) and, last, `accuracy: 0.xxxx`.
 //
-// Errors (exit 1, message): unreadable directory or file, no .txt in TRAIN_DIR, a TSV line
+// Errors (exit 1, message): unreadable directory or file, no .txt in TRAIN_DIR, no test line, a TSV line
 // without a tab, a test label without a training file. Bad arguments print the usage (exit 2).
 #include <hdc/distributed/allreduce.hpp>
 #include <hdc/encoders/text.hpp>
@@ -113,6 +113,7 @@ corpus read_corpus(const options& o) {
                                     line.substr(0, tab) + "'");
         c.test.emplace_back(static_cast<std::size_t>(it - c.languages.begin()), line.substr(tab + 1));
     }
+    if (c.test.empty()) throw hdc::empty_input("no test line in " + o.test_tsv);  // an accuracy of 0 / 0
     return c;
 }
 
@@ -161,7 +162,9 @@ int run(const options& o, const hdc::mpi::communicator& comm) {
     const double accuracy = static_cast<double>(correct) / static_cast<double>(c.test.size());
 
     int identical = -1;
-    if (o.check && root) {
+    // Only rank 0 works here: collective(), so a failure there reaches the others.
+    hdc::mpi::collective(comm, [&] {
+        if (!(o.check && root)) return;
         t0 = clock_type::now();
         const auto one = train(c, enc, 0, 1);
         const double t_train_one = seconds_since(t0);
@@ -174,7 +177,7 @@ int run(const options& o, const hdc::mpi::communicator& comm) {
         std::printf("one process: accuracy %.4f, train %.2f s, test %.2f s\n",
                     static_cast<double>(correct_one) / static_cast<double>(c.test.size()), t_train_one, t_test_one);
         if (correct_one != correct) identical = 0;
-    }
+    });
     if (root) {
         std::size_t lines = 0;
         for (const auto& t : c.train) lines += t.size();

@@ -7,7 +7,8 @@
 // each rank generating only the rows it holds (contiguous id ranges, N / P per rank), and asks Q
 // queries at once (each the majority of two stored rows and a random vector, so near both, with
 // exact ties now and then), keeping the K best (default 1). Then, unless --no-check, rank 0 builds
-// one ordinary item_memory of all N rows, answers the same queries alone with one thread and
+// one ordinary item_memory of all N rows, answers the same queries alone with one thread (the
+// other ranks wait polling, without spinning, so the one-rank time has the machine) and
 // compares: same ids, labels, similarities and order. Prints the build time, the median time of R
 // (default 3) searches of the Q queries on P ranks and on one, queries per second, the speed-up
 // over one rank and `identical: yes|no` (exit 1 for no). Progress goes to stderr.
@@ -24,6 +25,7 @@
 #include <cstdlib>
 #include <exception>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace {
@@ -84,6 +86,18 @@ double median(std::vector<double> v) {
     return v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
 }
 
+/// A barrier that waits by polling every millisecond instead of spinning in MPI_Barrier (Open
+/// MPI's default busy-wait would take a core from the rank still working).
+void idle_barrier(const hdc::mpi::communicator& comm) {
+    MPI_Request request;
+    hdc::mpi::check(MPI_Ibarrier(comm.get(), &request), "MPI_Ibarrier");
+    for (int done = 0;;) {
+        hdc::mpi::check(MPI_Test(&request, &done, MPI_STATUS_IGNORE), "MPI_Test");
+        if (done) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+}
+
 V row(const options& o, std::size_t i) {
     hdc::rng gen(o.seed, i);
     return hdc::random<V>(gen, o.dim);
@@ -125,7 +139,10 @@ int run(const options& o, const hdc::mpi::communicator& comm) {
     int identical = -1;  // -1: not checked
     double t_one = 0;
     if (o.check) {
-        if (root) {
+        // Only rank 0 works here; a failure there (e.g. out of memory) must reach the others,
+        // which wait without spinning (idle_barrier) so the one-rank time has the cores to itself.
+        std::string failure;
+        if (root) try {
             hdc::item_memory<V> one(o.dim);
             one.reserve(o.n);
             for (std::size_t i = 0; i < o.n; ++i) one.add("item" + std::to_string(i), row(o, i));
@@ -138,8 +155,11 @@ int run(const options& o, const hdc::mpi::communicator& comm) {
             }
             t_one = median(one_times);
             identical = want == got ? 1 : 0;
+        } catch (const std::exception& e) {
+            failure = e.what();
         }
-        comm.barrier();
+        idle_barrier(comm);
+        hdc::mpi::agree(comm, failure.empty() ? nullptr : &failure);
     }
     if (root) {
         const double q = static_cast<double>(o.queries);

@@ -12,6 +12,11 @@
 // checks apply: a merge that could overflow throws, on every rank, as does a rank whose state
 // has another shape (hdc::mpi::rank_error naming the rank, see distributed/mpi.hpp).
 //
+// Cost: root receives every rank's state and holds all of them at once (P times the state's
+// memory, P - 1 states of traffic into root, and the result broadcast back), so for large states
+// on many ranks root's memory and link bound the step; a reduce-scatter in rank order would spread
+// that, at the price of more messages.
+//
 // Collective: every rank calls with its own object, in the same order.
 #pragma once
 
@@ -124,26 +129,76 @@ concept transportable_accumulator = std::copyable<A> && requires(const A& a, A& 
     b.merge(a);
 };
 
+namespace allreduce_detail {
+
+/// Throws invalid_parameter unless root is a rank of comm (the same on every rank, so every
+/// rank throws alike).
+inline void check_root(const char* what, const communicator& comm, int root) {
+    if (root < 0 || root >= comm.size())
+        throw invalid_parameter(std::string(what) + ": root " + std::to_string(root) + " is not a rank of " +
+                                std::to_string(comm.size()));
+}
+
+/// Root's `mine` broadcast to every rank and compared there with its own, inside collective():
+/// throws rank_error on every rank, naming the lowest rank whose words differ from root's
+/// (with `describe(theirs, root's)` as the cause), if any does.
+template <class Describe>
+void require_root_words(const communicator& comm, int root, const std::vector<std::uint64_t>& mine,
+                        Describe&& describe) {
+    std::vector<std::uint64_t> roots = mine;
+    comm.broadcast(roots, root);
+    collective(comm, [&] {
+        if (roots != mine) throw invalid_parameter(describe(mine, roots));
+    });
+}
+
+/// An accumulator's shape as words: {blocks, length} for the sparse families, {dim} for the
+/// others.
+template <class A>
+void shape_words(const A& a, std::vector<std::uint64_t>& out) {
+    if constexpr (requires { a.shape().blocks; a.shape().length; }) {
+        out.push_back(a.shape().blocks);
+        out.push_back(a.shape().length);
+    } else {
+        out.push_back(a.dim());
+    }
+}
+
+/// Words as text, for messages: "64 x 16".
+inline std::string words_text(std::span<const std::uint64_t> words) {
+    std::string text;
+    for (std::size_t i = 0; i < words.size(); ++i) text += (i ? " x " : "") + std::to_string(words[i]);
+    return text;
+}
+
+}  // namespace allreduce_detail
+
 /// Replaces acc on every rank by the merge of every rank's acc, merged in rank order on `root`
 /// (see the file comment: exact for the integer families, a fixed order for floating point).
 /// Throws rank_error on every rank, with every acc unchanged, if the merge fails (overflow) or
-/// the ranks' shapes differ.
+/// a rank's shape differs from root's (the lowest such rank is named; shapes are compared as
+/// shapes, so a sparse 64 x 16 and 16 x 64 differ though their sizes agree), and
+/// invalid_parameter on every rank if root is not a rank. Collectives: a broadcast of root's
+/// shape, the check's all-reduce, a gather of the states (counts then values) to root, the
+/// merge's all-reduce and a broadcast of the result (count and values); root holds every rank's
+/// state at once, so it needs P times the state's memory and receives P - 1 states.
 template <transportable_accumulator A>
 void allreduce(A& acc, const communicator& comm, int root = 0) {
-    using access = detail::accumulator_state_access;
+    using access = hdc::detail::accumulator_state_access;
+    allreduce_detail::check_root("allreduce", comm, root);
     const std::vector<std::uint64_t> mine = access::encode(acc);
+    std::vector<std::uint64_t> header;
+    allreduce_detail::shape_words(acc, header);
+    allreduce_detail::require_root_words(comm, root, header, [&](const auto& theirs, const auto& roots) {
+        return "allreduce: the accumulator's shape " + allreduce_detail::words_text(theirs) + " differs from root rank " +
+               std::to_string(root) + "'s " + allreduce_detail::words_text(roots);
+    });
     std::vector<int> counts;
     const std::vector<std::uint64_t> all = comm.gatherv(std::span<const std::uint64_t>(mine), root, counts);
     std::vector<std::uint64_t> total;
     collective(comm, [&] {
         if (comm.rank() != root) return;
-        for (int r = 0; r < comm.size(); ++r)
-            if (counts[static_cast<std::size_t>(r)] != counts[static_cast<std::size_t>(root)])
-                throw dimension_mismatch(("allreduce: the accumulator of rank " + std::to_string(r) +
-                                          " has another shape (state words)")
-                                             .c_str(),
-                                         static_cast<std::size_t>(counts[static_cast<std::size_t>(r)]), mine.size());
-        const std::size_t n = mine.size();
+        const std::size_t n = mine.size();  // every rank's, as the shapes agree
         A sum = acc;
         access::decode(sum, std::span<const std::uint64_t>(all.data(), n));
         A part = acc;
@@ -158,39 +213,78 @@ void allreduce(A& acc, const communicator& comm, int root = 0) {
 }
 
 /// Sums the named arrays of a memory_state element-wise over the ranks (in rank order on root,
-/// then broadcast): every rank ends with the same state. The arrays must have the same shape and
-/// element type on every rank (rank_error otherwise); integer sums that would overflow throw
-/// rank_error. Other arrays and parameters are left as they are.
+/// then broadcast): every rank ends with the same state. All or nothing: every name is looked
+/// up and every array's element type and shape (state_array::shape) compared with root's before
+/// anything is summed, the sums go to temporaries, and the state changes only after the last
+/// collective. Throws rank_error on every rank, with every state unchanged, if an array is
+/// missing on a rank or differs from root's (naming the lowest such rank), or an integer sum
+/// overflows; invalid_parameter on every rank if root is not a rank. Other arrays and
+/// parameters are left as they are. Root holds every rank's arrays at once (P times their size).
 inline void allreduce(memory_state& state, std::span<const std::string_view> names, const communicator& comm,
                       int root = 0) {
-    for (const std::string_view name : names) {
-        state_array* array = nullptr;
-        collective(comm, [&] {
+    allreduce_detail::check_root("allreduce", comm, root);
+    // 1. Every name, on every rank.
+    const std::vector<state_array*> arrays = collective(comm, [&] {
+        std::vector<state_array*> found;
+        for (const std::string_view name : names) {
+            state_array* array = nullptr;
             for (auto& a : state.arrays)
-                if (a.name == name) array = &a;
+                if (a.name == name && !array) array = &a;
             if (!array) throw invalid_parameter("allreduce: the state has no array '" + std::string(name) + "'");
-        });
-        // The element type must agree too (a different type would gather other bytes).
-        const auto type = static_cast<int>(array->values.index());
-        int types[2] = {type, -type};
-        comm.allreduce(std::span<int>(types, 2), MPI_MIN);
-        if (types[0] != -types[1])
-            throw rank_error(comm.rank(), 1, "allreduce: array '" + std::string(name) + "' has another element type on some rank");
+            found.push_back(array);
+        }
+        return found;
+    });
+    // 2. Element types and shapes equal to root's: per array [type index, rank, extents...].
+    std::vector<std::uint64_t> header;
+    for (const state_array* a : arrays) {
+        header.push_back(static_cast<std::uint64_t>(a->values.index()));
+        header.push_back(a->shape.size());
+        header.insert(header.end(), a->shape.begin(), a->shape.end());
+    }
+    allreduce_detail::require_root_words(comm, root, header, [&](const auto& theirs, const auto& roots) {
+        // Name the first array that differs.
+        std::size_t at = 0;
+        for (const state_array* a : arrays) {
+            const std::size_t len = 2 + a->shape.size();
+            const bool same = at + len <= roots.size() && roots[at + 1] == a->shape.size() &&
+                              std::equal(theirs.begin() + static_cast<std::ptrdiff_t>(at),
+                                         theirs.begin() + static_cast<std::ptrdiff_t>(at + len),
+                                         roots.begin() + static_cast<std::ptrdiff_t>(at));
+            if (!same) {
+                std::string text = "allreduce: array '" + a->name + "' has element type " +
+                                   std::to_string(theirs[at]) + " and shape " +
+                                   allreduce_detail::words_text(std::span<const std::uint64_t>(theirs).subspan(at + 2, len - 2));
+                if (at + 2 <= roots.size() && at + 2 + roots[at + 1] <= roots.size())
+                    text += ", root rank " + std::to_string(root) + " element type " + std::to_string(roots[at]) +
+                            " and shape " +
+                            allreduce_detail::words_text(std::span<const std::uint64_t>(roots).subspan(
+                                at + 2, static_cast<std::size_t>(roots[at + 1])));
+                return text;
+            }
+            at += len;
+        }
+        return std::string("allreduce: the arrays differ from root rank ") + std::to_string(root) + "'s";
+    });
+    // 3. Sum each array into a temporary (its values' size must match its shape everywhere).
+    collective(comm, [&] {
+        for (const state_array* a : arrays)
+            if (a->element_count() != std::visit([](const auto& v) { return v.size(); }, a->values))
+                throw invalid_parameter("allreduce: array '" + a->name + "' has values that do not fill its shape");
+    });
+    std::vector<state_array::values_type> totals;
+    totals.reserve(arrays.size());
+    for (const state_array* array : arrays) {
         std::visit(
-            [&](auto& values) {
-                using T = typename std::remove_reference_t<decltype(values)>::value_type;
+            [&](const auto& values) {
+                using T = typename std::remove_cvref_t<decltype(values)>::value_type;
+                const std::string& name = array->name;
                 std::vector<int> counts;
                 const std::vector<T> all = comm.gatherv(std::span<const T>(values), root, counts);
                 std::vector<T> total;
                 collective(comm, [&] {
                     if (comm.rank() != root) return;
-                    const std::size_t n = values.size();
-                    for (int r = 0; r < comm.size(); ++r)
-                        if (static_cast<std::size_t>(counts[static_cast<std::size_t>(r)]) != n)
-                            throw dimension_mismatch(("allreduce: array '" + std::string(name) + "' of rank " +
-                                                      std::to_string(r) + " has another size")
-                                                         .c_str(),
-                                                     static_cast<std::size_t>(counts[static_cast<std::size_t>(r)]), n);
+                    const std::size_t n = values.size();  // every rank's: the shapes agree
                     total.assign(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(n));
                     for (std::size_t r = 1; r < static_cast<std::size_t>(comm.size()); ++r)
                         for (std::size_t i = 0; i < n; ++i) {
@@ -198,7 +292,7 @@ inline void allreduce(memory_state& state, std::span<const std::string_view> nam
                             if constexpr (std::is_integral_v<T>) {
                                 T s{};
                                 if (__builtin_add_overflow(total[i], x, &s))
-                                    throw invalid_parameter("allreduce: array '" + std::string(name) +
+                                    throw invalid_parameter("allreduce: array '" + name +
                                                             "': an integer sum overflows");
                                 total[i] = s;
                             } else {
@@ -207,10 +301,12 @@ inline void allreduce(memory_state& state, std::span<const std::string_view> nam
                         }
                 });
                 comm.broadcast(total, root);
-                values = std::move(total);
+                totals.emplace_back(std::move(total));
             },
             array->values);
     }
+    // 4. Commit: moves only, nothing throws.
+    for (std::size_t i = 0; i < arrays.size(); ++i) arrays[i]->values = std::move(totals[i]);
 }
 
 /// Sums the named additive arrays of a model's state over the ranks and rebuilds the model from
@@ -224,6 +320,7 @@ template <class C>
         { C::from_state(s) } -> std::same_as<C>;
     }
 void allreduce_model(C& model, std::span<const std::string_view> additive, const communicator& comm, int root = 0) {
+    allreduce_detail::check_root("allreduce_model", comm, root);
     memory_state state = model.state();
     allreduce(state, additive, comm, root);
     model = collective(comm, [&] { return C::from_state(state); });

@@ -11,11 +11,16 @@
 //
 // Requires MPI (include <mpi.h>); not included by hdc/hdc.hpp. Link MPI::MPI_CXX (CMake:
 // find_package(MPI COMPONENTS CXX)). Thread safety: a communicator may be used by one thread at a
-// time (MPI_THREAD_FUNNELED is what environment asks for: only the main thread calls MPI).
+// time (MPI_THREAD_FUNNELED is what environment asks for, and it throws if MPI provides less:
+// only the main thread calls MPI, the search's worker threads never do).
 #pragma once
 
+// OMPI_SKIP_MPICXX keeps Open MPI's deprecated C++ bindings (mpicxx.h) out: hdc does not use
+// them, and they cost every including file compile time. It only works if <mpi.h> was not
+// included before this header; define it yourself (or include this header first) to be sure.
+// To use the bindings anyway, include <mpi.h> before any hdc header.
 #ifndef OMPI_SKIP_MPICXX
-#define OMPI_SKIP_MPICXX 1  // Open MPI's deprecated C++ bindings: not used, and slow to compile
+#define OMPI_SKIP_MPICXX 1
 #endif
 #include <mpi.h>
 
@@ -25,6 +30,7 @@
 #include <cstdint>
 #include <exception>
 #include <new>
+#include <optional>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -79,6 +85,13 @@ public:
         if (done) return;
         int provided = 0;
         check(MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided), "MPI_Init_thread");
+        if (provided < MPI_THREAD_FUNNELED) {
+            // The searches run worker threads (threads > 1) beside the thread that calls MPI; an
+            // MPI that only promises single-threaded processes does not allow that.
+            MPI_Finalize();
+            throw error("hdc::mpi::environment: the MPI library provides thread level " + std::to_string(provided) +
+                        ", below MPI_THREAD_FUNNELED");
+        }
         owner_ = true;
     }
     environment(const environment&) = delete;
@@ -173,59 +186,75 @@ public:
         return out;
     }
     /// Every rank's `mine` (counts may differ), concatenated in rank order, on every rank; `counts`
-    /// receives each rank's count.
+    /// receives each rank's count. The counts are exchanged as 64-bit numbers first and checked
+    /// against MPI's int counts on every rank (see message_layout), so a message too large for
+    /// MPI makes every rank throw invalid_parameter alike instead of one rank leaving the others
+    /// waiting.
     template <class T>
     std::vector<T> allgatherv(std::span<const T> mine, std::vector<int>& counts) const {
-        const int n = count_of(mine.size());
-        counts.assign(static_cast<std::size_t>(size_), 0);
-        check(MPI_Allgather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, comm_), "MPI_Allgather");
-        const std::vector<int> displs = displacements(counts);
-        std::vector<T> out(total(counts));
-        check(MPI_Allgatherv(mine.data(), n, datatype<T>(), out.data(), counts.data(), displs.data(), datatype<T>(),
-                             comm_),
+        const message_layout layout = exchange_counts(mine.size());
+        std::vector<T> out(layout.total);
+        check(MPI_Allgatherv(mine.data(), layout.counts[static_cast<std::size_t>(rank_)], datatype<T>(), out.data(),
+                             layout.counts.data(), layout.displs.data(), datatype<T>(), comm_),
               "MPI_Allgatherv");
+        counts = layout.counts;
         return out;
     }
     /// Every rank's `mine` concatenated in rank order on root (empty elsewhere); `counts` receives
-    /// each rank's count on root.
+    /// each rank's count (on every rank). Sizes are checked on every rank as in allgatherv.
     template <class T>
     std::vector<T> gatherv(std::span<const T> mine, int root, std::vector<int>& counts) const {
-        const int n = count_of(mine.size());
-        counts.assign(static_cast<std::size_t>(size_), 0);
-        check(MPI_Gather(&n, 1, MPI_INT, counts.data(), 1, MPI_INT, root, comm_), "MPI_Gather");
+        const message_layout layout = exchange_counts(mine.size());
         std::vector<T> out;
-        std::vector<int> displs;
-        if (rank_ == root) {
-            displs = displacements(counts);
-            out.resize(total(counts));
-        }
-        check(MPI_Gatherv(mine.data(), n, datatype<T>(), out.data(), counts.data(), displs.data(), datatype<T>(),
-                          root, comm_),
+        if (rank_ == root) out.resize(layout.total);
+        check(MPI_Gatherv(mine.data(), layout.counts[static_cast<std::size_t>(rank_)], datatype<T>(), out.data(),
+                          layout.counts.data(), layout.displs.data(), datatype<T>(), root, comm_),
               "MPI_Gatherv");
+        counts = layout.counts;
         return out;
     }
 
+    /// The int counts and displacements of a variable-count collective whose ranks send
+    /// `counts` elements each. Throws invalid_parameter if a count or the total exceeds `limit`
+    /// (MPI's int counts; smaller in tests). Depends only on its arguments, so ranks that pass
+    /// the same counts all throw or none does.
+    struct message_layout {
+        std::vector<int> counts;  ///< each rank's count
+        std::vector<int> displs;  ///< each rank's offset in the concatenation
+        std::size_t total = 0;    ///< the concatenation's length
+    };
+    /// See message_layout.
+    static message_layout layout_of(std::span<const std::uint64_t> counts,
+                                    std::uint64_t limit = static_cast<std::uint64_t>(INT_MAX)) {
+        message_layout layout;
+        layout.counts.reserve(counts.size());
+        layout.displs.reserve(counts.size());
+        std::uint64_t at = 0;
+        for (std::size_t r = 0; r < counts.size(); ++r) {
+            if (counts[r] > limit || at + counts[r] > limit)
+                throw invalid_parameter("hdc::mpi: a message of " + std::to_string(counts[r]) + " elements from rank " +
+                                        std::to_string(r) + " (" + std::to_string(at + counts[r]) +
+                                        " in all so far) is beyond MPI's int counts (split it)");
+            layout.displs.push_back(static_cast<int>(at));
+            layout.counts.push_back(static_cast<int>(counts[r]));
+            at += counts[r];
+        }
+        layout.total = static_cast<std::size_t>(at);
+        return layout;
+    }
+
 private:
+    /// Every rank's element count, as 64-bit numbers (no int limit), then their layout.
+    message_layout exchange_counts(std::size_t mine) const {
+        const std::uint64_t n = mine;
+        const std::vector<std::uint64_t> all = allgather(std::span<const std::uint64_t>(&n, 1));
+        return layout_of(all);
+    }
     static int count_of(std::size_t n) {
         if (n > static_cast<std::size_t>(INT_MAX))
             throw invalid_parameter("hdc::mpi: a message of " + std::to_string(n) +
                                     " elements is beyond MPI's int counts (split it)");
         return static_cast<int>(n);
-    }
-    static std::vector<int> displacements(const std::vector<int>& counts) {
-        std::vector<int> displs(counts.size());
-        long long at = 0;
-        for (std::size_t r = 0; r < counts.size(); ++r) {
-            displs[r] = count_of(static_cast<std::size_t>(at));
-            at += counts[r];
-        }
-        count_of(static_cast<std::size_t>(at));
-        return displs;
-    }
-    static std::size_t total(const std::vector<int>& counts) {
-        std::size_t t = 0;
-        for (int c : counts) t += static_cast<std::size_t>(c);
-        return t;
     }
 
     MPI_Comm comm_;
@@ -254,26 +283,26 @@ inline void agree(const communicator& comm, const std::string* failure) {
 template <class F>
 auto collective(const communicator& comm, F&& f) -> decltype(f()) {
     using R = decltype(f());
+    static_assert(!std::is_reference_v<R>, "hdc::mpi::collective: f must return a value");
+    // f runs inside the try, agree after it: an exception of agree itself (an MPI error) is not
+    // caught here, so no rank calls agree a second time.
     std::string message;
+    bool failed = false;
+    [[maybe_unused]] std::conditional_t<std::is_void_v<R>, bool, std::optional<R>> result{};
     try {
-        if constexpr (std::is_void_v<R>) {
-            f();
-            agree(comm, nullptr);
-            return;
-        } else {
-            R result = f();
-            agree(comm, nullptr);
-            return result;
-        }
+        if constexpr (std::is_void_v<R>) f();
+        else result.emplace(f());
     } catch (const rank_error&) {
         throw;  // an inner collective already agreed
     } catch (const std::exception& e) {
+        failed = true;
         message = e.what();
     } catch (...) {
+        failed = true;
         message = "unknown exception";
     }
-    agree(comm, &message);
-    throw rank_error(comm.rank(), 1, message);  // not reached: agree threw
+    agree(comm, failed ? &message : nullptr);
+    if constexpr (!std::is_void_v<R>) return std::move(*result);
 }
 
 }  // namespace hdc::mpi

@@ -23,7 +23,18 @@
 // makes every rank throw hdc::mpi::rank_error naming the rank and the cause (see
 // distributed/mpi.hpp), with the memory unchanged on every rank.
 //
-// Thread safety: as item_memory, and one thread per rank calls MPI (see mpi.hpp).
+// Collectives: top_k (and nearest) makes five per call: an all-reduce agreeing the queries and
+// k, the all-reduce of collective() after the local search, the all-gather of the k best of every
+// rank (2 k P words per query) and the label exchange (an all-gather of the counts, then of the
+// labels). top_k_from adds two broadcasts (root's k, then the query rows, count first) and two
+// collective() all-reduces. add makes an agreement all-reduce and two collective() steps;
+// remove(id) three all-reduces, remove(label) three, find one.
+//
+// Thread safety: NOT as item_memory. top_k, nearest and find are const but collective: they make
+// MPI calls that must come in the same order on every rank, so never call them (or anything else
+// on the same communicator) from two threads of one rank at once, an exception to the rule that
+// const members may be called concurrently. The `threads` argument of top_k parallelises the
+// local search safely (its workers make no MPI calls). One thread per rank calls MPI (mpi.hpp).
 #pragma once
 
 #include <algorithm>
@@ -80,13 +91,16 @@ private:
 };
 
 /// Labelled vectors of model V spread over the ranks of a communicator, with nearest-neighbour
-/// search equal to one item_memory's (see the file comment). Every member is collective.
+/// search equal to one item_memory's (see the file comment). Every member is collective, the
+/// const ones too: never call two of them at once on one rank (file comment, thread safety).
 template <row_storable V>
 class sharded_item_memory : public search_shortcuts<sharded_item_memory<V>, V> {
 public:
     using search_shortcuts<sharded_item_memory<V>, V>::nearest;
     using search_shortcuts<sharded_item_memory<V>, V>::top_k;
+    /// The model of the stored vectors.
     using vector_type = V;
+    /// The model's shape (a dimension, or blocks and block length for sparse models).
     using shape_type = typename V::shape_type;
 
     /// An empty memory for vectors of `shape` over the ranks of comm, rows placed by `how`.
@@ -119,78 +133,49 @@ public:
     }
 
     /// Adds `count` rows with ids next_id() to next_id() + count - 1 and returns the first id.
-    /// Row i is labelled label_of(i) (called on every rank, so it must be cheap and the same
-    /// everywhere) and holds make(i) (called only on the rank that holds it, so each rank builds
-    /// just its shard). All or nothing: if anything throws on any rank, nothing is added anywhere
-    /// and every rank throws rank_error. The rows of one call are staged before they are stored,
-    /// so add large sets in chunks to bound the extra memory.
+    /// Row i is labelled label_of(i) and holds make(i), both called only for the rows a rank
+    /// may hold: with by_range each rank computes its id range first and calls them for its own
+    /// rows alone; with by_label_hash every rank calls label_of for every row (it decides the
+    /// owner: keep it cheap and the same everywhere) and make only for its own. Every rank must
+    /// pass the same count (checked: invalid_parameter on every rank otherwise). All or nothing:
+    /// if anything throws on any rank, nothing is added anywhere and every rank throws
+    /// rank_error. The rows of one call are staged before they are stored, so add large sets in
+    /// chunks to bound the extra memory.
     template <class LabelOf, class Make>
     std::uint64_t add(std::size_t count, LabelOf&& label_of, Make&& make) {
-        const std::uint64_t first = next_id_;
-        std::vector<std::string> labels;
-        std::vector<V> rows;
-        std::vector<std::uint64_t> ids;
-        collective(comm_, [&] {
-            for (std::size_t i = 0; i < count; ++i) {
-                std::string label = label_of(i);
-                const std::uint64_t g = first + i;
-                if (how_.owner(g, label, comm_.size()) != comm_.rank()) continue;
-                V v = make(i);
-                if (!(v.shape() == shape_))
-                    throw dimension_mismatch("sharded_item_memory::add", v.dim(), dim_of(shape_));
-                labels.push_back(std::move(label));
-                rows.push_back(std::move(v));
-                ids.push_back(g);
-            }
-            // Geometric growth, so adding in many chunks copies the shard O(1) times per row.
-            const std::size_t need = local_.size() + rows.size();
-            if (need > reserved_) {
-                local_.reserve(std::max(need, 2 * reserved_));
-                reserved_ = std::max(need, 2 * reserved_);
-            }
-            ids_.reserve(reserved_);
-        });
-        const std::size_t before = local_.size();
-        try {
-            // After the reserves only the label map's allocation can fail.
-            collective(comm_, [&] {
-                for (std::size_t j = 0; j < rows.size(); ++j) {
-                    local_.add(std::move(labels[j]), rows[j]);
-                    ids_.push_back(ids[j]);
-                }
-            });
-        } catch (const rank_error&) {
-            while (local_.size() > before) local_.remove(local_.size() - 1);
-            ids_.resize(before);
-            throw;
-        }
-        next_id_ += count;
-        size_ += count;
-        return first;
+        return add_rows(count, label_of, make, 0);
     }
-    /// Adds one row (every rank passes the same label and vector; only its holder stores it);
-    /// returns its id.
+    /// Adds one row (every rank passes the same label and vector, checked by a hash:
+    /// invalid_parameter on every rank otherwise; only its holder stores it); returns its id.
     std::uint64_t add(std::string label, const V& v) {
-        return add(1, [&](std::size_t) { return label; }, [&](std::size_t) { return v; });
+        std::uint64_t h = fnv(fnv_basis, label.data(), label.size());
+        h = hash_queries(std::span<const V>(&v, 1), h);
+        const auto label_of = [&](std::size_t) { return label; };
+        const auto make = [&](std::size_t) { return v; };
+        return add_rows(1, label_of, make, h);
     }
 
-    /// Removes the row with global id `id`; the other ids do not change. Returns whether it was
-    /// there.
+    /// Removes the row with global id `id` (the same on every rank: invalid_parameter on every
+    /// rank otherwise); the other ids do not change. Returns whether it was there.
     bool remove(std::uint64_t id) {
-        std::uint64_t removed = 0;
-        const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
-        if (it != ids_.end() && *it == id) {
-            local_.remove(static_cast<std::size_t>(it - ids_.begin()));
+        const std::uint64_t agreed[1] = {id};
+        require_same("sharded_item_memory::remove: the ranks passed different ids", agreed);
+        const std::uint64_t mine = collective(comm_, [&]() -> std::uint64_t {
+            const auto it = std::lower_bound(ids_.begin(), ids_.end(), id);
+            if (it == ids_.end() || *it != id) return 0;
+            local_.remove(static_cast<std::size_t>(it - ids_.begin()));  // may throw: then nothing changed
             ids_.erase(it);
-            removed = 1;
-        }
-        removed = comm_.allreduce(removed, MPI_SUM);
+            return 1;
+        });
+        const std::uint64_t removed = comm_.allreduce(mine, MPI_SUM);
         size_ -= static_cast<std::size_t>(removed);
         return removed != 0;
     }
     /// Removes every row stored under label; returns how many (over all ranks). Other ids do not
     /// change.
     std::size_t remove(std::string_view label) {
+        const std::uint64_t agreed[1] = {fnv(fnv_basis, label.data(), label.size())};
+        require_same("sharded_item_memory::remove: the ranks passed different labels", agreed);
         const std::uint64_t mine = collective(comm_, [&] {
             std::vector<std::uint64_t> kept;
             kept.reserve(ids_.size());
@@ -205,30 +190,31 @@ public:
         return static_cast<std::size_t>(removed);
     }
 
-    /// The lowest id stored under label, if any.
+    /// The lowest id stored under label, if any. The label must be the same on every rank
+    /// (invalid_parameter on every rank otherwise; checked in the same all-reduce).
     std::optional<std::uint64_t> find(std::string_view label) const {
-        std::uint64_t mine = no_id;
-        if (const auto i = local_.find(label)) mine = ids_[*i];
-        const std::uint64_t lowest = comm_.allreduce(mine, MPI_MIN);
-        if (lowest == no_id) return std::nullopt;
-        return lowest;
+        const std::uint64_t h = fnv(fnv_basis, label.data(), label.size());
+        std::uint64_t v[3] = {h, ~h, no_id};
+        if (const auto i = local_.find(label)) v[2] = ids_[*i];
+        comm_.allreduce(std::span<std::uint64_t>(v, 3), MPI_MIN);
+        if (v[0] != ~v[1]) throw invalid_parameter("sharded_item_memory::find: the ranks passed different labels");
+        if (v[2] == no_id) return std::nullopt;
+        return v[2];
     }
 
     /// The k best rows for each query (the same queries on every rank), best first, on every
     /// rank: match::index is the global id. Equal to one item_memory's top_k (file comment).
     /// Throws empty_input for an empty memory, invalid_parameter for k = 0 (on every rank).
     std::vector<std::vector<match>> top_k(std::span<const V> queries, std::size_t k, unsigned threads = 1) const {
-        if (empty()) throw empty_input("sharded_item_memory: search in an empty memory");
-        if (k == 0) throw invalid_parameter("sharded_item_memory::top_k: k must be positive");
+        if (empty()) throw empty_input("sharded_item_memory: search in an empty memory");  // size_ is agreed
         const std::size_t nq = queries.size();
-        // Every rank must pass the same queries: compare their count and a hash of their rows
-        // (the minimum of x and of ~x over the ranks agree only if every rank has the same x).
-        const std::uint64_t hash = hash_queries(queries);
-        std::uint64_t agree[4] = {nq, ~static_cast<std::uint64_t>(nq), hash, ~hash};
-        comm_.allreduce(std::span<std::uint64_t>(agree, 4), MPI_MIN);
-        if (agree[0] != ~agree[1] || agree[2] != ~agree[3])
-            throw invalid_parameter("sharded_item_memory::top_k: the ranks passed different queries (use top_k_from "
-                                    "to search the queries of one rank)");
+        // Every rank must pass the same queries and k: compare the count, a hash of the rows and
+        // k in one all-reduce (k sizes the all-gather below, so it must agree before any use).
+        const std::uint64_t agreed[3] = {nq, hash_queries(queries, fnv_basis), k};
+        require_same("sharded_item_memory::top_k: the ranks passed different queries or k (use top_k_from to "
+                     "search the queries of one rank)",
+                     agreed);
+        if (k == 0) throw invalid_parameter("sharded_item_memory::top_k: k must be positive");  // on every rank
         const std::size_t kk = std::min<std::size_t>(k, size_);
         // Per query kk slots: (similarity bits, id), id no_id where this rank has fewer rows.
         std::vector<std::uint64_t> mine(2 * nq * kk, no_id);
@@ -298,44 +284,165 @@ public:
         if (root < 0 || root >= comm_.size())
             throw invalid_parameter("sharded_item_memory::top_k_from: root " + std::to_string(root) +
                                     " is not a rank of " + std::to_string(comm_.size()));
-        using element = typename row_traits<V>::element_type;
-        const std::size_t stride = row_stride<V>(shape_);
-        std::vector<unsigned char> bytes;
-        collective(comm_, [&] {
-            if (comm_.rank() != root) return;
-            bytes.assign(queries.size() * stride * sizeof(element), 0);
-            aligned_buffer<element> row(stride);
-            for (std::size_t q = 0; q < queries.size(); ++q) {
-                if (!(queries[q].shape() == shape_))
-                    throw dimension_mismatch("sharded_item_memory::top_k_from", queries[q].dim(), dim_of(shape_));
-                std::memset(static_cast<void*>(row.data()), 0, stride * sizeof(element));
-                row_traits<V>::store(queries[q], row.data());
-                std::memcpy(bytes.data() + q * stride * sizeof(element), row.data(), stride * sizeof(element));
-            }
+        std::vector<unsigned char> bytes = collective(comm_, [&] {
+            return comm_.rank() == root ? encode("sharded_item_memory::top_k_from", queries)
+                                        : std::vector<unsigned char>{};
         });
+        // Root's k travels with its queries (the others' k is not used).
+        std::uint64_t root_k = k;
+        comm_.broadcast(std::span<std::uint64_t>(&root_k, 1), root);
         comm_.broadcast(bytes, root);
-        const std::size_t nq = bytes.size() / (stride * sizeof(element));
-        std::vector<V> received;
-        received.reserve(nq);
-        aligned_buffer<element> row(stride);
-        for (std::size_t q = 0; q < nq; ++q) {
-            std::memcpy(static_cast<void*>(row.data()), bytes.data() + q * stride * sizeof(element), stride * sizeof(element));
-            received.push_back(row_traits<V>::load(row.data(), shape_));
-        }
-        return top_k(std::span<const V>(received), k, threads);
+        const std::vector<V> received = collective(comm_, [&] { return decode(bytes); });
+        return top_k(std::span<const V>(received), static_cast<std::size_t>(root_k), threads);
+    }
+
+    /// Each rank's own queries (any number per rank, none too), answered for that rank alone:
+    /// element i of the result is top_k of this rank's queries[i]. The queries of every rank are
+    /// all-gathered and searched as one batch (top_k), then each rank keeps its own answers; k
+    /// must be the same on every rank (invalid_parameter on every rank otherwise). Costs top_k's
+    /// collectives plus an all-gather of the query rows and two collective() all-reduces.
+    std::vector<std::vector<match>> top_k_each(std::span<const V> queries, std::size_t k,
+                                               unsigned threads = 1) const {
+        std::vector<unsigned char> bytes =
+            collective(comm_, [&] { return encode("sharded_item_memory::top_k_each", queries); });
+        std::vector<int> counts;
+        const std::vector<unsigned char> all = comm_.allgatherv(std::span<const unsigned char>(bytes), counts);
+        const std::vector<V> every = collective(comm_, [&] { return decode(all); });
+        const std::size_t row_bytes = row_stride<V>(shape_) * sizeof(typename row_traits<V>::element_type);
+        std::size_t first = 0;
+        for (int r = 0; r < comm_.rank(); ++r) first += static_cast<std::size_t>(counts[static_cast<std::size_t>(r)]);
+        first /= row_bytes;
+        std::vector<std::vector<match>> answers = top_k(std::span<const V>(every), k, threads);
+        std::vector<std::vector<match>> mine;
+        mine.reserve(queries.size());
+        for (std::size_t q = 0; q < queries.size(); ++q) mine.push_back(std::move(answers[first + q]));
+        return mine;
     }
 
 private:
     static constexpr std::uint64_t no_id = std::numeric_limits<std::uint64_t>::max();
 
-    /// FNV-1a over the queries' shapes and stored rows (what the search reads of them).
-    std::uint64_t hash_queries(std::span<const V> queries) const {
+    static constexpr std::uint64_t fnv_basis = 0xcbf29ce484222325ull;
+
+    /// The queries' stored rows, concatenated (for sending); throws dimension_mismatch (naming
+    /// `what`) for a query of another shape.
+    std::vector<unsigned char> encode(const char* what, std::span<const V> queries) const {
         using element = typename row_traits<V>::element_type;
-        std::uint64_t h = 0xcbf29ce484222325ull;
-        const auto mix = [&h](const void* data, std::size_t bytes) {
-            const auto* p = static_cast<const unsigned char*>(data);
-            for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
-        };
+        const std::size_t stride = row_stride<V>(shape_);
+        std::vector<unsigned char> bytes(queries.size() * stride * sizeof(element), 0);
+        aligned_buffer<element> row(stride);
+        for (std::size_t q = 0; q < queries.size(); ++q) {
+            if (!(queries[q].shape() == shape_)) throw dimension_mismatch(what, queries[q].dim(), dim_of(shape_));
+            std::memset(static_cast<void*>(row.data()), 0, stride * sizeof(element));
+            row_traits<V>::store(queries[q], row.data());
+            std::memcpy(bytes.data() + q * stride * sizeof(element), row.data(), stride * sizeof(element));
+        }
+        return bytes;
+    }
+    /// The vectors of encode's bytes.
+    std::vector<V> decode(const std::vector<unsigned char>& bytes) const {
+        using element = typename row_traits<V>::element_type;
+        const std::size_t stride = row_stride<V>(shape_);
+        const std::size_t nq = bytes.size() / (stride * sizeof(element));
+        std::vector<V> out;
+        out.reserve(nq);
+        aligned_buffer<element> row(stride);
+        for (std::size_t q = 0; q < nq; ++q) {
+            std::memcpy(static_cast<void*>(row.data()), bytes.data() + q * stride * sizeof(element),
+                        stride * sizeof(element));
+            out.push_back(row_traits<V>::load(row.data(), shape_));
+        }
+        return out;
+    }
+
+    /// FNV-1a-64 of `bytes` bytes at data, continuing from h.
+    static std::uint64_t fnv(std::uint64_t h, const void* data, std::size_t bytes) noexcept {
+        const auto* p = static_cast<const unsigned char*>(data);
+        for (std::size_t i = 0; i < bytes; ++i) h = (h ^ p[i]) * 0x100000001b3ull;
+        return h;
+    }
+
+    /// Throws invalid_parameter(what) on every rank unless every rank passed the same values
+    /// (at most 4). One all-reduce: the minima of x and of ~x over the ranks are complements
+    /// only if every rank has the same x.
+    void require_same(const char* what, std::span<const std::uint64_t> values) const {
+        std::uint64_t both[8] = {};
+        const std::size_t n = std::min<std::size_t>(values.size(), 4);
+        for (std::size_t i = 0; i < n; ++i) {
+            both[2 * i] = values[i];
+            both[2 * i + 1] = ~values[i];
+        }
+        comm_.allreduce(std::span<std::uint64_t>(both, 2 * n), MPI_MIN);
+        for (std::size_t i = 0; i < n; ++i)
+            if (both[2 * i] != ~both[2 * i + 1]) throw invalid_parameter(what);
+    }
+
+    /// add(count, label_of, make); `hash` (0 for none) is a hash of the arguments that every
+    /// rank must share, agreed together with count.
+    template <class LabelOf, class Make>
+    std::uint64_t add_rows(std::size_t count, LabelOf&& label_of, Make&& make, std::uint64_t hash) {
+        const std::uint64_t agreed[2] = {count, hash};
+        require_same("sharded_item_memory::add: the ranks passed different rows or counts", agreed);
+        const std::uint64_t first = next_id_;
+        // The rows this rank may hold, as offsets into the call: by_range knows them from the ids.
+        std::size_t begin = 0, end = count;
+        if (how_.by_range()) {
+            const auto r = static_cast<std::uint64_t>(comm_.rank());
+            const std::uint64_t n = how_.rows_per_rank();
+            constexpr std::uint64_t top = std::numeric_limits<std::uint64_t>::max();
+            const std::uint64_t lo = r != 0 && n > top / r ? top : r * n;  // saturating: no id is that large
+            const std::uint64_t hi = comm_.rank() == comm_.size() - 1 || n > top - lo ? top : lo + n;
+            const std::uint64_t last = first + count;
+            begin = static_cast<std::size_t>(std::clamp(lo, first, last) - first);
+            end = static_cast<std::size_t>(std::clamp(hi, first, last) - first);
+        }
+        std::vector<std::string> labels;
+        std::vector<V> rows;
+        std::vector<std::uint64_t> ids;
+        collective(comm_, [&] {
+            for (std::size_t i = begin; i < end; ++i) {
+                const std::uint64_t g = first + i;
+                std::string label = label_of(i);
+                if (how_.owner(g, label, comm_.size()) != comm_.rank()) continue;
+                V v = make(i);
+                if (!(v.shape() == shape_))
+                    throw dimension_mismatch("sharded_item_memory::add", v.dim(), dim_of(shape_));
+                labels.push_back(std::move(label));
+                rows.push_back(std::move(v));
+                ids.push_back(g);
+            }
+            // Geometric growth, so adding in many chunks copies the shard O(1) times per row.
+            const std::size_t need = local_.size() + rows.size();
+            if (need > reserved_) {
+                local_.reserve(std::max(need, 2 * reserved_));
+                reserved_ = std::max(need, 2 * reserved_);
+            }
+            ids_.reserve(reserved_);
+        });
+        const std::size_t before = local_.size();
+        try {
+            // After the reserves only the label map's allocation can fail.
+            collective(comm_, [&] {
+                for (std::size_t j = 0; j < rows.size(); ++j) {
+                    local_.add(std::move(labels[j]), rows[j]);
+                    ids_.push_back(ids[j]);
+                }
+            });
+        } catch (const rank_error&) {
+            local_.truncate(before);  // noexcept, O(rows staged)
+            ids_.resize(before);
+            throw;
+        }
+        next_id_ += count;
+        size_ += count;
+        return first;
+    }
+
+    /// FNV-1a over the queries' shapes and stored rows (what the search reads of them),
+    /// continuing from h.
+    std::uint64_t hash_queries(std::span<const V> queries, std::uint64_t h) const {
+        using element = typename row_traits<V>::element_type;
+        const auto mix = [&h](const void* data, std::size_t bytes) { h = fnv(h, data, bytes); };
         const std::size_t stride = row_stride<V>(shape_);
         aligned_buffer<element> row(stride);
         for (const V& q : queries) {

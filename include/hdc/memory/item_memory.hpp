@@ -126,6 +126,20 @@ public:
     std::size_t remove(std::string_view label) {
         return erase_if([label](std::size_t, const std::string& l) { return l == label; });
     }
+    /// Removes the vectors at index n and beyond (nothing if n >= size()); O(size() - n), no
+    /// allocation, never throws: undoes a run of add() calls, e.g. when a larger operation that
+    /// added them fails.
+    void truncate(std::size_t n) noexcept {
+        if (n >= size()) return;
+        for (std::size_t j = size(); j-- > n;) {
+            // The index maps a label to its first row; a first row at j >= n has no earlier twin.
+            const auto it = index_.find(std::string_view(labels_[j]));
+            if (it != index_.end() && it->second == j) index_.erase(it);
+        }
+        std::memset(static_cast<void*>(rows_.data() + n * stride_), 0, (size() - n) * stride_ * sizeof(element_type));
+        labels_.erase(labels_.begin() + static_cast<std::ptrdiff_t>(n), labels_.end());
+        if constexpr (kernel::uses_norms) norms_.erase(norms_.begin() + static_cast<std::ptrdiff_t>(n), norms_.end());
+    }
     /// Removes everything (the shape is kept).
     void clear() noexcept {
         labels_.clear();
