@@ -52,6 +52,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <array>
 #include <cmath>
 #include <cstddef>
@@ -577,9 +578,8 @@ private:
     static constexpr std::size_t batch_size = 64;
 
     /// The engine of both transforms: PPV features (poses null) or HDC-MiniROCKET features. The
-    /// threads take contiguous ranges of (dilation, kernel) pairs holding equal shares of the
-    /// features (the work of a feature is the same on every series); each generates the
-    /// timestamp rows of its pairs once, at the longest length, one dilation at a time.
+    /// threads take chunks of (dilation, kernel) pairs in turn from a shared counter; each
+    /// generates the timestamp rows of a chunk's pairs once, at the longest length.
     sample_matrix run(const series_set& x, unsigned threads, const detail::rocket_pose_table* poses) const;
 
     /// The start values and steps of the timestamp rows at `scale` (phases from the seed).
@@ -717,24 +717,29 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
     detail::parallel_ranges(n, use, 1, [&](unsigned, std::size_t first, std::size_t last) {
         for (std::size_t i = first; i < last; ++i) prepare(x, order[i], prepared.data() + offset[i]);
     });
-    // Part p gets the pairs whose first feature lies in [p F / use, (p + 1) F / use).
-    const auto pair_bound = [&](unsigned part) {
-        const std::size_t target = s.features * part / use;
-        return static_cast<std::size_t>(std::lower_bound(s.feature_start.begin(), s.feature_start.end() - 1, target) -
-                                        s.feature_start.begin());
-    };
+    // The threads take chunks of (dilation, kernel) pairs from a shared counter, in order (the
+    // largest dilations' pairs, which pool the shortest ranges, come last and fill the tail): the
+    // pairs' work differs too much for a static split of a few milliseconds' transform to come
+    // out even. A chunk is one dilation's pairs, or a part of them so that there are at least
+    // 8 chunks per thread (one thread: whole dilations, each shifted sum made once); each pair is computed by one thread whatever the order, so the
+    // result does not depend on the threads.
+    const std::size_t dilation_count = s.dilations.size();
+    const std::size_t pieces =
+        use == 1 ? 1
+                 : std::min<std::size_t>(rocket::kernel_count, (8 * std::size_t{use} + dilation_count - 1) / dilation_count);
+    const std::size_t chunks = dilation_count * pieces;
+    std::atomic<std::size_t> next_chunk{0};
     const auto& positions = rocket::kernel_positions();
-    detail::parallel_ranges(use, use, 1, [&](unsigned, std::size_t part_first, std::size_t part_last) {
-        const std::size_t c_first = pair_bound(static_cast<unsigned>(part_first));
-        const std::size_t c_last = part_last == use ? combos : pair_bound(static_cast<unsigned>(part_last));
+    detail::parallel_ranges(use, use, 1, [&](unsigned, std::size_t, std::size_t) {
         std::vector<float> pose_rows, totals, below, alpha, gpad, scratch, combined, zeros(longest, 0.0f);
         std::vector<double> pose_work;
         std::vector<std::uint32_t> counts;
         std::vector<float> sums;
         combined.resize(longest);
-        for (std::size_t c0 = c_first; c0 < c_last;) {
-            const std::size_t di = c0 / rocket::kernel_count;
-            const std::size_t c1 = std::min(c_last, (di + 1) * rocket::kernel_count);  // this dilation's pairs
+        for (std::size_t chunk; (chunk = next_chunk.fetch_add(1, std::memory_order_relaxed)) < chunks;) {
+            const std::size_t di = chunk / pieces, piece = chunk % pieces;
+            const std::size_t c0 = di * rocket::kernel_count + piece * rocket::kernel_count / pieces;
+            const std::size_t c1 = di * rocket::kernel_count + (piece + 1) * rocket::kernel_count / pieces;
             const std::size_t d = s.dilations[di], m = s.per_dilation[di];
             // The timestamp rows of these pairs at the longest length (row j of pair c at
             // ((c - c0) m + j) * longest); a shorter series reads the start of each row. Beyond
@@ -834,7 +839,6 @@ inline sample_matrix minirocket::run(const series_set& x, unsigned threads,
                     }
                 }
             }
-            c0 = c1;
         }
     });
     return out;
