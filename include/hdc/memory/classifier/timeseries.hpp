@@ -47,7 +47,9 @@ struct timeseries_options {
 
 /// Time-series classifier: (HDC-)MiniROCKET features and ridge_classifier_cv, the scale chosen by
 /// stratified cross-validation (see the header comment). Const members are safe to call
-/// concurrently.
+/// concurrently. fit, decision_function and predict are templates on the ridge solver's scalar
+/// (double, as ridge_classifier_cv's) only so that Eigen's solvers are compiled where they are
+/// called, not in every translation unit that includes this header (~20 s of CPU each).
 class timeseries_classifier {
 public:
     /// An unfitted classifier. Throws invalid_parameter for no scale, a negative or non-finite
@@ -65,6 +67,7 @@ public:
     /// Fits the transform, chooses the scale and fits the ridge classifier. Throws empty_input for
     /// no series, invalid_parameter for a label count other than the series count or a negative
     /// label, and whatever the transform or ridge_classifier_cv throw; unchanged on a throw.
+    template <class Real = double>
     void fit(const series_set& x, label_view y) {
         const char* who = "timeseries_classifier::fit";
         if (x.empty()) throw empty_input(std::string(who) + ": no training series");
@@ -97,8 +100,8 @@ public:
                     if (!scored[f]) continue;
                     const sample_matrix a = gather_rows(features, train[f]), b = gather_rows(features, test[f]);
                     ridge_classifier_cv ridge(fold_ridge_options(y));
-                    ridge.fit(a, y_train[f]);
-                    const auto predicted = ridge.predict(b);
+                    ridge.template fit<Real>(a, y_train[f]);
+                    const auto predicted = ridge.template predict<Real>(b);
                     for (std::size_t i = 0; i < predicted.size(); ++i) correct[f][c] += predicted[i] == y_test[f][i];
                 }
             }
@@ -114,7 +117,7 @@ public:
         // The chosen scale's features once more (transform is deterministic: the same bits as in
         // the cross-validation), rather than keeping every scale's.
         ridge_classifier_cv ridge(options_.ridge);
-        ridge.fit(transform_at(*base, options_.scales[chosen], x), y);
+        ridge.template fit<Real>(transform_at(*base, options_.scales[chosen], x), y);
         commit(std::move(base), chosen, std::move(votes), std::move(ridge));
     }
 
@@ -125,20 +128,28 @@ public:
     }
 
     /// Scores (series x classes) of already transformed features.
-    Eigen::MatrixXd decision_function(sample_view features) const {
+    template <class Real = double>
+    ridge_classifier_cv::matrix<Real> decision_function(sample_view features) const {
         check_fitted("timeseries_classifier::decision_function");
-        return ridge_.decision_function(features);
+        return ridge_.decision_function<Real>(features);
     }
     /// Scores (series x classes) of series.
-    Eigen::MatrixXd decision_function(const series_set& x) const { return decision_function(transform(x)); }
+    template <class Real = double>
+    ridge_classifier_cv::matrix<Real> decision_function(const series_set& x) const {
+        return decision_function<Real>(transform(x));
+    }
 
     /// Predicted classes of already transformed features.
+    template <class Real = double>
     std::vector<std::int32_t> predict(sample_view features) const {
         check_fitted("timeseries_classifier::predict");
-        return ridge_.predict(features);
+        return ridge_.predict<Real>(features);
     }
     /// Predicted classes of series.
-    std::vector<std::int32_t> predict(const series_set& x) const { return predict(transform(x)); }
+    template <class Real = double>
+    std::vector<std::int32_t> predict(const series_set& x) const {
+        return predict<Real>(transform(x));
+    }
 
     /// True once fit has succeeded.
     bool fitted() const noexcept { return base_ != nullptr; }
