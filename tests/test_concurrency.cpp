@@ -4,6 +4,7 @@
 // program under ThreadSanitizer, which reports any write a const member would make.
 #include <hdc/core/algebra.hpp>
 #include <hdc/encoders/scalar.hpp>
+#include <hdc/encoders/sequence.hpp>
 #include <hdc/memory/item_memory.hpp>
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>

@@ -2,7 +2,7 @@
 // bipolar, real, phasor, sparse block codes and MBAT. The per-family test files keep only what is
 // particular to one family; a family added later may instantiate the generic tests in its own
 // file instead of here, so that the families compile in parallel.
-#include <hdc/hdc.hpp>
+#include "model_info.hpp"
 
 // Aliases keep commas out of the Catch macros.
 using real_float = hdc::real<10000>;
