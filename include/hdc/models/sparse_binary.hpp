@@ -107,11 +107,18 @@ inline constexpr std::size_t max_cdt_shifts = 1024;
 struct cdt_plan {
     std::size_t shifts = 0;   ///< K, the number of shifted copies (0: returned unchanged)
     bool additive = true;     ///< Z AND (OR of copies) if true, Z AND NOT(OR of copies) if false
-    /// The fraction of Z's ones expected to survive, given p_Z = ones / dim: 1 - (1 - p_Z)^K
-    /// (additive), (1 - p_Z)^K (subtractive), 1 without thinning.
-    double kept_fraction(double p_z) const noexcept {
+    /// The expected fraction of Z's ones that survive, for Z a uniformly random set of `ones`
+    /// positions in dimension dim (a union of random atoms, given its size, is one): a one
+    /// survives additive thinning iff one of the K distinct other positions its copies look at
+    /// is in Z, so the fraction is 1 - m (additive) or m (subtractive) with
+    /// m = prod_{j<K} (dim - ones - j) / (dim - 1 - j) ~ (1 - p_Z)^K; 1 without thinning.
+    double kept_fraction(std::size_t ones, std::size_t dim) const noexcept {
         if (shifts == 0) return 1.0;
-        const double miss = std::pow(1.0 - p_z, static_cast<double>(shifts));
+        double miss = 1.0;
+        for (std::size_t j = 0; j < shifts; ++j)
+            miss *= (static_cast<double>(dim) - static_cast<double>(ones) - static_cast<double>(j)) /
+                    (static_cast<double>(dim) - 1.0 - static_cast<double>(j));
+        if (miss < 0) miss = 0;
         return additive ? 1.0 - miss : miss;
     }
 };
@@ -139,12 +146,21 @@ namespace detail {
 inline constexpr std::uint64_t cdt_seed = 0x6364742D73686674ull;
 inline constexpr std::uint64_t bind_hash_seed = 0x627364632D6B6579ull;
 
-/// The first n CDT shifts for dimension dim (dim >= 2): each in [1, dim - 1], from one fixed
-/// stream per dimension, so every thinning of that dimension uses the same permutations.
+/// The first n CDT shifts for dimension dim (2 <= dim, n < dim): distinct, each in [1, dim - 1],
+/// from one fixed stream per dimension (a repeated draw is drawn again), so every thinning of
+/// that dimension uses the same permutations, and a position's K shifted copies look at K
+/// distinct other positions.
 inline std::vector<std::size_t> cdt_shifts(std::size_t dim, std::size_t n) {
     rng gen = rng::from_key(make_key(cdt_seed, dim));
-    std::vector<std::size_t> s(n);
-    for (auto& x : s) x = 1 + static_cast<std::size_t>(gen.below(dim - 1));
+    std::vector<std::size_t> s;
+    s.reserve(n);
+    std::vector<bool> used(dim, false);
+    while (s.size() < n) {
+        const std::size_t x = 1 + static_cast<std::size_t>(gen.below(dim - 1));
+        if (used[x]) continue;
+        used[x] = true;
+        s.push_back(x);
+    }
     return s;
 }
 
