@@ -73,7 +73,10 @@ TEST_CASE("sparse_binary: shift binding is exact, keeps the density and preserve
         // The same key moves every vector by the same shift: similarities in b are kept exactly.
         const V y = hdc::blend(b, x, std::vector<std::uint64_t>(157, 0x00000000FFFFFFFFull));
         CHECK(hdc::similarity(hdc::bind(a, b), hdc::bind(a, y)) == hdc::similarity(b, y));
-        // bind(a, b) is b rotated: some shift of b gives it.
+        // bind(a, b) is b rotated by a's hash, never by 0.
+        const std::size_t shift = hdc::detail::bind_shift(a);
+        CHECK((shift >= 1 && shift < big));
+        CHECK(c == hdc::permute(b, std::ptrdiff_t(shift)));
         commuted += hdc::bind(a, b) == hdc::bind(b, a);
         // Any vector is a key, a bundle too.
         const V key = hdc::bundle({a, b, x});
@@ -235,9 +238,14 @@ TEST_CASE("sparse_binary: a bundled sequence decodes every item by position", "[
     const V seq = hdc::bundle_sequence(items);
     for (std::size_t i = 0; i < word.size(); ++i)
         CHECK(memory.nearest(hdc::sequence_item(seq, word.size(), i)).label == std::string(1, word[i]));
-    // The n-gram (bound sequence) gives the earlier items back when the last is unbound.
+    // The n-gram (bound sequence) is dissimilar to its items; unbinding the last item gives back,
+    // exactly, the product of the earlier ones at their positions.
     const V gram = hdc::bind_sequence(items);
-    CHECK(hdc::similarity(gram, items.back()) < 0.1);
+    const auto n = std::ptrdiff_t(items.size());
+    for (const V& item : items) CHECK(hdc::similarity(gram, item) < 0.1);
+    V earlier = hdc::permute(items[0], n - 1);
+    for (std::ptrdiff_t i = 1; i + 1 < n; ++i) earlier = hdc::bind(hdc::permute(items[std::size_t(i)], n - 1 - i), earlier);
+    CHECK(hdc::unbind(gram, items.back()) == earlier);
 }
 
 TEST_CASE("sparse_binary: bad input is refused with a named error", "[sparse_binary][errors]") {
