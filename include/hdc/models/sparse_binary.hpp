@@ -142,6 +142,13 @@ inline cdt_plan plan_thinning(std::size_t ones, std::size_t dim) noexcept {
 
 namespace detail {
 
+/// The bytes of x in reverse order (std::byteswap is C++23).
+constexpr std::uint64_t byteswap64(std::uint64_t x) noexcept {
+    std::uint64_t r = 0;
+    for (int i = 0; i < 8; ++i, x >>= 8) r = (r << 8) | (x & 0xFF);
+    return r;
+}
+
 /// Key of the stream of CDT shifts ("cdt-shft") and of the binding hash ("bsdc-key").
 inline constexpr std::uint64_t cdt_seed = 0x6364742D73686674ull;
 inline constexpr std::uint64_t bind_hash_seed = 0x627364632D6B6579ull;
@@ -462,7 +469,23 @@ public:
     vector_type superposition() const {
         vector_type out(dim());
         std::uint64_t* o = detail::storage_access::data(out);
-        for (std::size_t i = 0; i < dim(); ++i)
+        const std::int32_t* c = counts_.data();
+        const std::size_t full = dim() / 64;
+        for (std::size_t w = 0; w < full; ++w, c += 64) {
+            // 64 compares into bytes (vectorised), then each 8 bytes of 0/1 packed into 8 bits by
+            // one multiply: byte j times 2^(8(7-j) + j) lands on bit 56 + j, no carries.
+            unsigned char flags[64];
+            for (unsigned j = 0; j < 64; ++j) flags[j] = c[j] > 0;
+            std::uint64_t bits = 0;
+            for (unsigned k = 0; k < 8; ++k) {
+                std::uint64_t x;
+                std::memcpy(&x, flags + 8 * k, 8);
+                if constexpr (std::endian::native == std::endian::big) x = detail::byteswap64(x);
+                bits |= ((x * 0x0102040810204080ull) >> 56) << (8 * k);
+            }
+            o[w] = bits;
+        }
+        for (std::size_t i = full * 64; i < dim(); ++i)
             if (counts_[i] > 0) o[i / 64] |= std::uint64_t{1} << (i % 64);
         return out;
     }
