@@ -315,7 +315,7 @@ struct model_info<hdc::sparse_binary<D>> : model_defaults {
     static double sum_bundle_similarity(int m) { return bloom_bundle_prediction(double(D), w(D), m).mean; }
     static double sum_bundle_std(int m, std::size_t dim) { return bloom_bundle_prediction(double(dim), w(dim), m).sd; }
     static constexpr std::uint64_t golden_symbol = 0x0C1089CBD7E26DACull;
-    static constexpr std::uint64_t golden_bind = 0x3E1598EBFECE836Dull;
+    static constexpr std::uint64_t golden_bind = 0x676177FA54B6CD63ull;
     static constexpr std::uint64_t golden_bundle = 0x609DA04372EF7F81ull;
 };
 

@@ -291,14 +291,17 @@ namespace detail {
 template <std::size_t D>
 inline constexpr bool packed_components<sparse_binary<D>> = true;
 
-/// The shift bind(a, .) applies: a hash of a's words mapped to [1, dim - 1] (0 for dim 1). Each
-/// word is mixed with its index independently, so the hash has no serial dependency.
+/// The shift bind(a, .) applies: a hash of a's words mapped to [1, dim - 1] (0 for dim 1): the
+/// sum of the words times distinct odd multipliers (a multiply-add per word, no serial
+/// dependency, vectorisable), finalised by mix64. Two keys get the same shift only if their
+/// weighted sums agree modulo 2^64 or their mixed sums modulo dim - 1: about 1 / (dim - 1) for
+/// unrelated keys, as for any map to dim - 1 shifts.
 template <std::size_t D>
 std::size_t bind_shift(const sparse_binary<D>& a) noexcept {
     if (a.dim() < 2) return 0;
-    std::uint64_t h = 0;
-    for (std::size_t w = 0; w < a.word_count(); ++w)
-        h += mix64(a.data()[w] ^ (bind_hash_seed + (w + 1) * golden_gamma));
+    std::uint64_t h = bind_hash_seed;
+    const std::uint64_t* x = a.data();
+    for (std::size_t w = 0; w < a.word_count(); ++w) h += x[w] * ((w + 1) * golden_gamma | 1u);
     return 1 + static_cast<std::size_t>(mix64(h) % (a.dim() - 1));
 }
 
