@@ -251,6 +251,8 @@ struct bsdc_readout {
     double p_hit = 0;        ///< q(n)
     double p_distractor = 0; ///< n q(n) / N
 };
+/// The read-out of a sparse binary bundle of dimension dim whose superposition has
+/// superposition_ones ones.
 inline bsdc_readout bsdc_scores_given(std::size_t dim, std::size_t superposition_ones) {
     const std::size_t w = ones_for(dim);
     const double q = plan_thinning(superposition_ones, dim).kept_fraction(superposition_ones, dim);
