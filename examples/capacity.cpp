@@ -4,7 +4,8 @@
 // One trial: a codebook of K random atoms; M symbols a_m drawn uniformly; a memory
 // S = sum_m bind(key_m, C[a_m]) with a fresh random key per item, kept as the family's
 // accumulator (MAP-I, FHRR: hdc::accumulator, read by similarity) or bundled in its own form
-// (MAP-B, BSC, sparse block codes: the accumulator's result(), which is what hdc::bundle returns);
+// (MAP-B, BSC, sparse block codes, sparse binary codes: the accumulator's result(), which is
+// what hdc::bundle returns);
 // one item r read back: unbind(S, key_r) and the nearest atom of an hdc::item_memory (for an
 // accumulator, similarity(S, bind(key_r, C_j)) for each j, the same score). A trial is correct
 // when the answer is a_r. Each trial has its own seed, derived from (family, dimension, M, K,
@@ -33,6 +34,7 @@
 #include <hdc/models/bipolar.hpp>
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/sparse.hpp>
+#include <hdc/models/sparse_binary.hpp>
 
 #include "threads.hpp"
 
@@ -125,6 +127,10 @@ std::vector<family_run> families() {
          [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {
              return trial<hdc::sparse<>, readout::bundle>(hdc::sparse_shape{n / block_length, block_length},
                                                           m, k, g);
+         }},
+        {cap::bsdc,
+         [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {
+             return trial<hdc::sparse_binary<>, readout::bundle>(n, m, k, g);
          }},
     };
 }

@@ -256,6 +256,77 @@ struct model_info<hdc::sparse<B, L>> : model_defaults {
     static constexpr std::uint64_t golden_bundle = 0x60C979D8305BC257ull;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Sparse binary codes (models/sparse_binary.hpp): atoms of w = ones_for(D) ones, similarity
+// overlap / sqrt(|a| |b|), a counting Bloom filter as the accumulator.
+
+/// Hypergeometric overlap of two independent atoms of w ones in D positions: mean w^2 / D,
+/// variance w (w/D) ((D-w)/D) ((D-w)/(D-1)), and its kurtosis (the hypergeometric law's).
+struct overlap_law {
+    double mean, variance, kurtosis;
+};
+inline overlap_law atom_overlap(double d, double w) {
+    const double mean = w * w / d;
+    const double variance = w * (w / d) * ((d - w) / d) * ((d - w) / (d - 1));
+    // Excess kurtosis of Hypergeometric(N = d, K = w, n = w).
+    const double n = w, k = w, nn = d;
+    const double excess = ((nn - 1) * nn * nn * (nn * (nn + 1) - 6 * k * (nn - k) - 6 * n * (nn - n)) +
+                           6 * n * k * (nn - k) * (nn - n) * (5 * nn - 6)) /
+                          (n * k * (nn - k) * (nn - n) * (nn - 2) * (nn - 3));
+    return {mean, variance, 3 + excess};
+}
+
+/// Delta-method mean and sd of similarity(counting Bloom filter of M atoms, one member): the
+/// cosine X / sqrt(w Y) of the counts with the member's indicator. X = w + sum_j o_j (the member's
+/// overlaps with the M - 1 others), Y = |counts|^2 = M w + 2 sum_{pairs} o_ij. Overlaps of distinct
+/// pairs are uncorrelated (given one atom, another's overlap with it has the same law), so
+/// Var X = (M-1) v, Var Y = 4 C(M,2) v, Cov(X, Y) = 2 (M-1) v, v the overlap variance. The
+/// mean tends to 1/sqrt(M) (MAP-I) as w^2 / D -> 0.
+inline prediction bloom_bundle_prediction(double d, double w, double m) {
+    const overlap_law o = atom_overlap(d, w);
+    const double ex = w + (m - 1) * o.mean, vx = (m - 1) * o.variance;
+    const double ey = m * w + m * (m - 1) * o.mean, vy = 2 * m * (m - 1) * o.variance;
+    const double cxy = 2 * (m - 1) * o.variance;
+    const double mean = ex / std::sqrt(w * ey);
+    const double rel = vx / (ex * ex) + vy / (4 * ey * ey) - cxy / (ex * ey);
+    return {mean, mean * std::sqrt(rel)};
+}
+
+template <std::size_t D>
+struct model_info<hdc::sparse_binary<D>> : model_defaults {
+    using dynamic_type = hdc::sparse_binary<hdc::dynamic>;
+    using accumulator_type = hdc::sparse_binary_accumulator<D>;
+    static std::vector<unsigned char> bytes(const hdc::sparse_binary<D>& v) {
+        std::vector<unsigned char> out;
+        append_bytes(out, v.data(), v.word_count());
+        return out;
+    }
+    /// The per-bit counts.
+    template <class A>
+    static std::vector<double> sums(const A& acc) {
+        const auto c = acc.counts();
+        return {c.begin(), c.end()};
+    }
+    static constexpr double rounding = 0;  // w / sqrt(w * w) is exact
+    static constexpr bool exact_unbind = true;
+    static constexpr double unbind_min_similarity = 1.0;
+    // The shift is a hash of the key, and permuting the key changes it.
+    static constexpr bool permute_distributes_over_bind = false;
+    static constexpr bool integer_accumulator = true;
+    // Thinning reads shifted copies of the superposition (it still commutes with permute exactly).
+    static constexpr bool result_is_positionwise = false;
+    static double w(std::size_t dim) { return double(hdc::ones_for(dim)); }
+    // Two atoms: similarity = overlap / w, overlap hypergeometric.
+    static double random_pair_mean(std::size_t dim) { return atom_overlap(double(dim), w(dim)).mean / w(dim); }
+    static double random_pair_std(std::size_t dim) { return std::sqrt(atom_overlap(double(dim), w(dim)).variance) / w(dim); }
+    static double random_pair_kurtosis(std::size_t dim) { return atom_overlap(double(dim), w(dim)).kurtosis; }
+    static double sum_bundle_similarity(int m) { return bloom_bundle_prediction(double(D), w(D), m).mean; }
+    static double sum_bundle_std(int m, std::size_t dim) { return bloom_bundle_prediction(double(dim), w(dim), m).sd; }
+    static constexpr std::uint64_t golden_symbol = 0x0C1089CBD7E26DACull;
+    static constexpr std::uint64_t golden_bind = 0x676177FA54B6CD63ull;
+    static constexpr std::uint64_t golden_bundle = 0x609DA04372EF7F81ull;
+};
+
 /// Golden checksums of the scalar encoders' streams (test_encoders_scalar.cpp): level, circular
 /// and, where the family has one, fractional power encoding of fixed values under fixed seeds.
 template <class V>

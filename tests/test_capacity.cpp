@@ -11,6 +11,7 @@
 #include <hdc/models/bipolar.hpp>
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/sparse.hpp>
+#include <hdc/models/sparse_binary.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -387,8 +388,31 @@ TEST_CASE("capacity: the advisor's dimensions and bundle sizes hold in simulatio
                     },
                     p, trials, fc.seed);
                 break;
+            case cap::family::bsdc: break;  // checked at fixed points below (no sharp threshold)
         }
     }
+}
+
+TEST_CASE("capacity: the sparse binary (OR + CDT) prediction holds in simulation", "[capacity][simulation]") {
+    // Sparse binary codes are checked at fixed points rather than through the advisor: w =
+    // round(sqrt(N)) and CDT's rounded K make p_correct wiggle with N, so the smallest dimension
+    // has no sharp threshold. M spans the additive (5) and subtractive (8, 12) CDT forms at N =
+    // 1,024, where p_correct runs from ~0.9 to ~0.4.
+    const std::size_t k = 27, trials = 1000;
+    std::uint64_t seed = 21;
+    for (std::size_t m : {5, 8, 12}) {
+        CAPTURE(m);
+        const double p = cap::p_correct(cap::bsdc, 1024, m, k);
+        CHECK(p > 0.3);
+        CHECK(p < 0.95);
+        check_measured([&](hdc::rng g) { return retrieve<hdc::sparse_binary<>, false>(1024, m, k, g); }, p, trials,
+                       seed++);
+    }
+    // Thinning keeps about w ones whatever M, so the right atom keeps ~1/M of its ones: the
+    // accuracy falls with M, and one item is always found.
+    CHECK(cap::p_correct(cap::bsdc, 1024, 1, k) == Approx(1.0));
+    CHECK(cap::p_correct(cap::bsdc, 1024, 20, k) < cap::p_correct(cap::bsdc, 1024, 10, k));
+    CHECK(std::string(cap::family_name(cap::family::bsdc)) == "BSDC");
 }
 
 TEST_CASE("capacity: bad input is rejected with an hdc::error naming the problem", "[capacity]") {

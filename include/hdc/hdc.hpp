@@ -15,6 +15,7 @@
 #include "models/real.hpp"
 #include "models/phasor.hpp"
 #include "models/sparse.hpp"
+#include "models/sparse_binary.hpp"
 #include "models/eigen.hpp"
 #include "models/samples.hpp"
 #include "memory/item_memory.hpp"

@@ -123,4 +123,37 @@ struct equal_blocks {
     }
 };
 
+/// Sparse binary rows (packed bits, few ones): the cosine of the indicator vectors,
+/// |q AND r| / sqrt(|q| |r|), 0 if either is empty. A row's norm is its number of ones, cached by
+/// memories; one() equals sparse_binary's similarity to the last bit.
+struct overlap_cosine {
+    static constexpr bool uses_norms = true;
+    /// Rows per many() call.
+    static constexpr std::size_t block_rows(std::size_t row_bytes) noexcept { return cache_block_rows(row_bytes); }
+
+    /// The number of ones of a row (the squared Euclidean norm of its indicator).
+    static double norm(const std::uint64_t* row, std::size_t dim) noexcept {
+        return static_cast<double>(simd::popcount_words(row, (dim + 63) / 64));
+    }
+    /// One query against n rows.
+    static void one(const std::uint64_t* query, double query_ones, const std::uint64_t* rows, std::size_t stride,
+                    std::size_t n, std::size_t dim, const double* row_ones, double* out) {
+        const std::size_t words = (dim + 63) / 64;
+        for (std::size_t i = 0; i < n; ++i)
+            out[i] = score(simd::and_popcount_words(query, rows + i * stride, words), query_ones, row_ones[i]);
+    }
+    /// Many queries: one() per query (the rows of a block stay in cache).
+    static void many(const std::uint64_t* queries, std::size_t n_queries, const double* query_ones,
+                     const std::uint64_t* rows, std::size_t stride, std::size_t n, std::size_t dim,
+                     const double* row_ones, double* out) {
+        for (std::size_t j = 0; j < n_queries; ++j)
+            one(queries + j * stride, query_ones[j], rows, stride, n, dim, row_ones, out + j * n);
+    }
+    /// overlap / sqrt(ones(q) ones(r)): the products are exact in double, so identical rows score 1.
+    static double score(std::uint64_t overlap, double query_ones, double row_ones) noexcept {
+        const double product = query_ones * row_ones;
+        return product == 0 ? 0.0 : static_cast<double>(overlap) / std::sqrt(product);
+    }
+};
+
 }  // namespace hdc::row_kernels
