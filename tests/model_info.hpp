@@ -15,6 +15,7 @@
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/real.hpp>
 #include <hdc/models/sparse.hpp>
+#include <hdc/models/sparse_binary.hpp>
 
 #include <cmath>
 #include <cstdint>

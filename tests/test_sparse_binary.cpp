@@ -1,7 +1,9 @@
 // Sparse binary codes (models/sparse_binary.hpp): the generic model properties for two shapes,
 // then what is particular to the family: exact atoms, exact shift binding, context-dependent
 // thinning against its theory (Rachkovskij & Kussul 2001), item_memory search and a sequence.
-#include <hdc/hdc.hpp>
+#include <hdc/encoders/sequence.hpp>
+#include <hdc/memory/item_memory.hpp>
+#include <hdc/models/sparse_binary.hpp>
 
 // D = 10,048 (157 whole words) is pinned by golden checksums; D = 1,001 runs every kernel's tail.
 #define HDC_GOLDEN_TYPES hdc::sparse_binary<10048>
