@@ -1,0 +1,320 @@
+// hdc/models/hrr.hpp - HRR: holographic reduced representations (Plate).
+//
+// T. A. Plate, "Holographic reduced representations", IEEE Trans. Neural Networks 6(3), 1995,
+// and "Holographic Reduced Representation: Distributed representation for cognitive structures",
+// CSLI 2003. Atoms have i.i.d. Normal(0, 1/D) components (models/normal_atoms.hpp, shared with
+// VTB); binding is circular convolution c_j = sum_k a_k b_(j-k mod D), commutative and
+// associative; bundling is the sum (kept in double by the accumulator); similarity is the cosine.
+//
+// Unbinding. unbind(c, a) is Plate's approximate inverse, the circular correlation with a (the
+// convolution with the involution a#_i = a_(-i mod D)): in the Fourier domain it multiplies by
+// conj(A_f), so unbind(bind(a, b), a) has spectrum |A_f|^2 B_f. For Normal atoms |A_f|^2 is
+// exponential with mean 1, and the cosine with b is
+//   sum |A|^2 |B|^2 / sqrt(sum |A|^4 |B|^2 * sum |B|^2) -> E|A|^2 / sqrt(E|A|^4) = 1/sqrt(2),
+// with standard deviation sqrt(1/(2D)) (delta method over the D/2 independent frequency pairs;
+// the derivation is in tests/model_info.hpp): the "1/sqrt(2) loss", cleaned up against an item
+// memory. unbind_exact(c, a) divides by A_f instead (the exact inverse; exact_inverse(a) is the
+// vector itself); it refuses, with invalid_parameter naming the smallest |A_f| and the threshold,
+// a key whose spectrum comes near zero, where division would amplify noise without bound.
+// Unitary atoms (random_unitary: every |A_f| = 1, Plate 2003 section 3.6.7) make the correlation
+// the exact inverse: unbind recovers b up to rounding, and such atoms keep their norm through any
+// depth of binding.
+//
+// Transforms. Convolution goes through Eigen's FFT module (unsupported/Eigen/FFT, kissfft
+// backend, part of Eigen): two real forward transforms, a product of half spectra and one real
+// inverse. Float vectors are transformed in double, then rounded once: the transform's rounding
+// (~1e-16 relative) then stays far below float's, so the bits of a float result do not depend on
+// how the FFT rounds (a rounding difference flips a float result only with probability ~1e-9 per
+// component), and unbinding with unitary atoms stays at float precision. Time O(D log D) when D's
+// prime factors are small (D = 10,000 = 2^4 5^4, 1,024, 1,001 = 7 11 13); kissfft handles a prime
+// factor p in O(p) per output, so a dimension with a large prime factor (a prime D) costs up to
+// O(D^2): choose D with small factors. Eigen's FFT object caches its plans in mutable state, so
+// each thread keeps its own (thread_local; building a plan for every call costs the twiddle
+// factors' sines and cosines each time, see bench/RESULTS.md): bind and unbind are safe to call
+// from any number of threads. Results are deterministic on a given build; the transform is
+// scalar code whose rounding may differ between compilers or with and without fused
+// multiply-add, so HRR bindings in double may differ in the last bits between machines.
+//
+// Generic use. HRR works with every generic encoder and memory. Permutation commutes with
+// binding (convolution is shift-equivariant: permute(bind(a, b), k) = bind(permute(a, k), b)), so
+// permute(bind(a, b), k) != bind(permute(a, k), permute(b, k)) (that shifts by 2k). Resonator
+// factorisation needs an exact, self-inverse-free unbind: it works with unitary codebooks (and
+// converges to the approximate factors with Normal ones, at the 1/sqrt(2) loss per factor).
+#pragma once
+
+#include "eigen_core.hpp"
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#endif
+#include <unsupported/Eigen/FFT>
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic pop
+#endif
+
+#include <cmath>
+#include <complex>
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../core/error.hpp"
+#include "../core/extent.hpp"
+#include "../core/rng.hpp"
+#include "normal_atoms.hpp"
+
+namespace hdc {
+
+/// The tag of holographic reduced representations (see normal_vector).
+struct hrr_family {
+    static constexpr const char* name = "hrr";
+    static constexpr const char* rule = "HRR accepts any positive dimension";
+    static constexpr bool accepts(std::size_t) noexcept { return true; }
+    static constexpr const char* add_operation = "hrr_accumulator::add";
+    static constexpr const char* merge_operation = "hrr_accumulator::merge";
+    static constexpr const char* scale_operation = "hrr_accumulator::scale";
+    static constexpr const char* result_operation = "hrr_accumulator::result";
+};
+
+/// A holographic reduced representation: D real components of type T (float or double; D may
+/// be hdc::dynamic), atoms i.i.d. Normal(0, 1/D), bound by circular convolution.
+template <std::size_t D = dynamic, class T = float>
+using hrr = normal_vector<hrr_family, D, T>;
+
+/// The sum accumulator of HRR vectors.
+template <std::size_t D = dynamic, class T = float>
+using hrr_accumulator = normal_accumulator<hrr_family, D, T>;
+
+/// An HRR vector type (any dimension and component type).
+template <class V>
+concept hrr_vector = std::same_as<typename V::family_type, hrr_family> &&
+                     std::same_as<V, hrr<V::extent, typename V::value_type>>;
+
+namespace detail {
+
+/// Default threshold of the exact inverse, relative to the root mean square of |A_f| (= |a|):
+/// a Normal atom of dimension D has a bin below it with probability about D/2 * 1e-8.
+inline constexpr double hrr_default_min_relative = 1e-4;
+
+/// An FFT (plans cached by size) and the buffers of one binding, in double. Not thread-safe:
+/// each thread uses its own (hrr_thread_fft).
+struct hrr_fft {
+    using complex = std::complex<double>;
+    Eigen::FFT<double> fft{Eigen::FFT<double>::impl_type(), Eigen::FFT<double>::HalfSpectrum};
+    std::vector<double> x;      // real input / output, n values
+    std::vector<complex> fa, fb;  // half spectra, n / 2 + 1 bins
+
+    /// Sizes the buffers for dimension n.
+    void reserve(std::size_t n) {
+        x.resize(n);
+        fa.resize(n / 2 + 1);
+        fb.resize(n / 2 + 1);
+    }
+    /// The half spectrum of n components of a (rounded to double exactly).
+    template <class T>
+    void forward(const T* a, std::size_t n, std::vector<complex>& out) {
+        for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<double>(a[i]);
+        if (n == 1)  // kissfft has no plan of length 1; that transform is the identity
+            out[0] = x[0];
+        else
+            fft.fwd(out.data(), x.data(), static_cast<Eigen::Index>(n));
+    }
+    /// out = the inverse transform of the half spectrum fa (scaled by 1/n), rounded to T; throws
+    /// non_finite_value naming `operation` if a component does not fit T.
+    template <class T>
+    void inverse_into(T* out, std::size_t n, const char* operation) {
+        if (n == 1)
+            x[0] = fa[0].real();
+        else
+            fft.inv(x.data(), fa.data(), static_cast<Eigen::Index>(n));
+        for (std::size_t i = 0; i < n; ++i) {
+            out[i] = static_cast<T>(x[i]);
+            if (!std::isfinite(out[i]))
+                throw non_finite_value(std::string(operation) + ": component " + std::to_string(i) +
+                                       " (" + std::to_string(x[i]) + ") does not fit the component type");
+        }
+    }
+};
+
+/// This thread's FFT workspace: Eigen's FFT caches plans in mutable state, so threads never
+/// share one.
+inline hrr_fft& hrr_thread_fft() {
+    thread_local hrr_fft workspace;
+    return workspace;
+}
+
+/// The spectral binding kernels on n components (out may alias neither input).
+enum class hrr_spectral_op {
+    convolve,   ///< A_f B_f: circular convolution
+    correlate,  ///< conj(A_f) B_f: circular correlation, the approximate inverse
+};
+
+/// out = the circular convolution or correlation of a and b through workspace w.
+template <class T>
+void hrr_spectral(const T* a, const T* b, T* out, std::size_t n, hrr_spectral_op op, hrr_fft& w,
+                  const char* operation) {
+    w.reserve(n);
+    w.forward(a, n, w.fa);
+    w.forward(b, n, w.fb);
+    const bool conjugate = op == hrr_spectral_op::correlate;
+    for (std::size_t f = 0; f < w.fa.size(); ++f) {
+        const double ar = w.fa[f].real(), ai = conjugate ? -w.fa[f].imag() : w.fa[f].imag();
+        const double br = w.fb[f].real(), bi = w.fb[f].imag();
+        w.fa[f] = {ar * br - ai * bi, ar * bi + ai * br};
+    }
+    w.inverse_into(out, n, operation);
+}
+
+/// The half spectrum of a in w.fa, and its smallest modulus and that bin.
+template <class T>
+std::pair<double, std::size_t> hrr_min_modulus(const T* a, std::size_t n, hrr_fft& w) {
+    w.reserve(n);
+    w.forward(a, n, w.fa);
+    double smallest = std::abs(w.fa[0]);
+    std::size_t at = 0;
+    for (std::size_t f = 1; f < w.fa.size(); ++f)
+        if (const double m = std::abs(w.fa[f]); m < smallest) {
+            smallest = m;
+            at = f;
+        }
+    return {smallest, at};
+}
+
+/// Divides the spectrum w.fb by the spectrum of a (left in w.fa by hrr_min_modulus), after
+/// checking that every |A_f| exceeds min_relative * |a|; the quotient lands in w.fa.
+inline void hrr_divide_checked(std::pair<double, std::size_t> smallest, double a_norm,
+                               double min_relative, hrr_fft& w, const char* operation) {
+    if (!std::isfinite(min_relative) || !(min_relative >= 0))
+        throw invalid_parameter(std::string(operation) + ": min_relative must be finite and >= 0, got " +
+                                std::to_string(min_relative));
+    const double threshold = min_relative * a_norm;
+    if (!(smallest.first > threshold) || smallest.first == 0) {
+        std::ostringstream s;
+        s.precision(3);
+        s << operation << ": the key's spectrum comes near zero: smallest |FFT(a)_f| = " << smallest.first
+          << " at f = " << smallest.second << ", threshold min_relative * |a| = " << min_relative << " * "
+          << a_norm << " = " << threshold
+          << "; the exact inverse would amplify noise by 1/|FFT(a)_f| (use unbind, the correlation, "
+             "or unitary atoms)";
+        throw invalid_parameter(s.str());
+    }
+    for (std::size_t f = 0; f < w.fa.size(); ++f) w.fa[f] = w.fb[f] / w.fa[f];
+}
+
+}  // namespace detail
+
+/// Circular convolution c_j = sum over k of a_k b_(j-k mod D), through the FFT in double:
+/// commutative, associative, bilinear (binding a bundle binds each member). O(D log D).
+template <std::size_t D, class T>
+hrr<D, T> bind(const hrr<D, T>& a, const hrr<D, T>& b) {
+    detail::check_same_dim("bind", a.dim(), b.dim());
+    auto out = detail::storage_access::for_overwrite<hrr<D, T>>(a.dim());
+    detail::hrr_spectral(a.data(), b.data(), detail::storage_access::data(out), a.dim(),
+                         detail::hrr_spectral_op::convolve, detail::hrr_thread_fft(), "bind");
+    return out;
+}
+
+/// Plate's approximate inverse: the circular correlation of c with a, (a# conv c)_j = sum over k
+/// of a_k c_(j+k mod D). For Normal atoms unbind(bind(a, b), a) has cosine ~1/sqrt(2) with b
+/// (see the header comment); for unitary atoms it is b up to rounding.
+template <std::size_t D, class T>
+hrr<D, T> unbind(const hrr<D, T>& c, const hrr<D, T>& a) {
+    detail::check_same_dim("unbind", c.dim(), a.dim());
+    auto out = detail::storage_access::for_overwrite<hrr<D, T>>(c.dim());
+    detail::hrr_spectral(a.data(), c.data(), detail::storage_access::data(out), c.dim(),
+                         detail::hrr_spectral_op::correlate, detail::hrr_thread_fft(), "unbind");
+    return out;
+}
+
+/// The involution a#_i = a_(-i mod D) (Plate's approximate inverse as a vector): bind(c,
+/// involution(a)) equals unbind(c, a) up to rounding. Exact, no transform.
+template <std::size_t D, class T>
+hrr<D, T> involution(const hrr<D, T>& a) {
+    auto out = detail::storage_access::for_overwrite<hrr<D, T>>(a.dim());
+    T* o = detail::storage_access::data(out);
+    const std::size_t n = a.dim();
+    for (std::size_t i = 0; i < n; ++i) o[i] = a[(n - i) % n];
+    return out;
+}
+
+/// The smallest |FFT(a)_f| over the frequencies f (the conditioning of a as a key: the exact
+/// inverse amplifies noise by its reciprocal). |a| is the root mean square of |FFT(a)_f|.
+template <std::size_t D, class T>
+double min_spectrum_modulus(const hrr<D, T>& a) {
+    return detail::hrr_min_modulus(a.data(), a.dim(), detail::hrr_thread_fft()).first;
+}
+
+/// The exact unbinding c conv a^-1: spectrum C_f / A_f, so unbind_exact(bind(a, b), a) is b up
+/// to rounding for any key whose spectrum stays away from zero. Throws invalid_parameter naming
+/// the smallest |FFT(a)_f| and the threshold unless every |FFT(a)_f| > min_relative * |a| (|a|
+/// is their root mean square; the default 1e-4 refuses a Normal atom of dimension D with
+/// probability about D * 5e-9), and for min_relative negative or not finite; dimension_mismatch.
+template <std::size_t D, class T>
+hrr<D, T> unbind_exact(const hrr<D, T>& c, const hrr<D, T>& a,
+                       double min_relative = detail::hrr_default_min_relative) {
+    detail::check_same_dim("unbind_exact", c.dim(), a.dim());
+    auto& w = detail::hrr_thread_fft();
+    const auto smallest = detail::hrr_min_modulus(a.data(), a.dim(), w);
+    w.forward(c.data(), c.dim(), w.fb);
+    detail::hrr_divide_checked(smallest, norm(a), min_relative, w, "unbind_exact");
+    auto out = detail::storage_access::for_overwrite<hrr<D, T>>(c.dim());
+    w.inverse_into(detail::storage_access::data(out), c.dim(), "unbind_exact");
+    return out;
+}
+
+/// The exact inverse a^-1 (spectrum 1 / A_f): bind(a, exact_inverse(a)) is the identity of
+/// convolution (1, 0, ..., 0) up to rounding. Same guard and errors as unbind_exact.
+template <std::size_t D, class T>
+hrr<D, T> exact_inverse(const hrr<D, T>& a, double min_relative = detail::hrr_default_min_relative) {
+    auto& w = detail::hrr_thread_fft();
+    const auto smallest = detail::hrr_min_modulus(a.data(), a.dim(), w);
+    for (auto& z : w.fb) z = 1.0;
+    detail::hrr_divide_checked(smallest, norm(a), min_relative, w, "exact_inverse");
+    auto out = detail::storage_access::for_overwrite<hrr<D, T>>(a.dim());
+    w.inverse_into(detail::storage_access::data(out), a.dim(), "exact_inverse");
+    return out;
+}
+
+/// A random unitary HRR atom: every |FFT(a)_f| = 1 (so |a| = 1 and unbind is the exact inverse),
+/// phases uniform and independent. Draws from gen: one 64-bit word for the signs of the real
+/// bins (f = 0, and f = D/2 for even D: bits 0 and 1), then for f = 1, 2, ... up to (D-1)/2 two
+/// rng::normal() deviates (x, y), the phase of bin f being that of x + iy (uniform, no
+/// trigonometric function needed); the conjugate bins follow. The vector is the inverse
+/// transform, rounded to T. With dim defaulting to D (required for hdc::dynamic).
+template <hrr_vector V>
+V random_unitary(rng& gen, std::size_t dim = V::extent) {
+    const std::size_t n = V::checked_dim(dim);
+    auto& w = detail::hrr_thread_fft();
+    w.reserve(n);
+    const std::uint64_t signs = gen();
+    w.fa[0] = (signs & 1) ? -1.0 : 1.0;
+    for (std::size_t f = 1; 2 * f < n; ++f) {
+        double x = 0, y = 0, r = 0;
+        while (!(r > 0)) {  // a zero pair has no phase (probability ~2^-100)
+            x = gen.normal();
+            y = gen.normal();
+            r = std::sqrt(x * x + y * y);
+        }
+        w.fa[f] = {x / r, y / r};
+    }
+    if (n % 2 == 0) w.fa[n / 2] = (signs & 2) ? -1.0 : 1.0;
+    auto out = detail::storage_access::for_overwrite<V>(n);
+    w.inverse_into(detail::storage_access::data(out), n, "random_unitary");
+    return out;
+}
+
+/// The unitary atom of a name under a seed (as hdc::symbol, from the same stream).
+template <hrr_vector V>
+V symbol_unitary(std::string_view name, std::uint64_t seed, std::size_t dim = V::extent) {
+    rng gen = rng::from_key(detail::symbol_key(detail::hash_name(name), seed));
+    return random_unitary<V>(gen, dim);
+}
+
+}  // namespace hdc
