@@ -231,3 +231,29 @@ TEST_CASE("HRR in an item memory and a sequence encoder", "[hrr]") {
     INFO("recovered " << recovered);
     CHECK(recovered > 0.4);
 }
+
+TEST_CASE("a resonator factors HRR composites of unitary atoms", "[hrr][resonator]") {
+    using V = hdc::hrr<hdc::dynamic>;
+    hdc::rng gen(13);
+    std::vector<std::vector<V>> books(3);
+    const std::size_t sizes[] = {8, 10, 9};
+    for (std::size_t f = 0; f < 3; ++f)
+        for (std::size_t j = 0; j < sizes[f]; ++j) books[f].push_back(hdc::random_unitary<V>(gen, 512));
+    hdc::resonator_options o;
+    o.tolerance = 1e-4;   // float states: a fixed point up to rounding
+    o.stable_sweeps = 5;  // or indices unchanged for 5 sweeps
+    const hdc::resonator<V> net(books, o);
+    std::size_t correct = 0;
+    for (std::size_t p = 0; p < 10; ++p) {
+        std::vector<std::size_t> truth(3);
+        for (std::size_t f = 0; f < 3; ++f) truth[f] = gen.below(sizes[f]);
+        const V s = net.compose(truth);
+        const auto r = net.factor(s, p);
+        if (r.indices == truth) {
+            ++correct;
+            CHECK(r.converged);
+            CHECK(net.verify(r, s) == Approx(1.0).margin(1e-5));
+        }
+    }
+    CHECK(correct == 10);
+}

@@ -208,6 +208,35 @@ inline void hrr_divide_checked(std::pair<double, std::size_t> smallest, double a
     for (std::size_t f = 0; f < w.fa.size(); ++f) w.fa[f] = w.fb[f] / w.fa[f];
 }
 
+/// out = s correlated with the convolution of every others[k] (spectrum S_f times the product of
+/// conj(X_f) / unit over the others), n components each; the resonator's unbinding step.
+template <class T>
+void hrr_unbind_product(const T* s, const std::vector<const T*>& others, double unit, T* out,
+                        std::size_t n) {
+    auto& w = hrr_thread_fft();
+    w.reserve(n);
+    w.forward(s, n, w.fa);
+    for (const T* x : others) {
+        w.forward(x, n, w.fb);
+        for (std::size_t f = 0; f < w.fa.size(); ++f) w.fa[f] *= std::conj(w.fb[f]) / unit;
+    }
+    w.inverse_into(out, n, "unbind");
+}
+
+/// x <- the unitary vector nearest x, times scale: every bin X_f replaced by scale * X_f / |X_f|
+/// (a zero bin by scale); the resonator's cleanup, Plate's unitary projection.
+template <class T>
+void hrr_unitary_projection(T* x, std::size_t n, double scale) {
+    auto& w = hrr_thread_fft();
+    w.reserve(n);
+    w.forward(x, n, w.fa);
+    for (auto& z : w.fa) {
+        const double m = std::abs(z);
+        z = m > 0 ? z * (scale / m) : std::complex<double>(scale, 0.0);
+    }
+    w.inverse_into(x, n, "unitary projection");
+}
+
 }  // namespace detail
 
 /// Circular convolution c_j = sum over k of a_k b_(j-k mod D), through the FFT in double:
