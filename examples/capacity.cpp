@@ -3,7 +3,7 @@
 //
 // One trial: a codebook of K random atoms; M symbols a_m drawn uniformly; a memory
 // S = sum_m bind(key_m, C[a_m]) with a fresh random key per item, kept as the family's
-// accumulator (MAP-I, FHRR: hdc::accumulator, read by similarity) or bundled in its own form
+// accumulator (MAP-I, FHRR, HRR: hdc::accumulator, read by similarity) or bundled in its own form
 // (MAP-B, BSC, sparse block codes: the accumulator's result(), which is what hdc::bundle returns);
 // one item r read back: unbind(S, key_r) and the nearest atom of an hdc::item_memory (for an
 // accumulator, similarity(S, bind(key_r, C_j)) for each j, the same score). A trial is correct
@@ -31,6 +31,7 @@
 #include <hdc/memory/item_memory.hpp>
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>
+#include <hdc/models/hrr.hpp>
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/sparse.hpp>
 
@@ -120,6 +121,10 @@ std::vector<family_run> families() {
         {cap::fhrr,
          [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {
              return trial<hdc::phasor<>, readout::sums>(n, m, k, g);
+         }},
+        {cap::hrr,
+         [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {
+             return trial<hdc::hrr<>, readout::sums>(n, m, k, g);
          }},
         {cap::sparse_block(block_length),
          [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {
