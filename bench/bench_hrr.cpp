@@ -2,7 +2,8 @@
 // perfect square: 1,024 = 32^2 and 10,000 = 100^2), float components.
 //
 //   hrr_bind / hrr_unbind       circular convolution / correlation through the FFT (thread-local
-//                               plans: the library's path)
+//                               plans: the library's path); also at the prime D = 10,007, which
+//                               goes through Bluestein's algorithm
 //   hrr_bind_fresh_plan         the same with an Eigen FFT object built for every call (what the
 //                               thread-local plan saves: the twiddle factors' sines and cosines)
 //   hrr_bind_naive              circular convolution by its O(D^2) definition, in double (the
@@ -105,7 +106,7 @@ void BM_hrr_bind_naive(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_bind<hrr_v>)->Name("hrr_bind")->Arg(1024)->Arg(10000);
+BENCHMARK(BM_bind<hrr_v>)->Name("hrr_bind")->Arg(1024)->Arg(10000)->Arg(10007);  // 10,007 is prime: Bluestein
 BENCHMARK(BM_hrr_bind_fresh_plan)->Name("hrr_bind_fresh_plan")->Arg(1024)->Arg(10000);
 BENCHMARK(BM_hrr_bind_naive)->Name("hrr_bind_naive")->Arg(1024)->Arg(10000);
 BENCHMARK(BM_unbind<hrr_v>)->Name("hrr_unbind")->Arg(1024)->Arg(10000);

@@ -59,8 +59,9 @@ TEMPLATE_TEST_CASE("HRR convolution and correlation equal their O(D^2) definitio
     using V = TestType;
     hdc::rng gen{301};
     // Every path of the real FFT: D % 4 == 0 (half-length transform), D % 4 == 2, odd D with
-    // radices 3, 5, 7 and a larger prime (generic butterfly), and D = 1, 2.
-    for (std::size_t n : {1u, 2u, 3u, 30u, 64u, 105u, 1001u, 97u}) {
+    // radices 3, 5, 7 and a larger prime (generic butterfly), D = 1, 2, and Bluestein's path
+    // for prime factors above 100 (1009 prime, 2 x 1013, 4 x 101).
+    for (std::size_t n : {1u, 2u, 3u, 30u, 64u, 105u, 1001u, 97u, 1009u, 2026u, 404u}) {
         CAPTURE(n);
         const V a = hdc::random<V>(gen, n), b = hdc::random<V>(gen, n);
         CHECK(relative_error(hdc::bind(a, b), naive_convolution(a, b, false)) < 4 * eps<V>());

@@ -25,10 +25,11 @@
 // inverse. Float vectors are transformed in double, then rounded once: the transform's rounding
 // (~1e-16 relative) then stays far below float's, so the bits of a float result do not depend on
 // how the FFT rounds (a rounding difference flips a float result only with probability ~1e-9 per
-// component), and unbinding with unitary atoms stays at float precision. Time O(D log D) when D's
-// prime factors are small (D = 10,000 = 2^4 5^4, 1,024, 1,001 = 7 11 13); kissfft handles a prime
-// factor p in O(p) per output, so a dimension with a large prime factor (a prime D) costs up to
-// O(D^2): choose D with small factors. Eigen's FFT object caches its plans in mutable state, so
+// component), and unbinding with unitary atoms stays at float precision. Time O(D log D) for every D:
+// kissfft's mixed-radix transform when D's prime factors are at most 100 (D = 10,000 = 2^4 5^4,
+// 1,024, 1,001 = 7 11 13), Bluestein's chirp-z algorithm (three power-of-two transforms of
+// length >= 2D - 1, about 5x slower than a smooth size) when a prime factor is larger (a prime
+// D), where kissfft's butterfly would cost O(p) per output. Eigen's FFT object caches its plans in mutable state, so
 // each thread keeps its own (thread_local; building a plan for every call costs the twiddle
 // factors' sines and cosines each time, see bench/RESULTS.md): bind and unbind are safe to call
 // from any number of threads. Results are deterministic on a given build; the transform is
@@ -59,6 +60,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <map>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -103,13 +105,39 @@ namespace detail {
 /// a Normal atom of dimension D has a bin below it with probability about D/2 * 1e-8.
 inline constexpr double hrr_default_min_relative = 1e-4;
 
+/// The largest prime factor of n >= 1 (1 for n = 1), by trial division: O(sqrt(n)).
+inline std::size_t largest_prime_factor(std::size_t n) noexcept {
+    std::size_t largest = 1;
+    for (std::size_t p = 2; p * p <= n; ++p)
+        while (n % p == 0) {
+            largest = p;
+            n /= p;
+        }
+    return n > 1 ? n : largest;
+}
+
+/// Prime factors above this are transformed by Bluestein's algorithm: kissfft's butterfly for a
+/// prime p costs O(p) per output, Bluestein's three power-of-two transforms of length >= 2n - 1
+/// about 40 operations per output at n ~ 1,000.
+inline constexpr std::size_t hrr_bluestein_above = 100;
+
 /// An FFT (plans cached by size) and the buffers of one binding, in double. Not thread-safe:
 /// each thread uses its own (hrr_thread_fft).
 struct hrr_fft {
     using complex = std::complex<double>;
     Eigen::FFT<double> fft{Eigen::FFT<double>::impl_type(), Eigen::FFT<double>::HalfSpectrum};
-    std::vector<double> x;      // real input / output, n values
+    std::vector<double> x;        // real input / output, n values
     std::vector<complex> fa, fb;  // half spectra, n / 2 + 1 bins
+
+    /// Bluestein's chirp-z plan of a length n with a large prime factor: the chirp
+    /// w_m = exp(i pi m^2 / n) (m^2 reduced mod 2n exactly, so the angle stays below 2 pi) and the
+    /// transform of the padded chirp, of power-of-two length m2 >= 2n - 1.
+    struct bluestein_plan {
+        std::size_t m2 = 0;
+        std::vector<complex> chirp, chirp_spectrum;
+    };
+    std::map<std::size_t, bluestein_plan> bluestein;
+    std::vector<complex> work, full;  // m2 values; n values
 
     /// Sizes the buffers for dimension n.
     void reserve(std::size_t n) {
@@ -117,23 +145,75 @@ struct hrr_fft {
         fa.resize(n / 2 + 1);
         fb.resize(n / 2 + 1);
     }
+
+    /// The plan of length n, made on first use.
+    const bluestein_plan& bluestein_for(std::size_t n) {
+        bluestein_plan& p = bluestein[n];
+        if (p.m2 == 0) {
+            std::size_t m2 = 1;
+            while (m2 < 2 * n - 1) m2 *= 2;
+            p.chirp.resize(n);
+            const double pi = 3.141592653589793238462643383279502884;
+            for (std::size_t m = 0; m < n; ++m) {
+                // m < 2^32 (hdc::max_dimension): m^2 is exact in 64 bits.
+                const std::uint64_t r = (std::uint64_t{m} * m) % (2 * std::uint64_t{n});
+                const double angle = pi * static_cast<double>(r) / static_cast<double>(n);
+                p.chirp[m] = {std::cos(angle), std::sin(angle)};
+            }
+            std::vector<complex> b(m2, complex(0.0, 0.0));
+            b[0] = p.chirp[0];
+            for (std::size_t m = 1; m < n; ++m) b[m] = b[m2 - m] = p.chirp[m];
+            p.chirp_spectrum.resize(m2);
+            fft.fwd(p.chirp_spectrum.data(), b.data(), static_cast<Eigen::Index>(m2));
+            p.m2 = m2;
+        }
+        return p;
+    }
+
+    /// full[0..n) = the DFT of full[0..n) (sum_j x_j e^(-2 pi i j k / n)) by Bluestein:
+    /// X_k = conj(w_k) sum_j x_j conj(w_j) w_(k-j), the sum a circular convolution of length m2.
+    void bluestein_dft(std::size_t n) {
+        const bluestein_plan& p = bluestein_for(n);
+        work.assign(p.m2, complex(0.0, 0.0));
+        for (std::size_t j = 0; j < n; ++j) work[j] = full[j] * std::conj(p.chirp[j]);
+        scratch.resize(p.m2);
+        fft.fwd(scratch.data(), work.data(), static_cast<Eigen::Index>(p.m2));
+        for (std::size_t k = 0; k < p.m2; ++k) scratch[k] *= p.chirp_spectrum[k];
+        fft.inv(work.data(), scratch.data(), static_cast<Eigen::Index>(p.m2));
+        for (std::size_t k = 0; k < n; ++k) full[k] = work[k] * std::conj(p.chirp[k]);
+    }
+    std::vector<complex> scratch;  // Bluestein's spectrum
+
     /// The half spectrum of n components of a (rounded to double exactly).
     template <class T>
     void forward(const T* a, std::size_t n, std::vector<complex>& out) {
         for (std::size_t i = 0; i < n; ++i) x[i] = static_cast<double>(a[i]);
-        if (n == 1)  // kissfft has no plan of length 1; that transform is the identity
+        if (n == 1) {  // kissfft has no plan of length 1; that transform is the identity
             out[0] = x[0];
-        else
+        } else if (largest_prime_factor(n) > hrr_bluestein_above) {
+            full.assign(x.begin(), x.end());
+            bluestein_dft(n);
+            std::copy(full.begin(), full.begin() + static_cast<std::ptrdiff_t>(n / 2 + 1), out.begin());
+        } else {
             fft.fwd(out.data(), x.data(), static_cast<Eigen::Index>(n));
+        }
     }
     /// out = the inverse transform of the half spectrum fa (scaled by 1/n), rounded to T; throws
     /// non_finite_value naming `operation` if a component does not fit T.
     template <class T>
     void inverse_into(T* out, std::size_t n, const char* operation) {
-        if (n == 1)
+        if (n == 1) {
             x[0] = fa[0].real();
-        else
+        } else if (largest_prime_factor(n) > hrr_bluestein_above) {
+            // x = Re conj(DFT(conj(X))) / n over the conjugate-symmetric full spectrum.
+            full.resize(n);
+            for (std::size_t k = 0; k <= n / 2; ++k) full[k] = std::conj(fa[k]);
+            for (std::size_t k = n / 2 + 1; k < n; ++k) full[k] = fa[n - k];
+            bluestein_dft(n);
+            for (std::size_t i = 0; i < n; ++i) x[i] = full[i].real() / static_cast<double>(n);
+        } else {
             fft.inv(x.data(), fa.data(), static_cast<Eigen::Index>(n));
+        }
         for (std::size_t i = 0; i < n; ++i) {
             out[i] = static_cast<T>(x[i]);
             if (!std::isfinite(out[i]))
