@@ -258,3 +258,24 @@ TEST_CASE("a resonator factors HRR composites of unitary atoms", "[hrr][resonato
     }
     CHECK(correct == 10);
 }
+
+TEST_CASE("HRR vectors and memories round-trip through the file format; a VTB file is refused", "[hrr][io]") {
+    using V = hdc::hrr<1001, double>;
+    hdc::rng gen{307};
+    const std::vector<V> vs{hdc::random<V>(gen), hdc::random_unitary<V>(gen)};
+    CHECK(hdc::from_bytes<std::vector<V>>(hdc::to_bytes(vs)) == vs);
+    hdc::item_memory<V> memory;
+    memory.add("a", vs[0]);
+    memory.add("b", vs[1]);
+    const auto back = hdc::from_bytes<hdc::item_memory<V>>(hdc::to_bytes(memory));
+    CHECK(back.nearest(vs[1]).label == "b");
+    // Same components, other family: refused by the family id.
+    using W = hdc::vtb<1089, double>;
+    CHECK(hdc::from_bytes<W>(hdc::to_bytes(hdc::random<W>(gen))).dim() == 1089);
+    using H = hdc::hrr<1089, double>;
+    using VD = hdc::vtb<hdc::dynamic, double>;
+    const auto vtb_file = hdc::to_bytes(hdc::random<W>(gen));
+    const auto hrr_file = hdc::to_bytes(vs[0]);
+    CHECK_THROWS_AS(hdc::from_bytes<H>(vtb_file), hdc::format_error);
+    CHECK_THROWS_WITH(hdc::from_bytes<VD>(hrr_file), Catch::Contains("hrr") && Catch::Contains("vtb"));
+}
