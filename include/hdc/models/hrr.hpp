@@ -16,7 +16,7 @@
 // memory. unbind_exact(c, a) divides by A_f instead (the exact inverse; exact_inverse(a) is the
 // vector itself); it refuses, with invalid_parameter naming the smallest |A_f| and the threshold,
 // a key whose spectrum comes near zero, where division would amplify noise without bound.
-// Unitary atoms (random_unitary: every |A_f| = 1, Plate 2003 section 3.6.7) make the correlation
+// Unitary atoms (random_unitary: every |A_f| = 1, Plate's unitary vectors) make the correlation
 // the exact inverse: unbind recovers b up to rounding, and such atoms keep their norm through any
 // depth of binding.
 //
@@ -25,22 +25,23 @@
 // inverse. Float vectors are transformed in double, then rounded once: the transform's rounding
 // (~1e-16 relative) then stays far below float's, so the bits of a float result do not depend on
 // how the FFT rounds (a rounding difference flips a float result only with probability ~1e-9 per
-// component), and unbinding with unitary atoms stays at float precision. Time O(D log D) for every D:
-// kissfft's mixed-radix transform when D's prime factors are at most 100 (D = 10,000 = 2^4 5^4,
-// 1,024, 1,001 = 7 11 13), Bluestein's chirp-z algorithm (three power-of-two transforms of
-// length >= 2D - 1, about 5x slower than a smooth size) when a prime factor is larger (a prime
-// D), where kissfft's butterfly would cost O(p) per output. Eigen's FFT object caches its plans in mutable state, so
-// each thread keeps its own (thread_local; building a plan for every call costs the twiddle
+// component), and unbinding with unitary atoms stays at float precision. Time O(D log D) for
+// every D: kissfft's mixed-radix transform when D's prime factors are at most 100 (D = 10,000 =
+// 2^4 5^4, 1,024, 1,001 = 7 11 13), Bluestein's chirp-z algorithm (three power-of-two transforms
+// of length >= 2D - 1, a few times slower than a smooth size: bench/RESULTS.md) when a prime
+// factor is larger (a prime D), where kissfft's butterfly would cost O(p) per output. Eigen's FFT
+// object caches its plans in mutable state, so each thread keeps its own (thread_local; building a plan for every call costs the twiddle
 // factors' sines and cosines each time, see bench/RESULTS.md): bind and unbind are safe to call
 // from any number of threads. Results are deterministic on a given build; the transform is
 // scalar code whose rounding may differ between compilers or with and without fused
 // multiply-add, so HRR bindings in double may differ in the last bits between machines.
 //
-// Generic use. HRR works with every generic encoder and memory. Permutation commutes with
-// binding (convolution is shift-equivariant: permute(bind(a, b), k) = bind(permute(a, k), b)), so
-// permute(bind(a, b), k) != bind(permute(a, k), permute(b, k)) (that shifts by 2k). Resonator
-// factorisation needs an exact, self-inverse-free unbind: it works with unitary codebooks (and
-// converges to the approximate factors with Normal ones, at the 1/sqrt(2) loss per factor).
+// Generic use. HRR works with every generic encoder and memory and with the file format
+// (io/serialize.hpp). Convolution is shift-equivariant: permute(bind(a, b), k) =
+// bind(permute(a, k), b), so permutation does not distribute over binding the way the elementwise
+// families' does (bind(permute(a, k), permute(b, k)) is the binding shifted by 2k). The resonator
+// (memory/resonator/families.hpp) factors HRR composites of unitary atoms, where unbinding is
+// exact; with Normal atoms every unbinding loses the 1/sqrt(2) above, and it converges less often.
 #pragma once
 
 #include "eigen_core.hpp"
