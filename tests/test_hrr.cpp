@@ -138,7 +138,7 @@ TEMPLATE_TEST_CASE("unitary HRR atoms: unit spectrum, and unbind is exact up to 
     CHECK_THROWS_AS(hdc::random_unitary<W>(g2), hdc::invalid_dimension);  // no dimension given
 }
 
-TEMPLATE_TEST_CASE("the exact inverse recovers b to rounding; a near-zero spectrum is refused",
+TEMPLATE_TEST_CASE("the exact inverse recovers b to rounding, a near-zero spectrum is refused",
                    "[hrr]", hdc::hrr<10000>, hrr_double_1001) {
     using V = TestType;
     hdc::rng gen{305};
@@ -259,7 +259,7 @@ TEST_CASE("a resonator factors HRR composites of unitary atoms", "[hrr][resonato
     CHECK(correct == 10);
 }
 
-TEST_CASE("HRR vectors and memories round-trip through the file format; a VTB file is refused", "[hrr][io]") {
+TEST_CASE("HRR vectors and memories round-trip through the file format, a VTB file is refused", "[hrr][io]") {
     using V = hdc::hrr<1001, double>;
     hdc::rng gen{307};
     const std::vector<V> vs{hdc::random<V>(gen), hdc::random_unitary<V>(gen)};
