@@ -7,7 +7,6 @@
 #include <hdc/models/bipolar.hpp>
 #include <hdc/models/mbat.hpp>
 #include <hdc/models/real.hpp>
-#include <hdc/memory/item_memory.hpp>
 
 #include <benchmark/benchmark.h>
 

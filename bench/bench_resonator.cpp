@@ -20,7 +20,6 @@
 #include <hdc/core/algebra.hpp>
 #include <hdc/memory/resonator/resonator.hpp>
 #include <hdc/models/bipolar.hpp>
-#include <hdc/memory/resonator/resonator.hpp>
 
 #include <benchmark/benchmark.h>
 

@@ -3,7 +3,7 @@
 //
 // One trial: a codebook of K random atoms; M symbols a_m drawn uniformly; a memory
 // S = sum_m bind(key_m, C[a_m]) with a fresh random key per item, kept as the family's
-// accumulator (MAP-I, FHRR: hdc::accumulator, read by similarity) or bundled in its own form
+// accumulator (MAP-I, FHRR, HRR: hdc::accumulator, read by similarity) or bundled in its own form
 // (MAP-B, BSC, sparse block codes, sparse binary codes: the accumulator's result(), which is
 // what hdc::bundle returns);
 // one item r read back: unbind(S, key_r) and the nearest atom of an hdc::item_memory (for an
@@ -32,6 +32,7 @@
 #include <hdc/memory/item_memory.hpp>
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>
+#include <hdc/models/hrr.hpp>
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/sparse.hpp>
 #include <hdc/models/sparse_binary.hpp>
@@ -122,6 +123,10 @@ std::vector<family_run> families() {
         {cap::fhrr,
          [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {
              return trial<hdc::phasor<>, readout::sums>(n, m, k, g);
+         }},
+        {cap::hrr,
+         [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {
+             return trial<hdc::hrr<>, readout::sums>(n, m, k, g);
          }},
         {cap::sparse_block(block_length),
          [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {

@@ -28,7 +28,6 @@
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>
 #include <hdc/models/real.hpp>
-#include <hdc/encoders/text.hpp>
 
 #include "threads.hpp"
 

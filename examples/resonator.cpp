@@ -21,7 +21,6 @@
 //                  stochastic: [--top-a A] [--threshold T] [--noise S] [--asymmetry R]
 #include <hdc/memory/resonator/resonator.hpp>
 #include <hdc/models/bipolar.hpp>
-#include <hdc/memory/resonator/resonator.hpp>
 
 #include <algorithm>
 #include <atomic>

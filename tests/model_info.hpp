@@ -15,7 +15,9 @@
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/real.hpp>
 #include <hdc/models/sparse.hpp>
+#include <hdc/models/hrr.hpp>
 #include <hdc/models/sparse_binary.hpp>
+#include <hdc/models/vtb.hpp>
 
 #include <cmath>
 #include <cstdint>
@@ -326,6 +328,92 @@ struct model_info<hdc::sparse_binary<D>> : model_defaults {
     static constexpr std::uint64_t golden_symbol = 0x0C1089CBD7E26DACull;
     static constexpr std::uint64_t golden_bind = 0x676177FA54B6CD63ull;
     static constexpr std::uint64_t golden_bundle = 0x609DA04372EF7F81ull;
+};
+
+// ---- HRR and VTB (models/hrr.hpp, models/vtb.hpp): Normal(0, 1/D) atoms, sum bundles ----
+
+/// What HRR and VTB share: Normal components (kurtosis 3), cosine, summing accumulator.
+struct normal_atom_model : model_defaults {
+    static constexpr bool exact_unbind = false;
+    static constexpr bool integer_accumulator = false;
+    static constexpr bool bundle_is_sum = true;
+    static constexpr bool permute_distributes_over_bind = false;
+    static double random_pair_kurtosis(std::size_t) { return 3.0; }  // normal up to O(1/D)
+    static double sum_bundle_similarity(int m) { return 1.0 / std::sqrt(double(m)); }
+    static double sum_bundle_std(int m, std::size_t dim) { return sum_member_cos_sd(m, 3.0, double(dim)); }
+};
+
+// HRR in the Fourier domain: for a Normal atom a the bins A_f (f != 0, D/2) are complex normal
+// with E|A_f|^2 = 1, so alpha = |A_f|^2 is Exp(1) (moments E alpha^k = k!), independent across
+// the D/2 conjugate pairs; Parseval turns every dot product into a sum over bins.
+// - unbind(bind(a, b), a) has spectrum alpha B_f: its cosine with b is X / sqrt(Y Z) with
+//   per-bin terms x = alpha beta, y = alpha^2 beta, z = beta (beta = |B_f|^2 ~ Exp(1)), limit
+//   E[x] / sqrt(E[y] E[z]) = 1 / sqrt(2). Delta method: u = x - y/4 - z/2 (means 1, 2, 1) has
+//   E u = 0, E u^2 = 4 + 48/16 + 2/4 - 12/2 - 2 + 8/8 = 1/2, so over N = D/2 pairs
+//   Var(cos) = cos^2 * (1/2) / N = 1 / (2 D).
+// - cos(bind(a, b), a) = sum_k b_k R_a(k) / (|c| |a|) with R_a the autocorrelation of a: the lag-0
+//   term (R_a(0) = |a|^2 ~ 1) adds 1/D to the 1/D of the others, variance 2 / D; the same holds
+//   for cos(unbind(bind(a, b), w), b) with an unrelated key w (bins conj(W) A |B|^2: 4 * (D/2) *
+//   (1/2) * 2 / D^2 = 2 / D).
+// - permute(bind(a, b), k) against bind(permute(a, k), permute(b, k)) = permute(bind(a, b), 2k):
+//   the autocorrelation of c = a (*) b at lag k, whose bins |C_f|^2 = alpha beta have
+//   E[(alpha beta)^2] = 4: variance 4 / D.
+template <std::size_t D, class T>
+struct model_info<hdc::hrr<D, T>> : normal_atom_model {
+    using dynamic_type = hdc::hrr<hdc::dynamic, T>;
+    using accumulator_type = hdc::hrr_accumulator<D, T>;
+    static constexpr double unbind_min_similarity = 0.6;  // mean 0.707, 4.8 sd below at D = 1,001
+    static double unbind_similarity_mean() { return 1.0 / std::sqrt(2.0); }
+    static double unbind_similarity_std(std::size_t dim) { return std::sqrt(0.5 / double(dim)); }
+    static double bind_operand_std(std::size_t dim) { return std::sqrt(2.0 / double(dim)); }
+    static double permuted_bind_std(std::size_t dim) { return 2.0 / std::sqrt(double(dim)); }
+    static constexpr bool is_float = std::is_same_v<T, float>;
+    static constexpr double rounding = is_float ? 1e-6 : 1e-12;
+    // Recorded for float at D = 10,000 (HDC_GOLDEN_TYPES of test_hrr.cpp). The binding goes
+    // through the FFT in double and is rounded once to float.
+    static constexpr std::uint64_t golden_symbol = 0xFB517BD02D66055Bull;
+    static constexpr std::uint64_t golden_bind = 0xF064105C29806C23ull;
+    static constexpr std::uint64_t golden_bundle = 0x2A26D08EEB2B0ECCull;
+};
+
+// VTB with D = n^2 (n = d'): the block of a key, M = sqrt(n) reshape(a), has entries of variance
+// 1/n, so W = M^T M = (1/n) X^T X for an n x n standard normal X, a Wishart matrix with E W = I
+// and E W^2 = (2 + 1/n) I; its eigenvalues follow Marchenko-Pastur (ratio 1) with moments
+// 1, 2, 5, 14 (Catalan numbers) for large n.
+// - unbind(bind(a, b), a) = (I (x) W) b: cosine X / sqrt(Y Z) with X = sum_k b_k^T W b_k,
+//   Y = sum_k b_k^T W^2 b_k, Z = |b|^2 over the n slices b_k: mean 1 / sqrt(2 + 1/n). Delta
+//   method: Var(cos) = cos^2 Var(X - Y/4 - Z/2) = (1/2) Var((1/D) sum_k g_k^T Q g_k) with
+//   Q = W - W^2/4 - I/2 and g_k standard normal. Given W it is 2 n tr(Q^2) / D^2, mean
+//   (2/D) E[q(lambda)^2] = (2/D) (2 + 14/16 + 1/4 - 5/2 - 1 + 2/4) = 1 / (4 D); the spread of
+//   W's spectrum adds Var(tr Q) / n^2 = (Var tr W - Cov(tr W, tr W^2)/2 + Var(tr W^2)/16) / D =
+//   (2 - 8/2 + 36/16) / D = 1 / (4 D) (real Wishart, ratio 1: the Bai-Silverstein covariances
+//   2, 8, 36). Together Var(cos) = (1/2)(1/(2D)) = 1 / (4 D).
+// - cos(bind(a, b), b) = sum_k b_k^T M b_k = sum_ij M_ij S_ij with S = sum_k b_k b_k^T: the
+//   n slices share M, so S's diagonal (each ~1/n) adds coherently: Var = (1/n)(n/n^2 + n^2/n^3)
+//   = 2/D, as for an unrelated key (V_w^T V_a b against b) and for the shifted binding
+//   (permute(bind(a, b), k) against bind(permute(a, k), permute(b, k))); cos(bind(a, b), a) has
+//   the random pair's 1/D, within that bound. (A 2,000-trial simulation at D = 1,089 gave
+//   1.47, 1.45, 1.32 and 0.99 times 1/sqrt(D).)
+template <std::size_t D, class T>
+struct model_info<hdc::vtb<D, T>> : normal_atom_model {
+    using dynamic_type = hdc::vtb<hdc::dynamic, T>;
+    using accumulator_type = hdc::vtb_accumulator<D, T>;
+    /// Squares for the error tests (25, 36, ...); k = 0 gives the invalid zero shape.
+    static std::size_t small_shape(std::size_t k) { return k == 0 ? 0 : (4 + k) * (4 + k); }
+    static constexpr double unbind_min_similarity = 0.6;
+    static double unbind_similarity_mean() {
+        return 1.0 / std::sqrt(2.0 + 1.0 / double(hdc::vtb_family::root(D)));
+    }
+    static double unbind_similarity_std(std::size_t dim) { return 0.5 / std::sqrt(double(dim)); }
+    static double bind_operand_std(std::size_t dim) { return std::sqrt(2.0 / double(dim)); }
+    static double permuted_bind_std(std::size_t dim) { return std::sqrt(2.0 / double(dim)); }
+    static constexpr bool is_float = std::is_same_v<T, float>;
+    static constexpr double rounding = is_float ? 1e-6 : 1e-12;
+    // Recorded for float at D = 10,000 (HDC_GOLDEN_TYPES of test_vtb.cpp); the atoms are HRR's
+    // (same stream, same Normal atoms), so golden_symbol and golden_bundle equal HRR's.
+    static constexpr std::uint64_t golden_symbol = 0xFB517BD02D66055Bull;
+    static constexpr std::uint64_t golden_bind = 0x025B33727DE6CE3Full;
+    static constexpr std::uint64_t golden_bundle = 0x2A26D08EEB2B0ECCull;
 };
 
 /// Golden checksums of the scalar encoders' streams (test_encoders_scalar.cpp): level, circular

@@ -5,13 +5,14 @@
 #include <hdc/capacity/bounds.hpp>
 #include <hdc/capacity/normal.hpp>
 #include <hdc/capacity/retrieval.hpp>
-#include <hdc/capacity/bounds.hpp>
 #include <hdc/core/algebra.hpp>
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>
+#include <hdc/models/hrr.hpp>
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/sparse.hpp>
 #include <hdc/models/sparse_binary.hpp>
+#include <hdc/models/vtb.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -389,6 +390,8 @@ TEST_CASE("capacity: the advisor's dimensions and bundle sizes hold in simulatio
                     p, trials, fc.seed);
                 break;
             case cap::family::bsdc: break;  // checked at fixed points below (no sharp threshold)
+            case cap::family::hrr:
+            case cap::family::vtb: break;  // their own test below (VTB needs a square dimension)
         }
     }
 }
@@ -413,6 +416,22 @@ TEST_CASE("capacity: the sparse binary (OR + CDT) prediction holds in simulation
     CHECK(cap::p_correct(cap::bsdc, 1024, 1, k) == Approx(1.0));
     CHECK(cap::p_correct(cap::bsdc, 1024, 20, k) < cap::p_correct(cap::bsdc, 1024, 10, k));
     CHECK(std::string(cap::family_name(cap::family::bsdc)) == "BSDC");
+}
+
+TEST_CASE("capacity: the HRR and VTB score models hold in simulation", "[capacity][simulation]") {
+    // N = 256 = 16^2, M = 30 items, K = 100 atoms: p ~ 0.8, where the model's variances matter.
+    const std::size_t n = 256, m = 30, k = 100, trials = 500;
+    const double p_hrr = cap::p_correct(cap::hrr, n, m, k), p_vtb = cap::p_correct(cap::vtb, n, m, k);
+    INFO("predicted HRR " << p_hrr << ", VTB " << p_vtb);
+    CHECK(p_hrr > 0.6);
+    CHECK(p_hrr < 0.95);
+    check_measured([&](hdc::rng g) { return retrieve<hdc::hrr<>, true>(n, m, k, g); }, p_hrr, trials, 16);
+    check_measured([&](hdc::rng g) { return retrieve<hdc::vtb<>, true>(n, m, k, g); }, p_vtb, trials, 17);
+    // The distractor variance N (M + 1): the key's own term counts twice (E|K_f|^4 = 2).
+    CHECK(cap::snr(cap::hrr, 1000, 10) == Approx(std::sqrt(1000.0 / 11)));
+    CHECK(cap::snr(cap::vtb, 10000, 10) == Approx(std::sqrt(10000.0 / 11.01)));
+    CHECK(std::string(cap::family_name(cap::family::hrr)) == "HRR");
+    CHECK(std::string(cap::family_name(cap::family::vtb)) == "VTB");
 }
 
 TEST_CASE("capacity: bad input is rejected with an hdc::error naming the problem", "[capacity]") {

@@ -10,9 +10,6 @@
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/real.hpp>
 #include <hdc/models/sparse.hpp>
-#include <hdc/io/serialize.hpp>
-#include <hdc/memory/hopfield.hpp>
-#include <hdc/memory/sdm.hpp>
 
 #include <catch2/catch.hpp>
 

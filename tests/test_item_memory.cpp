@@ -10,7 +10,6 @@
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/real.hpp>
 #include <hdc/models/sparse.hpp>
-#include <hdc/memory/item_memory.hpp>
 
 #include <catch2/catch.hpp>
 

@@ -7,7 +7,6 @@
 #include <hdc/models/bipolar.hpp>
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/sparse.hpp>
-#include <hdc/memory/resonator/resonator.hpp>
 
 #include <cstddef>
 #include <cstdint>

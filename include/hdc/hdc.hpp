@@ -16,6 +16,8 @@
 #include "models/phasor.hpp"
 #include "models/sparse.hpp"
 #include "models/sparse_binary.hpp"
+#include "models/hrr.hpp"
+#include "models/vtb.hpp"
 #include "models/eigen.hpp"
 #include "models/samples.hpp"
 #include "memory/item_memory.hpp"

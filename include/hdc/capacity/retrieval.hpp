@@ -76,6 +76,25 @@
 // at small dimension and for sparse codes, whose counts are coarse (ties are common). For MAP-I
 // and FHRR the Gaussian is the model (sums of many bounded terms; MAP-I lattice ties are rare).
 //
+//   HRR (Normal atoms, double sums, cosine readout): with Parseval, in units of 1/N per term and
+//                                spectra K_f, C_f of unit mean power (|.|^2 ~ Exp(1), E|.|^4 = 2):
+//                                the hit's own term is |q|^2 = (1/N) sum |K_r|^2 |C|^2 (mean 1,
+//                                variance 6/N), and the cosine divides by |q|, leaving |q| =
+//                                sqrt(1 + eps) of variance 1.5/N; each other item adds a term
+//                                Re(K_m C_m conj(K_r C)) of variance 1/N. A distractor C_j gets
+//                                those M - 1 terms plus the key's own Re(|K_r|^2 C_ar conj(C_j)),
+//                                of variance E|K|^4 / N = 2/N. Scaled by N: mu = N,
+//                                sigma_c^2 = N (M - 1 + 1.5), sigma^2 = N (M + 1), s ~ sqrt(N/(M+1)).
+//                                Neglected: an item m != r whose atom is the candidate doubles its
+//                                term's variance (E|C|^4 = 2), about (M-1)/K such items: relative
+//                                O(1/K). The 1/N-relative corrections to mu are dropped too.
+//   VTB (Normal atoms, D = n^2):  the same terms with the Wishart matrix W = M_r^T M_r of the key
+//                                (E W^2 = (2 + 1/n) I) in place of |K_r|^2: |q|^2 has variance
+//                                (6 + 2/n)/N, the key's own distractor term (2 + 1/n)/N, others
+//                                1/N: mu = N, sigma_c^2 = N (M + 0.5 + 0.5/n), sigma^2 =
+//                                N (M + 1 + 1/n). The dimension advisor treats N as continuous;
+//                                a VTB vector needs a perfect square.
+//
 // MAP-C (real, uniform atoms) and MBAT are not covered: their atoms are not unit-modulus, so the
 // hit variance gains terms from the atom's own norm and the cosine normalisation; the MAP-I
 // curve is only an approximation for them.
@@ -103,10 +122,12 @@ enum class family {
     bsc,          ///< binary atoms, majority (hdc::bundle of hdc::binary)
     fhrr,         ///< phasor atoms, complex sums (hdc::accumulator<hdc::phasor<>>), Re<,> readout
     sparse_block, ///< sparse block code, count bundle with winner-take-all (hdc::bundle of hdc::sparse)
-    bsdc          ///< sparse binary codes, OR + CDT bundle, shift binding (hdc::bundle of hdc::sparse_binary)
+    bsdc,         ///< sparse binary codes, OR + CDT bundle, shift binding (hdc::bundle of hdc::sparse_binary)
+    hrr,          ///< HRR, Normal atoms bound by convolution, double sums, cosine readout
+    vtb,          ///< VTB, Normal atoms bound by the key's block matrix, double sums, cosine readout
 };
 
-/// Short display name of a family ("MAP-I", "MAP-B", "BSC", "FHRR", "SBC", "BSDC").
+/// Short display name of a family ("MAP-I", "MAP-B", "BSC", "FHRR", "SBC", "BSDC", "HRR", "VTB").
 inline const char* family_name(family f) noexcept {
     switch (f) {
         case family::map_i: return "MAP-I";
@@ -115,6 +136,8 @@ inline const char* family_name(family f) noexcept {
         case family::fhrr: return "FHRR";
         case family::sparse_block: return "SBC";
         case family::bsdc: return "BSDC";
+        case family::hrr: return "HRR";
+        case family::vtb: return "VTB";
     }
     return "?";
 }
@@ -135,6 +158,10 @@ inline constexpr code bsc{family::bsc, 0};
 inline constexpr code fhrr{family::fhrr, 0};
 /// Sparse binary codes (hdc::sparse_binary): w = round(sqrt(N)) ones, OR + CDT bundle.
 inline constexpr code bsdc{family::bsdc, 0};
+/// HRR: Normal atoms bound by circular convolution, kept as sums.
+inline constexpr code hrr{family::hrr, 0};
+/// VTB: Normal atoms bound by vector-derived transformations, kept as sums.
+inline constexpr code vtb{family::vtb, 0};
 /// Sparse block code with blocks of length L (L >= 2).
 constexpr code sparse_block(std::size_t block_length) noexcept {
     return {family::sparse_block, block_length};
@@ -281,6 +308,11 @@ inline score_model gaussian_scores(const code& c, std::size_t dim, std::size_t i
     switch (c.kind) {
         case family::map_i: return {n, std::sqrt((m - 1) * n), std::sqrt(m * n)};
         case family::fhrr: return {n, std::sqrt((m - 1) * n / 2), std::sqrt(m * n / 2)};
+        case family::hrr: return {n, std::sqrt(n * (m + 0.5)), std::sqrt(n * (m + 1))};
+        case family::vtb: {
+            const double root = std::sqrt(n);  // d' (N treated as continuous)
+            return {n, std::sqrt(n * (m + 0.5 + 0.5 / root)), std::sqrt(n * (m + 1 + 1 / root))};
+        }
         case family::map_b:
         case family::bsc: {
             const double mu = bundle_hit_mean(items);
@@ -431,7 +463,9 @@ inline double p_correct(const code& c, std::size_t dim, std::size_t items, std::
             return std::clamp(total / weight, 0.0, 1.0);
         }
         case family::map_i:
-        case family::fhrr: break;
+        case family::fhrr:
+        case family::hrr:
+        case family::vtb: break;
     }
     return p_correct_gaussian(gaussian_scores(c, dim, items), codebook);
 }

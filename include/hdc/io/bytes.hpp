@@ -55,7 +55,8 @@ inline constexpr std::size_t header_size = 64;
 /// What a file holds.
 enum class content : std::uint32_t { vectors = 1, item_memory = 2, mbat_role = 3, memory_state = 4 };
 /// The vector family of a file (none for a memory_state).
-enum class family : std::uint32_t { none = 0, binary = 1, bipolar = 2, real = 3, sparse = 4, mbat = 5, phasor = 6 };
+enum class family : std::uint32_t { none = 0, binary = 1, bipolar = 2, real = 3, sparse = 4, mbat = 5, phasor = 6,
+                                    hrr = 7, vtb = 8 };
 /// The component type of a file's vectors.
 enum class element : std::uint32_t { none = 0, words64 = 1, int8 = 2, float32 = 3, float64 = 4, uint16 = 5 };
 
@@ -71,9 +72,10 @@ inline std::string name_of(content c) {
 }
 /// Readable family names.
 inline std::string name_of(family f) {
-    constexpr const char* names[] = {"no family", "binary", "bipolar", "real", "sparse", "mbat", "phasor"};
+    constexpr const char* names[] = {"no family", "binary", "bipolar", "real", "sparse", "mbat", "phasor",
+                                     "hrr", "vtb"};
     const auto i = static_cast<std::uint32_t>(f);
-    return i < 7 ? names[i] : "unknown family " + std::to_string(i);
+    return i < 9 ? names[i] : "unknown family " + std::to_string(i);
 }
 /// Readable element type names.
 inline std::string name_of(element e) {

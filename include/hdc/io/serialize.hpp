@@ -63,10 +63,12 @@
 #include "../memory/state.hpp"
 #include "../models/binary.hpp"
 #include "../models/bipolar.hpp"
+#include "../models/hrr.hpp"
 #include "../models/mbat.hpp"
 #include "../models/phasor.hpp"
 #include "../models/real.hpp"
 #include "../models/sparse.hpp"
+#include "../models/vtb.hpp"
 #include "bytes.hpp"
 
 namespace hdc {
@@ -190,6 +192,26 @@ struct vector_codec<mbat<D, T>> : dense_shape_codec<mbat<D, T>> {
     static void write(io::writer& w, const mbat<D, T>& v) { write_floats<T>(w, v.values()); }
     static mbat<D, T> read(io::reader& r, std::size_t dim) {
         return mbat<D, T>::from_values(read_floats<T>(r, dim, "mbat components"), dim);
+    }
+};
+
+/// HRR and VTB (models/normal_atoms.hpp): components as they are; a VTB file's dimension must be a
+/// perfect square.
+template <class F, std::size_t D, class T>
+struct vector_codec<normal_vector<F, D, T>> : dense_shape_codec<normal_vector<F, D, T>> {
+    using vector_type = normal_vector<F, D, T>;
+    static constexpr io::family fam = std::is_same_v<F, hrr_family> ? io::family::hrr : io::family::vtb;
+    static constexpr io::element type = float_element<T>;
+    static std::size_t get_shape(const io::header& h) {
+        const std::size_t dim = dense_shape_codec<vector_type>::get_shape(h);
+        if (!F::accepts(dim))
+            throw format_error("dimension " + std::to_string(dim) + " is not valid: " + F::rule);
+        return dim;
+    }
+    static std::uint64_t bytes(std::size_t dim) { return dim * sizeof(T); }
+    static void write(io::writer& w, const vector_type& v) { write_floats<T>(w, v.values()); }
+    static vector_type read(io::reader& r, std::size_t dim) {
+        return vector_type::from_values(read_floats<T>(r, dim, "components"), dim);
     }
 };
 

@@ -30,9 +30,16 @@
 //                     analogue of sgn), because the linear rule with L1 normalisation does not
 //                     sharpen (measured: 4 of 10 small problems). Its threshold activation is the
 //                     stochastic rule (threshold, top-a).
-// Not supported: binary (BSC) is the same algebra as bipolar (convert with to_bipolar); real (HRR)
-// binds by circular convolution, whose approximate unbinding needs a different cleanup analysis;
-// MBAT binds by matrix multiplication, which does not commute, so "unbind the other factors" has no
+//   hrr (unitary)     the FHRR resonator seen through the Fourier transform: a unitary HRR vector
+//                     is a phasor vector (with conjugate-symmetric phases) in the frequency
+//                     domain, and the codebook projection X X^T u is the same in both domains
+//                     (Parseval). Unbinding is correlation with the convolution of the other
+//                     estimates, cleanup the unitary projection (every |FFT_f| set to 1). Meant
+//                     for codebooks of unitary atoms (hdc::random_unitary); Normal atoms make the
+//                     unbinding approximate (1/sqrt(2) per factor) and converge less often.
+// Not supported: binary (BSC) is the same algebra as bipolar (convert with to_bipolar); real
+// (MAP-C) unbinds approximately by multiplication, whose cleanup needs a different analysis; VTB
+// has no exact inverse and does not commute (no order-free "unbind the others"); MBAT binds by matrix multiplication, which does not commute, so "unbind the other factors" has no
 // single order-free form. Instantiating resonator<V> for them fails with a static_assert.
 #pragma once
 
@@ -46,6 +53,7 @@
 
 #include "../../core/rng.hpp"
 #include "../../models/bipolar.hpp"
+#include "../../models/hrr.hpp"
 #include "../../models/phasor.hpp"
 #include "../../models/sparse.hpp"
 #include "packed_codebook.hpp"
@@ -202,6 +210,44 @@ struct resonator_family<sparse<B, L>> {
     static void random_state(rng& gen, vec& x, shape_type sh) {
         dense(vector_type::random(gen, sh), x.data());
     }
+    static double readout(scalar dot) noexcept { return static_cast<double>(dot); }
+    static double real_part(scalar a) noexcept { return static_cast<double>(a); }
+};
+
+/// HRR with unitary codebooks: real states scaled by sqrt(D) (components of order 1, so that,
+/// as for the other dense families, a vector's similarity with itself is D), unbinding by
+/// correlation with the convolution of the others, unitary projection as cleanup.
+template <std::size_t D, class T>
+struct resonator_family<hrr<D, T>> {
+    static constexpr bool supported = true;
+    using vector_type = hrr<D, T>;
+    using scalar = float;
+    using shape_type = std::size_t;
+    using vec = Eigen::Matrix<scalar, Eigen::Dynamic, 1>;
+
+    static std::size_t width(shape_type n) noexcept { return n; }
+    static double scale(shape_type n) noexcept { return static_cast<double>(n); }
+    /// sqrt(D) times the components.
+    static void dense(const vector_type& v, scalar* out) noexcept {
+        const double s = std::sqrt(static_cast<double>(v.dim()));
+        for (std::size_t i = 0; i < v.dim(); ++i) out[i] = static_cast<scalar>(s * v[i]);
+    }
+    /// u = s correlated with the convolution of the others (each spectrum divided by sqrt(D),
+    /// the modulus of a scaled unitary state's bins).
+    static void unbind(const vec& s, const std::vector<const vec*>& others, vec& u, shape_type n) {
+        std::vector<const scalar*> ptrs;
+        for (const vec* x : others) ptrs.push_back(x->data());
+        detail::hrr_unbind_product(s.data(), ptrs, std::sqrt(static_cast<double>(n)), u.data(), n);
+    }
+    /// The nearest unitary vector, scaled by sqrt(D).
+    static void project(vec& x, shape_type n) {
+        detail::hrr_unitary_projection(x.data(), n, std::sqrt(static_cast<double>(n)));
+    }
+    /// A random unitary atom.
+    static void random_state(rng& gen, vec& x, shape_type n) {
+        dense(random_unitary<hrr<dynamic, T>>(gen, n), x.data());
+    }
+    /// Signed, as for bipolar: (-a) (*) (-b) = a (*) b, so a negative best match is the negation.
     static double readout(scalar dot) noexcept { return static_cast<double>(dot); }
     static double real_part(scalar a) noexcept { return static_cast<double>(a); }
 };
