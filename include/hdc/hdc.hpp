@@ -15,6 +15,8 @@
 #include "models/real.hpp"
 #include "models/phasor.hpp"
 #include "models/sparse.hpp"
+#include "models/mcr.hpp"
+#include "models/cgr.hpp"
 #include "models/eigen.hpp"
 #include "models/samples.hpp"
 #include "memory/item_memory.hpp"

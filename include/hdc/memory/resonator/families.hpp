@@ -30,6 +30,10 @@
 //                     analogue of sgn), because the linear rule with L1 normalisation does not
 //                     sharpen (measured: 4 of 10 small problems). Its threshold activation is the
 //                     stochastic rule (threshold, top-a).
+//   mcr, cgr          the complex resonator above on the phasors e^{2 pi i a / Q} of the modular
+//                     codes (their binding is FHRR's restricted to Q-th roots of unity), with the
+//                     cleanup projecting every component of X X^H u onto the nearest Q-th root, so
+//                     the estimates stay codes of the family.
 // Not supported: binary (BSC) is the same algebra as bipolar (convert with to_bipolar); real (HRR)
 // binds by circular convolution, whose approximate unbinding needs a different cleanup analysis;
 // MBAT binds by matrix multiplication, which does not commute, so "unbind the other factors" has no
@@ -48,6 +52,7 @@
 #include "../../models/bipolar.hpp"
 #include "../../models/phasor.hpp"
 #include "../../models/sparse.hpp"
+#include "../../models/modular.hpp"
 #include "packed_codebook.hpp"
 
 namespace hdc {
@@ -204,6 +209,50 @@ struct resonator_family<sparse<B, L>> {
     }
     static double readout(scalar dot) noexcept { return static_cast<double>(dot); }
     static double real_part(scalar a) noexcept { return static_cast<double>(a); }
+};
+
+/// Modular phase codes (MCR, CGR): the complex resonator on Q-th roots of unity.
+template <std::size_t D, std::size_t Q, modular_rule R>
+struct resonator_family<modular_vector<D, Q, R>> {
+    static constexpr bool supported = true;
+    using vector_type = modular_vector<D, Q, R>;
+    using scalar = std::complex<float>;
+    using shape_type = std::size_t;
+    using vec = Eigen::Matrix<scalar, Eigen::Dynamic, 1>;
+
+    static std::size_t width(shape_type n) noexcept { return n; }
+    static double scale(shape_type n) noexcept { return static_cast<double>(n); }
+    /// The phasors e^{2 pi i a / Q} (from the family's phase table).
+    static void dense(const vector_type& v, scalar* out) {
+        const auto& t = detail::phases<Q>();
+        for (std::size_t i = 0; i < v.dim(); ++i)
+            out[i] = scalar(static_cast<float>(t.cos[v[i]]), static_cast<float>(t.sin[v[i]]));
+    }
+    /// u = s * prod(conj(others)), elementwise.
+    static void unbind(const vec& s, const std::vector<const vec*>& others, vec& u, shape_type) {
+        u = s;
+        for (const vec* x : others) u.array() *= x->array().conjugate();
+    }
+    /// Every component onto the nearest Q-th root of unity; a zero component becomes 1.
+    static void project(vec& x, shape_type) {
+        const auto& t = detail::phases<Q>();
+        for (auto& c : x) {
+            if (c == scalar(0.0f, 0.0f)) {
+                c = scalar(1.0f, 0.0f);
+                continue;
+            }
+            const std::uint16_t k = detail::nearest_phase<Q>(static_cast<double>(c.real()),
+                                                             static_cast<double>(c.imag()));
+            c = scalar(static_cast<float>(t.cos[k]), static_cast<float>(t.sin[k]));
+        }
+    }
+    /// Uniform random phases (the model's own generator).
+    static void random_state(rng& gen, vec& x, shape_type n) {
+        dense(vector_type::random(gen, n), x.data());
+    }
+    /// A global phase is a symmetry (rotations of the factors that cancel): rank by modulus.
+    static double readout(scalar dot) noexcept { return static_cast<double>(std::abs(dot)); }
+    static double real_part(scalar a) noexcept { return static_cast<double>(a.real()); }
 };
 
 }  // namespace hdc
