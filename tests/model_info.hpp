@@ -309,7 +309,7 @@ struct model_info<hdc::mcr<D, Q>> : modular_model<Q> {
     // Recorded for mcr<10000, 16> (HDC_GOLDEN_TYPES of test_modular.cpp).
     static constexpr std::uint64_t golden_symbol = 0xD07C4F20C5751FD4ull;
     static constexpr std::uint64_t golden_bind = 0x5442680314FB86E3ull;
-    static constexpr std::uint64_t golden_bundle = 0x713DCFD60B9D0DEBull;
+    static constexpr std::uint64_t golden_bundle = 0x6B00AB09706CA932ull;
 };
 
 template <std::size_t D, std::size_t Q>

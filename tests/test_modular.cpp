@@ -38,6 +38,7 @@ using mcr_dyn_16 = hdc::mcr<hdc::dynamic, 16>;
 #include <complex>
 #include <cstdint>
 #include <numbers>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -230,6 +231,48 @@ TEST_CASE("modular: the SIMD kernels agree with the scalar references on odd len
         CHECK(t.cos[k] == -t.cos[(k + 8) % 16]);
         CHECK(t.sin[k] == -t.sin[(k + 8) % 16]);
     }
+}
+
+TEST_CASE("mcr: the angle quantiser picks the phase of the best score, without atan2", "[modular]") {
+    // The polynomial guess is far inside half a phase step of Q = 65536 (4.8e-5 rad).
+    double worst = 0;
+    for (int i = 0; i <= 100000; ++i) {
+        const double a = i / 100000.0;
+        worst = std::max(worst, std::abs(hdc::detail::atan_unit(a) - std::atan(a)));
+    }
+    CHECK(worst < 1e-7);
+    // Against the best of all Q scores (long double) at random points, near-ties excluded.
+    hdc::rng gen{314};
+    const auto check = [&](auto q_tag) {
+        constexpr std::size_t q = decltype(q_tag)::value;
+        const auto& t = hdc::detail::phases<q>();
+        for (int trial = 0; trial < 2000; ++trial) {
+            const double x = gen.uniform() * 2 - 1, y = gen.uniform() * 2 - 1;
+            std::size_t best = 0, second = 0;
+            long double best_score = -1e300L, second_score = -1e300L;
+            for (std::size_t k = 0; k < q; ++k) {
+                const long double sc = x * static_cast<long double>(cos_turn(static_cast<long long>(k), q)) +
+                                       y * static_cast<long double>(sin_turn(static_cast<long long>(k), q));
+                if (sc > best_score) {
+                    second_score = best_score, second = best;
+                    best_score = sc, best = k;
+                } else if (sc > second_score) {
+                    second_score = sc, second = k;
+                }
+            }
+            (void)second;
+            if (best_score - second_score < 1e-12L) continue;
+            REQUIRE(hdc::detail::nearest_phase(x, y, q, t) == best);
+        }
+        // Exactly on a phase, and half-way between two (the next one, counter-clockwise).
+        CHECK(hdc::detail::nearest_phase(t.cos[1], t.sin[1], q, t) == 1 % q);
+        CHECK(hdc::detail::nearest_phase(-1.0, 0.0, q, t) == (q % 2 == 0 ? q / 2 : (q + 1) / 2));
+    };
+    check(std::integral_constant<std::size_t, 2>{});
+    check(std::integral_constant<std::size_t, 3>{});
+    check(std::integral_constant<std::size_t, 7>{});
+    check(std::integral_constant<std::size_t, 16>{});
+    check(std::integral_constant<std::size_t, 1000>{});
 }
 
 TEMPLATE_TEST_CASE("modular: random pairs of small Q follow the exact discrete law", "[modular][statistics]",

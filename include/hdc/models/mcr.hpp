@@ -11,6 +11,9 @@
 // tie-break vector instead (the convention of the phasor, sparse and MBAT bundles), which keeps
 // the bundle independent of the members' order and unbiased.
 //
+// The angle is rounded without atan2 (detail::nearest_phase: a polynomial guess, then the exact
+// scores of the two candidate phases), ~5x faster and independent of libm.
+//
 // The accumulator keeps the complex sums (in double, like phasor_accumulator), so
 // similarity(acc, v) is FHRR's readout with Q-th roots of unity: Re<S, v> / (|S| sqrt(D)).
 #pragma once
@@ -98,13 +101,14 @@ public:
         const double* re = sums_.data(0);
         const double* im = sums_.data(1);
         const double zero = 1e-9 * magnitude_;
+        const auto& t = detail::phases<Q>();
         for (std::size_t i = 0; i < dim(); ++i) {
             if (std::fabs(re[i]) <= zero && std::fabs(im[i]) <= zero) {
                 if (!tie)
                     tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
                 x[i] = (*tie)[i];
             } else {
-                x[i] = detail::nearest_phase<Q>(re[i], im[i]);
+                x[i] = detail::nearest_phase(re[i], im[i], Q, t);
             }
         }
         return out;
@@ -138,11 +142,15 @@ private:
     void add_weighted(const vector_type& v, double w) {
         sums_.add_with("mcr_accumulator::add", v.dim(), w, 1.0, [&] {
             const auto& t = detail::phases<Q>();
+            const double* c = t.cos.data();
+            const double* s = t.sin.data();
+            const std::uint16_t* x = v.data();
             double* re = sums_.data(0);
             double* im = sums_.data(1);
-            for (std::size_t i = 0; i < dim(); ++i) {
-                re[i] += w * t.cos[v[i]];
-                im[i] += w * t.sin[v[i]];
+            const std::size_t n = dim();
+            for (std::size_t i = 0; i < n; ++i) {  // explicit fma: one rounding on every build
+                re[i] = std::fma(w, c[x[i]], re[i]);
+                im[i] = std::fma(w, s[x[i]], im[i]);
             }
         });
         magnitude_ += std::fabs(w);

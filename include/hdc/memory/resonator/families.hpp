@@ -241,8 +241,8 @@ struct resonator_family<modular_vector<D, Q, R>> {
                 c = scalar(1.0f, 0.0f);
                 continue;
             }
-            const std::uint16_t k = detail::nearest_phase<Q>(static_cast<double>(c.real()),
-                                                             static_cast<double>(c.imag()));
+            const std::uint16_t k = detail::nearest_phase(static_cast<double>(c.real()),
+                                                          static_cast<double>(c.imag()), Q, t);
             c = scalar(static_cast<float>(t.cos[k]), static_cast<float>(t.sin[k]));
         }
     }
