@@ -13,9 +13,9 @@
 // of the members.
 //
 // The accumulator keeps, per component, the integer weight of each of the Q values (D x Q int32
-// counts, 4 D Q bytes: mind it for large Q). The counts determine the phasor sums
-// S_i = sum_j C_ij e^{2 pi i j / Q}, so similarity(acc, v) is the same readout as MCR's,
-// Re<S, v> / (|S| sqrt(D)), computed from the counts (O(D Q)).
+// counts, 4 D Q bytes: mind it for large Q; result() scans them, O(D Q)). It also keeps the
+// phasor sums S_i = sum_j C_ij e^{2 pi i j / Q} the counts determine (in double, updated on
+// every add), so similarity(acc, v) is MCR's readout, Re<S, v> / (|S| sqrt(D)), in O(D).
 #pragma once
 
 #include <cmath>
@@ -59,7 +59,7 @@ public:
     cgr_accumulator() requires(D != dynamic) : cgr_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim (D x Q counts).
     explicit cgr_accumulator(std::size_t dim)
-        : dim_(detail::resolve_dim<D>(dim)), counts_(dim_.get() * Q) {}
+        : dim_(detail::resolve_dim<D>(dim)), counts_(dim_.get() * Q), re_(dim_.get()), im_(dim_.get()) {}
 
     /// The dimension of the vectors it takes.
     std::size_t dim() const noexcept { return dim_.get(); }
@@ -75,6 +75,10 @@ public:
         detail::check_same_dim("cgr_accumulator::merge", dim(), other.dim());
         reserve_weight(other.magnitude_, "cgr_accumulator::merge");
         for (std::size_t i = 0; i < counts_.size(); ++i) counts_[i] += other.counts_[i];
+        for (std::size_t i = 0; i < dim(); ++i) {
+            re_[i] += other.re_[i];
+            im_[i] += other.im_[i];
+        }
         count_ += other.count_;
         magnitude_ += other.magnitude_;
     }
@@ -85,12 +89,19 @@ public:
         const std::size_t shift = detail::shift_amount(k, dim());
         if (shift == 0) return;
         aligned_buffer<std::int32_t> moved(counts_.size());
+        aligned_buffer<double> re(dim()), im(dim());
         detail::rotate_elements(counts_.data(), moved.data(), counts_.size(), shift * Q);
+        detail::rotate_elements(re_.data(), re.data(), dim(), shift);
+        detail::rotate_elements(im_.data(), im.data(), dim(), shift);
         counts_ = std::move(moved);
+        re_ = std::move(re);
+        im_ = std::move(im);
     }
     /// Forgets every vector.
     void clear() noexcept {
         for (auto& c : counts_) c = 0;
+        for (auto& x : re_) x = 0;
+        for (auto& x : im_) x = 0;
         count_ = 0;
         magnitude_ = 0;
     }
@@ -106,17 +117,7 @@ public:
     }
 
     /// The phasor sum S_i = sum_j C_ij e^{2 pi i j / Q} of component i. No bounds check.
-    std::complex<double> operator[](std::size_t i) const noexcept {
-        const auto& t = detail::phases<Q>();
-        const std::int32_t* c = counts_.data() + i * Q;
-        double r = 0, s = 0;
-        for (std::size_t j = 0; j < Q; ++j) {
-            if (c[j] == 0) continue;
-            r += c[j] * t.cos[j];
-            s += c[j] * t.sin[j];
-        }
-        return {r, s};
-    }
+    std::complex<double> operator[](std::size_t i) const noexcept { return {re_[i], im_[i]}; }
 
     /// Hermitian inner product of the phasor sums with v: sum_i S_i e^{-2 pi i v_i / Q}.
     std::complex<double> dot_with(const vector_type& v) const {
@@ -149,7 +150,14 @@ private:
         const std::int64_t magnitude = w < 0 ? -std::int64_t{w} : std::int64_t{w};
         reserve_weight(magnitude, "cgr_accumulator::add");
         std::int32_t* c = counts_.data();
-        for (std::size_t i = 0; i < dim(); ++i) c[i * Q + v[i]] += w;
+        const auto& t = detail::phases<Q>();
+        const double wd = w;
+        for (std::size_t i = 0; i < dim(); ++i) {
+            const std::size_t x = v[i];
+            c[i * Q + x] += w;
+            re_[i] = std::fma(wd, t.cos[x], re_[i]);
+            im_[i] = std::fma(wd, t.sin[x], im_[i]);
+        }
         count_ += w;
         magnitude_ += magnitude;
     }
@@ -159,17 +167,17 @@ private:
         const auto& t = detail::phases<Q>();
         double dr = 0, di = 0, norm2 = 0;
         for (std::size_t i = 0; i < dim(); ++i) {
-            const std::complex<double> z = (*this)[i];
-            const double c = t.cos[v[i]], s = t.sin[v[i]];
-            dr += z.real() * c + z.imag() * s;
-            di += z.imag() * c - z.real() * s;
-            norm2 += z.real() * z.real() + z.imag() * z.imag();
+            const double x = re_[i], y = im_[i], c = t.cos[v[i]], s = t.sin[v[i]];
+            dr += x * c + y * s;
+            di += y * c - x * s;
+            norm2 += x * x + y * y;
         }
         return {{dr, di}, norm2};
     }
 
     [[no_unique_address]] detail::dim_store<D> dim_;
     aligned_buffer<std::int32_t> counts_;
+    aligned_buffer<double> re_, im_;  // the phasor sums of the counts
     std::int64_t count_ = 0;
     std::int64_t magnitude_ = 0;  // sum of |weight| ever added: bounds every |count|
 };
