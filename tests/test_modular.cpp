@@ -246,13 +246,17 @@ TEST_CASE("mcr: the angle quantiser picks the phase of the best score, without a
     const auto check = [&](auto q_tag) {
         constexpr std::size_t q = decltype(q_tag)::value;
         const auto& t = hdc::detail::phases<q>();
+        std::vector<long double> c(q), s(q);
+        for (std::size_t k = 0; k < q; ++k) {
+            c[k] = cos_turn(static_cast<long long>(k), q);
+            s[k] = sin_turn(static_cast<long long>(k), q);
+        }
         for (int trial = 0; trial < 2000; ++trial) {
             const double x = gen.uniform() * 2 - 1, y = gen.uniform() * 2 - 1;
             std::size_t best = 0, second = 0;
             long double best_score = -1e300L, second_score = -1e300L;
             for (std::size_t k = 0; k < q; ++k) {
-                const long double sc = x * static_cast<long double>(cos_turn(static_cast<long long>(k), q)) +
-                                       y * static_cast<long double>(sin_turn(static_cast<long long>(k), q));
+                const long double sc = x * c[k] + y * s[k];
                 if (sc > best_score) {
                     second_score = best_score, second = best;
                     best_score = sc, best = k;
