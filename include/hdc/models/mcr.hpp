@@ -12,7 +12,7 @@
 // the bundle independent of the members' order and unbiased.
 //
 // The angle is rounded without atan2 (detail::nearest_phase: a polynomial guess, then the exact
-// scores of the two candidate phases), ~5x faster and independent of libm.
+// scores of the two candidate phases): independent of libm, and faster (bench/RESULTS.md).
 //
 // The accumulator keeps the complex sums (in double, like phasor_accumulator), so
 // similarity(acc, v) is FHRR's readout with Q-th roots of unity: Re<S, v> / (|S| sqrt(D)).

@@ -15,7 +15,7 @@
 // Kernels: binding and unbinding are simd::add_mod / sub_mod (exact integer arithmetic).
 // Similarity forms the differences with sub_mod block by block and sums cos(2 pi d / Q) from a
 // table built once per Q (thread-safe static initialisation). Measured (bench_modular, D =
-// 10,000): ~30x faster than a std::cos per component; counting the differences per value first
+// 10,000): ~40x faster than a std::cos per component; counting the differences per value first
 // (exact integers, for small Q) measured slower than the table sum (the counters' store-to-load
 // chains). The tables come from std::cos / std::sin with exact symmetries imposed (cos(-x) =
 // cos(x), antipodes exactly opposite): reproducible to the last bit only with the same libm,
