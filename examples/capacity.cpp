@@ -3,9 +3,9 @@
 //
 // One trial: a codebook of K random atoms; M symbols a_m drawn uniformly; a memory
 // S = sum_m bind(key_m, C[a_m]) with a fresh random key per item, kept as the family's
-// accumulator (MAP-I, FHRR, HRR: hdc::accumulator, read by similarity) or bundled in its own form
-// (MAP-B, BSC, sparse block codes, sparse binary codes: the accumulator's result(), which is
-// what hdc::bundle returns);
+// accumulator (MAP-I, FHRR, HRR, MCR with Q = 16: hdc::accumulator, read by similarity) or
+// bundled in its own form (MAP-B, BSC, sparse block codes, sparse binary codes: the
+// accumulator's result(), which is what hdc::bundle returns);
 // one item r read back: unbind(S, key_r) and the nearest atom of an hdc::item_memory (for an
 // accumulator, similarity(S, bind(key_r, C_j)) for each j, the same score). A trial is correct
 // when the answer is a_r. Each trial has its own seed, derived from (family, dimension, M, K,
@@ -33,6 +33,7 @@
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>
 #include <hdc/models/hrr.hpp>
+#include <hdc/models/mcr.hpp>
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/sparse.hpp>
 #include <hdc/models/sparse_binary.hpp>
@@ -105,6 +106,7 @@ struct family_run {
 };
 
 constexpr std::size_t block_length = 20;  // sparse block codes: N = B x 20
+constexpr std::size_t modulus = 16;       // MCR: phases modulo 16
 
 std::vector<family_run> families() {
     return {
@@ -136,6 +138,10 @@ std::vector<family_run> families() {
         {cap::bsdc,
          [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {
              return trial<hdc::sparse_binary<>, readout::bundle>(n, m, k, g);
+         }},
+        {cap::mcr_sums(modulus),
+         [](std::size_t n, std::size_t m, std::size_t k, hdc::rng g) {
+             return trial<hdc::mcr<hdc::dynamic, modulus>, readout::sums>(n, m, k, g);
          }},
     };
 }
@@ -360,13 +366,16 @@ int main(int argc, char** argv) {
                 }
             std::fprintf(out,
                          "set terminal pngcairo size 1500,900 font ',10'\nset output '%s'\n"
-                         "set multiplot layout 2,3 title 'Retrieval from a superposition of M items, K = %zu: theory (lines) and measured (points, +-2 SE, %zu trials)'\n"
+                         "set multiplot layout 3,3 title 'Retrieval from a superposition of M items, K = %zu: theory (lines) and measured (points, +-2 SE, %zu trials)'\n"
                          "set logscale x\nset yrange [0:1.05]\nset xlabel 'items M'\nset ylabel 'accuracy'\n"
                          "set key bottom left\n",
                          png.c_str(), codebook, trials);
             for (std::size_t fi = 0; fi < fams.size(); ++fi) {
-                std::fprintf(out, "set title '%s%s'\nplot ", cap::family_name(fams[fi].code.kind),
-                             fams[fi].code.kind == cap::family::sparse_block ? " (L = 20, N = B L)" : "");
+                const auto kind = fams[fi].code.kind;
+                std::fprintf(out, "set title '%s%s'\nplot ", cap::family_name(kind),
+                             kind == cap::family::sparse_block                         ? " (L = 20, N = B L)"
+                             : kind == cap::family::mcr ? " (Q = 16)"
+                                                        : "");
                 for (std::size_t di = 0; di < dims.size(); ++di)
                     std::fprintf(out,
                                  "%s$T%zu_%zu using 1:2 with lines lc %zu title 'N = %zu', "

@@ -15,7 +15,9 @@
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/real.hpp>
 #include <hdc/models/sparse.hpp>
+#include <hdc/models/cgr.hpp>
 #include <hdc/models/hrr.hpp>
+#include <hdc/models/mcr.hpp>
 #include <hdc/models/sparse_binary.hpp>
 #include <hdc/models/vtb.hpp>
 
@@ -414,6 +416,93 @@ struct model_info<hdc::vtb<D, T>> : normal_atom_model {
     static constexpr std::uint64_t golden_symbol = 0xFB517BD02D66055Bull;
     static constexpr std::uint64_t golden_bind = 0x025B33727DE6CE3Full;
     static constexpr std::uint64_t golden_bundle = 0x2A26D08EEB2B0ECCull;
+};
+
+// Modular phase codes (models/mcr.hpp, models/cgr.hpp): D integer phases modulo Q.
+
+/// Moments of cos(2 pi k / Q) for k uniform on {0..Q-1}: E[cos] = 0 for Q >= 2; E[cos^2] = 1 for
+/// Q = 2 and 1/2 for Q >= 3 (cos^2 = (1 + cos 2x) / 2, and the mean of cos(4 pi k / Q) vanishes
+/// unless Q divides 2); E[cos^4] = (3 + 4 E[cos 2x] + E[cos 4x]) / 8 = 1 (Q = 2), 1/2 (Q = 4),
+/// 3/8 otherwise. The exact values for any Q, by summation.
+inline double phase_cos_moment(std::size_t q, int power) {
+    double total = 0;
+    for (std::size_t k = 0; k < q; ++k)
+        total += std::pow(std::cos(2 * 3.141592653589793238 * double(k) / double(q)), power);
+    return total / double(q);
+}
+
+/// Shared facts of the two modular families (they differ in their bundle only).
+template <std::size_t Q>
+struct modular_model : model_defaults {
+    static constexpr double rounding = 1e-12;
+    static constexpr bool exact_unbind = true;
+    static constexpr double unbind_min_similarity = 1.0;
+    static constexpr bool permute_distributes_over_bind = true;
+    template <class V>
+    static std::vector<unsigned char> bytes(const V& v) {
+        std::vector<unsigned char> out;
+        append_bytes(out, v.data(), v.dim());
+        return out;
+    }
+    // A random pair's similarity is the mean of D i.i.d. cos(2 pi k / Q), k uniform: mean 0,
+    // variance E[cos^2] / D (1/(2D) for Q >= 3, 1/D for Q = 2), kurtosis 3 + (k1 - 3) / D with
+    // the per-component kurtosis k1 = E[cos^4] / E[cos^2]^2 (3/2 for Q >= 5 and Q = 3).
+    static double random_pair_std(std::size_t dim) { return std::sqrt(phase_cos_moment(Q, 2) / double(dim)); }
+    static double random_pair_kurtosis(std::size_t dim) {
+        const double v = phase_cos_moment(Q, 2);
+        return 3.0 + (phase_cos_moment(Q, 4) / (v * v) - 3.0) / double(dim);
+    }
+    // The accumulator's readout is FHRR's with Q-th roots of unity (fixed modulus: kappa = 1;
+    // 2D real terms for Q >= 3, D for the real phases +-1 of Q = 2).
+    static double sum_bundle_similarity(int m) { return 1.0 / std::sqrt(double(m)); }
+    static double sum_bundle_std(int m, std::size_t dim) {
+        return sum_member_cos_sd(m, 1.0, (Q == 2 ? 1.0 : 2.0) * double(dim));
+    }
+};
+
+template <std::size_t D, std::size_t Q>
+struct model_info<hdc::mcr<D, Q>> : modular_model<Q> {
+    using dynamic_type = hdc::mcr<hdc::dynamic, Q>;
+    using accumulator_type = hdc::mcr_accumulator<D, Q>;
+    static constexpr bool integer_accumulator = false;
+    /// Real and imaginary part of each complex sum.
+    template <class A>
+    static std::vector<double> sums(const A& acc) {
+        std::vector<double> out;
+        for (std::size_t i = 0; i < acc.dim(); ++i) {
+            out.push_back(acc[i].real());
+            out.push_back(acc[i].imag());
+        }
+        return out;
+    }
+    // Recorded for mcr<10000, 16> (HDC_GOLDEN_TYPES of test_modular.cpp).
+    static constexpr std::uint64_t golden_symbol = 0xD07C4F20C5751FD4ull;
+    static constexpr std::uint64_t golden_bind = 0x5442680314FB86E3ull;
+    static constexpr std::uint64_t golden_bundle = 0x6B00AB09706CA932ull;
+};
+
+template <std::size_t D, std::size_t Q>
+struct model_info<hdc::cgr<D, Q>> : modular_model<Q> {
+    using dynamic_type = hdc::cgr<hdc::dynamic, Q>;
+    using accumulator_type = hdc::cgr_accumulator<D, Q>;
+    static constexpr bool integer_accumulator = true;
+    /// The D x Q counts, component by component.
+    template <class A>
+    static std::vector<double> sums(const A& acc) {
+        const auto c = acc.counts();
+        return {c.begin(), c.end()};
+    }
+    // The mode of three distinct values is a tie, broken by the fixed tie-break vector, which
+    // permutation does not move: the distributivity check uses a bundle without ties.
+    template <class V>
+    static std::vector<V> tie_free_bundle_inputs(const V& a, const V& b, const V&) {
+        return {a, a, b};
+    }
+    // Recorded for cgr<10000, 16> (HDC_GOLDEN_TYPES of test_modular.cpp); the symbol and bind
+    // streams are MCR's (same vectors, same algebra).
+    static constexpr std::uint64_t golden_symbol = 0xD07C4F20C5751FD4ull;
+    static constexpr std::uint64_t golden_bind = 0x5442680314FB86E3ull;
+    static constexpr std::uint64_t golden_bundle = 0x416AB856443B73CDull;
 };
 
 /// Golden checksums of the scalar encoders' streams (test_encoders_scalar.cpp): level, circular

@@ -7,6 +7,7 @@
 #include <hdc/capacity/retrieval.hpp>
 #include <hdc/core/algebra.hpp>
 #include <hdc/models/binary.hpp>
+#include <hdc/models/mcr.hpp>
 #include <hdc/models/bipolar.hpp>
 #include <hdc/models/hrr.hpp>
 #include <hdc/models/phasor.hpp>
@@ -357,9 +358,10 @@ TEST_CASE("capacity: the advisor's dimensions and bundle sizes hold in simulatio
         std::uint64_t seed;
     };
     for (const auto& fc : {family_case{cap::map_i, 11}, family_case{cap::map_b, 12}, family_case{cap::bsc, 13},
-                           family_case{cap::fhrr, 14}, family_case{cap::sparse_block(16), 15}}) {
+                           family_case{cap::fhrr, 14}, family_case{cap::sparse_block(16), 15},
+                           family_case{cap::mcr_sums(16), 16}, family_case{cap::mcr_sums(2), 17}}) {
         const auto c = fc.code;
-        INFO(cap::family_name(c.kind));
+        INFO(cap::family_name(c.kind) << " " << c.block_length);
         const std::size_t n = cap::min_dimension(c, m, k, delta);
         const std::size_t unit = c.kind == cap::family::sparse_block ? c.block_length : 1;
         const double p = cap::p_correct(c, n, m, k);
@@ -392,6 +394,12 @@ TEST_CASE("capacity: the advisor's dimensions and bundle sizes hold in simulatio
             case cap::family::bsdc: break;  // checked at fixed points below (no sharp threshold)
             case cap::family::hrr:
             case cap::family::vtb: break;  // their own test below (VTB needs a square dimension)
+            case cap::family::mcr:
+                if (c.block_length == 16)
+                    check_measured([&](hdc::rng g) { return retrieve<hdc::mcr<hdc::dynamic, 16>, true>(n, m, k, g); }, p, trials, fc.seed);
+                else
+                    check_measured([&](hdc::rng g) { return retrieve<hdc::mcr<hdc::dynamic, 2>, true>(n, m, k, g); }, p, trials, fc.seed);
+                break;
         }
     }
 }
@@ -432,6 +440,20 @@ TEST_CASE("capacity: the HRR and VTB score models hold in simulation", "[capacit
     CHECK(cap::snr(cap::vtb, 10000, 10) == Approx(std::sqrt(10000.0 / 11.01)));
     CHECK(std::string(cap::family_name(cap::family::hrr)) == "HRR");
     CHECK(std::string(cap::family_name(cap::family::vtb)) == "VTB");
+}
+
+TEST_CASE("capacity: the MCR model is FHRR's for Q >= 3 and MAP-I's for Q = 2", "[capacity]") {
+    for (std::size_t q : {3u, 16u, 65536u}) {
+        const auto a = cap::gaussian_scores(cap::mcr_sums(q), 1000, 30), b = cap::gaussian_scores(cap::fhrr, 1000, 30);
+        CHECK(a.hit_mean == b.hit_mean);
+        CHECK(a.hit_sd == b.hit_sd);
+        CHECK(a.distractor_sd == b.distractor_sd);
+    }
+    const auto a = cap::gaussian_scores(cap::mcr_sums(2), 1000, 30), b = cap::gaussian_scores(cap::map_i, 1000, 30);
+    CHECK(a.hit_sd == b.hit_sd);
+    CHECK(a.distractor_sd == b.distractor_sd);
+    CHECK_THROWS_WITH(cap::p_correct(cap::mcr_sums(1), 100, 3, 10), Catch::Contains("modulus Q between 2 and 65536"));
+    CHECK_THROWS_AS(cap::p_correct(cap::mcr_sums(70000), 100, 3, 10), hdc::invalid_parameter);
 }
 
 TEST_CASE("capacity: bad input is rejected with an hdc::error naming the problem", "[capacity]") {

@@ -18,6 +18,8 @@
 #include "models/sparse_binary.hpp"
 #include "models/hrr.hpp"
 #include "models/vtb.hpp"
+#include "models/mcr.hpp"
+#include "models/cgr.hpp"
 #include "models/eigen.hpp"
 #include "models/samples.hpp"
 #include "memory/item_memory.hpp"

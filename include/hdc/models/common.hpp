@@ -77,6 +77,39 @@ void blend_elements(const T* a, const T* b, const std::uint64_t* mask, T* out,
 inline constexpr std::uint64_t tie_break_seed = 0x7469652D627265ull;  // "tie-bre"
 inline constexpr const char* tie_break_name = "hdc::tie-break";
 
+/// The index of the largest of counts[0..length), ties broken fairly: among tied maxima the one
+/// that follows the longest cyclic gap free of other maxima (for two tied indices x and y: x
+/// when (x - y) mod length > length / 2); equal gaps go to the first candidate at or after
+/// start. The rule sees only the counts and commutes with rotating them (start rotating along),
+/// so every index is equally likely to win a tie when start is uniform. Shared by the
+/// winner-take-all bundles (sparse block codes, cyclic group representations).
+inline std::size_t fair_argmax(const std::int32_t* counts, std::size_t length,
+                               std::size_t start) noexcept {
+    // Pass 1: the maximum and the last position holding it, scanning from start.
+    std::int32_t best = counts[start];
+    std::size_t last = 0;  // offset from start
+    for (std::size_t k = 0, j = start; k < length; ++k, j = j + 1 == length ? 0 : j + 1) {
+        if (counts[j] > best) {
+            best = counts[j];
+            last = k;
+        } else if (counts[j] == best) {
+            last = k;
+        }
+    }
+    // Pass 2: the maximum after the longest gap (cyclic distance from the previous one).
+    std::size_t prev = last, winner = start, widest = 0;
+    for (std::size_t k = 0, j = start; k < length; ++k, j = j + 1 == length ? 0 : j + 1) {
+        if (counts[j] != best) continue;
+        const std::size_t gap = k > prev ? k - prev : k + length - prev;
+        if (gap > widest) {
+            widest = gap;
+            winner = j;
+        }
+        prev = k;
+    }
+    return winner;
+}
+
 }  // namespace hdc::detail
 
 namespace hdc {

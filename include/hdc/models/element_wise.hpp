@@ -34,6 +34,11 @@ constexpr std::size_t parts_of(const vector_storage<D, T, Parts>*) noexcept {
 template <class V>
 inline constexpr bool packed_components = false;
 
+/// False for the models on the storage base whose elements are no signed numbers, so that -x is
+/// no negation and they keep their own primitives (the modular phase codes, modular.hpp).
+template <class V>
+inline constexpr bool signed_elements = true;
+
 }  // namespace detail
 
 /// A model on the storage base (binary, bipolar, real, mbat, phasor).
@@ -42,7 +47,7 @@ concept dense_model = requires(const V& v) { detail::storage_base_of(v); };
 
 /// A dense model with one element per component in each array: bipolar, real, mbat, phasor.
 template <class V>
-concept element_wise_model = dense_model<V> && !detail::packed_components<V>;
+concept element_wise_model = dense_model<V> && !detail::packed_components<V> && detail::signed_elements<V>;
 
 /// Number of components blend() chooses between and a blend mask covers: the dimension.
 template <dense_model V>

@@ -336,34 +336,9 @@ public:
                                              shape());
         vector_type out(shape());
         const std::size_t length = block_length();
-        for (std::size_t b = 0; b < blocks(); ++b) {
-            const std::int32_t* block = counts_.data() + b * length;
-            const std::size_t start = tie[b];
-            // Pass 1: the maximum and the last position holding it, scanning from start.
-            std::int32_t best = block[start];
-            std::size_t last = 0;  // offset from start
-            for (std::size_t k = 0, j = start; k < length; ++k, j = j + 1 == length ? 0 : j + 1) {
-                if (block[j] > best) {
-                    best = block[j];
-                    last = k;
-                } else if (block[j] == best) {
-                    last = k;
-                }
-            }
-            // Pass 2: the maximum after the longest gap (cyclic distance from the previous one).
-            std::size_t prev = last, winner = start, widest = 0;
-            for (std::size_t k = 0, j = start; k < length; ++k, j = j + 1 == length ? 0 : j + 1) {
-                if (block[j] != best) continue;
-                const std::size_t gap = k > prev ? k - prev : k + length - prev;
-                if (gap > widest) {
-                    widest = gap;
-                    winner = j;
-                }
-                prev = k;
-            }
-            detail::storage_access::data(out)[b] =
-                static_cast<typename vector_type::index_type>(winner);
-        }
+        for (std::size_t b = 0; b < blocks(); ++b)
+            detail::storage_access::data(out)[b] = static_cast<typename vector_type::index_type>(
+                detail::fair_argmax(counts_.data() + b * length, length, tie[b]));
         return out;
     }
 

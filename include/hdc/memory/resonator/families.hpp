@@ -37,10 +37,17 @@
 //                     estimates, cleanup the unitary projection (every |FFT_f| set to 1). Meant
 //                     for codebooks of unitary atoms (hdc::random_unitary); Normal atoms make the
 //                     unbinding approximate (1/sqrt(2) per factor) and converge less often.
+//   mcr, cgr          the phasor resonator (complex) on the phasors e^{2 pi i a / Q} of the modular
+//                     codes (their binding is FHRR's restricted to Q-th roots of unity), with the
+//                     cleanup projecting every component of X X^H u onto the nearest Q-th root, so
+//                     the estimates stay codes of the family.
 // Not supported: binary (BSC) is the same algebra as bipolar (convert with to_bipolar); real
 // (MAP-C) unbinds approximately by multiplication, whose cleanup needs a different analysis; VTB
-// has no exact inverse and does not commute (no order-free "unbind the others"); MBAT binds by matrix multiplication, which does not commute, so "unbind the other factors" has no
-// single order-free form. Instantiating resonator<V> for them fails with a static_assert.
+// has no exact inverse and does not commute (no order-free "unbind the others"); MBAT binds by
+// matrix multiplication, which does not commute, so "unbind the other factors" has no
+// single order-free form; sparse_binary binds by a shift chosen by a hash of the key, so
+// unbinding by a superposition of candidate keys gives an unrelated shift. Instantiating
+// resonator<V> for them fails with a static_assert.
 #pragma once
 
 #include "../../models/eigen_core.hpp"
@@ -54,6 +61,7 @@
 #include "../../core/rng.hpp"
 #include "../../models/bipolar.hpp"
 #include "../../models/hrr.hpp"
+#include "../../models/modular.hpp"
 #include "../../models/phasor.hpp"
 #include "../../models/sparse.hpp"
 #include "packed_codebook.hpp"
@@ -250,6 +258,50 @@ struct resonator_family<hrr<D, T>> {
     /// Signed, as for bipolar: (-a) (*) (-b) = a (*) b, so a negative best match is the negation.
     static double readout(scalar dot) noexcept { return static_cast<double>(dot); }
     static double real_part(scalar a) noexcept { return static_cast<double>(a); }
+};
+
+/// Modular phase codes (MCR, CGR): the complex resonator on Q-th roots of unity.
+template <std::size_t D, std::size_t Q, modular_rule R>
+struct resonator_family<modular_vector<D, Q, R>> {
+    static constexpr bool supported = true;
+    using vector_type = modular_vector<D, Q, R>;
+    using scalar = std::complex<float>;
+    using shape_type = std::size_t;
+    using vec = Eigen::Matrix<scalar, Eigen::Dynamic, 1>;
+
+    static std::size_t width(shape_type n) noexcept { return n; }
+    static double scale(shape_type n) noexcept { return static_cast<double>(n); }
+    /// The phasors e^{2 pi i a / Q} (from the family's phase table).
+    static void dense(const vector_type& v, scalar* out) {
+        const auto& t = detail::phases<Q>();
+        for (std::size_t i = 0; i < v.dim(); ++i)
+            out[i] = scalar(static_cast<float>(t.cos[v[i]]), static_cast<float>(t.sin[v[i]]));
+    }
+    /// u = s * prod(conj(others)), elementwise.
+    static void unbind(const vec& s, const std::vector<const vec*>& others, vec& u, shape_type) {
+        u = s;
+        for (const vec* x : others) u.array() *= x->array().conjugate();
+    }
+    /// Every component onto the nearest Q-th root of unity; a zero component becomes 1.
+    static void project(vec& x, shape_type) {
+        const auto& t = detail::phases<Q>();
+        for (auto& c : x) {
+            if (c == scalar(0.0f, 0.0f)) {
+                c = scalar(1.0f, 0.0f);
+                continue;
+            }
+            const std::uint16_t k = detail::nearest_phase(static_cast<double>(c.real()),
+                                                          static_cast<double>(c.imag()), Q, t);
+            c = scalar(static_cast<float>(t.cos[k]), static_cast<float>(t.sin[k]));
+        }
+    }
+    /// Uniform random phases (the model's own generator).
+    static void random_state(rng& gen, vec& x, shape_type n) {
+        dense(vector_type::random(gen, n), x.data());
+    }
+    /// A global phase is a symmetry (rotations of the factors that cancel): rank by modulus.
+    static double readout(scalar dot) noexcept { return static_cast<double>(std::abs(dot)); }
+    static double real_part(scalar a) noexcept { return static_cast<double>(a.real()); }
 };
 
 }  // namespace hdc
