@@ -45,13 +45,40 @@ void demo(const char* family, const char* note) {
 }  // namespace
 
 int main() {
-    std::printf("hdc quickstart: one algebra, six hypervector families\n\n");
+    std::printf("hdc quickstart: one algebra, eleven hypervector families\n\n");
     demo<hdc::binary<10048>>("binary", "BSC: XOR bind, majority bundle, similarity 1 - 2 hamming / D");
     demo<hdc::bipolar<10000>>("bipolar", "MAP-B: multiply bind, sign-of-sum bundle, dot / D");
     demo<hdc::real<10000>>("real", "MAP-C: multiply bind (approximate unbind), sum bundle, cosine");
     demo<hdc::sparse<1024, 64>>("sparse", "block code: index add mod L, winner-take-all bundle, block overlap / B");
     demo<hdc::mbat<4096>>("mbat", "MBAT: orthogonal-operator bind (non-commutative), normalised sum, cosine");
     demo<hdc::phasor<10000>>("phasor", "FHRR: complex product bind, phase-normalised sum, Re<a,b> / D");
+    demo<hdc::hrr<10000>>("hrr", "HRR: circular convolution bind (FFT), correlation unbind (approximate), sum, cosine");
+    demo<hdc::vtb<10000>>("vtb", "VTB: block-diagonal matrix bind (non-commutative), transpose unbind, sum, cosine");
+    demo<hdc::mcr<10000, 16>>("mcr", "MCR: phases mod 16, add-mod bind, quantised phasor-sum bundle, mean cos");
+    demo<hdc::cgr<10000, 16>>("cgr", "CGR: phases mod 16, add-mod bind, per-component mode bundle, mean cos");
+    demo<hdc::sparse_binary<10048>>("sbin", "sparse binary, w = 100 ones: shift bind, OR + CDT bundle, overlap / sqrt(|a||b|)");
+
+    // HRR's approximate inverse loses about 1/sqrt(2); the exact (spectral) inverse and unitary
+    // atoms do not.
+    {
+        using H = hdc::hrr<10000>;
+        const H role = hdc::symbol<H>("colour", 7), red = hdc::symbol<H>("red", 7);
+        const H pair = hdc::bind(role, red);
+        hdc::rng gen{7};
+        const H unitary = hdc::random_unitary<H>(gen);
+        std::printf("HRR unbinding            approximate %.3f, exact %.6f, unitary key %.6f\n",
+                    hdc::similarity(hdc::unbind(pair, role), red),
+                    hdc::similarity(hdc::unbind_exact(pair, role), red),
+                    hdc::similarity(hdc::unbind(hdc::bind(unitary, red), unitary), red));
+    }
+    // Context-dependent thinning: a binding similar to both inputs, at the atoms' density.
+    {
+        using V = hdc::sparse_binary<10048>;
+        const V apple = hdc::symbol<V>("apple", 42), red = hdc::symbol<V>("red", 42);
+        const V both = hdc::cdt_bind(apple, red);
+        std::printf("sparse binary CDT        sim(cdt_bind(apple, red), apple) = %+.3f, %zu ones\n\n",
+                    hdc::similarity(both, apple), both.ones());
+    }
 
     // Cleanup: a codebook of 1,000 named atoms finds the atom hidden in a noisy query.
     {
