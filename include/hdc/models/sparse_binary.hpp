@@ -24,7 +24,9 @@
 // words mapped to [1, D - 1]; unbind(c, a) shifts back by s(a), so unbind(bind(a, b), a) == b
 // exactly. It keeps the density, is dissimilar to both operands, preserves similarity in b
 // (similarity(bind(a, x), bind(a, y)) == similarity(x, y)), is not commutative, and any change of
-// the key gives an unrelated shift. CDT is offered as cdt_bind(a, b) / cdt_bind(range) instead:
+// the key gives an unrelated shift (each key word is mixed before the words are summed, so
+// structured pairs of keys, e.g. differing in the same bit of two words, collide no more often
+// than random ones). CDT is offered as cdt_bind(a, b) / cdt_bind(range) instead:
 // in Rachkovskij & Kussul's scheme it is a binding that keeps the result *similar* to its inputs
 // (each input keeps about 1/M of its ones) and it has no inverse, so it cannot be the concept's
 // bind / unbind pair (unbind must recover b, and generic code relies on bound pairs being
@@ -292,16 +294,20 @@ template <std::size_t D>
 inline constexpr bool packed_components<sparse_binary<D>> = true;
 
 /// The shift bind(a, .) applies: a hash of a's words mapped to [1, dim - 1] (0 for dim 1): the
-/// sum of the words times distinct odd multipliers (a multiply-add per word, no serial
-/// dependency, vectorisable), finalised by mix64. Two keys get the same shift only if their
-/// weighted sums agree modulo 2^64 or their mixed sums modulo dim - 1: about 1 / (dim - 1) for
-/// unrelated keys, as for any map to dim - 1 shifts.
+/// sum over words of mix64(word + (w + 1) * golden_gamma), finalised by mix64. Each word is
+/// mixed with its index before the sum, so a change of any bits of any words changes the sum by
+/// a difference of pseudo-random values (a plain weighted sum of the words with odd multipliers
+/// c_w would not: bit j of words u and v add the same amount whenever 2^j (c_u - c_v) = 0 mod
+/// 2^64, e.g. bit 63 of every word). Two keys then get the same shift with probability about
+/// 1 / (dim - 1), as for any map to dim - 1 shifts. The terms are independent (no serial
+/// dependency): a few multiplies per word.
 template <std::size_t D>
 std::size_t bind_shift(const sparse_binary<D>& a) noexcept {
     if (a.dim() < 2) return 0;
     std::uint64_t h = bind_hash_seed;
     const std::uint64_t* x = a.data();
-    for (std::size_t w = 0; w < a.word_count(); ++w) h += x[w] * ((w + 1) * golden_gamma | 1u);
+    for (std::size_t w = 0; w < a.word_count(); ++w)
+        h += mix64(x[w] + (static_cast<std::uint64_t>(w) + 1) * golden_gamma);
     return 1 + static_cast<std::size_t>(mix64(h) % (a.dim() - 1));
 }
 
