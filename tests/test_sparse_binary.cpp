@@ -2,6 +2,8 @@
 // then what is particular to the family: exact atoms, exact shift binding, context-dependent
 // thinning against its theory (Rachkovskij & Kussul 2001), item_memory search and a sequence.
 #include <hdc/encoders/sequence.hpp>
+#include <hdc/io/crc32c.hpp>
+#include <hdc/io/serialize.hpp>
 #include <hdc/memory/item_memory.hpp>
 #include <hdc/models/sparse_binary.hpp>
 
@@ -279,6 +281,36 @@ TEST_CASE("sparse_binary: a bundled sequence decodes every item by position", "[
     V earlier = hdc::permute(items[0], n - 1);
     for (std::ptrdiff_t i = 1; i + 1 < n; ++i) earlier = hdc::bind(hdc::permute(items[std::size_t(i)], n - 1 - i), earlier);
     CHECK(hdc::unbind(gram, items.back()) == earlier);
+}
+
+TEST_CASE("sparse_binary: vectors and memories round-trip through the file format", "[sparse_binary][io]") {
+    using S = hdc::sparse_binary<1001>;
+    using W = hdc::sparse_binary<hdc::dynamic>;
+    hdc::rng gen{308};
+    const std::vector<S> vs{hdc::random<S>(gen), hdc::bundle({hdc::random<S>(gen), hdc::random<S>(gen)}), S()};
+    CHECK(hdc::from_bytes<std::vector<S>>(hdc::to_bytes(vs)) == vs);
+    CHECK(hdc::from_bytes<W>(hdc::to_bytes(vs[0])) == W(vs[0]));
+    hdc::item_memory<S> memory;
+    memory.add("a", vs[0]);
+    memory.add("b", vs[1]);
+    const auto back = hdc::from_bytes<hdc::item_memory<S>>(hdc::to_bytes(memory));
+    REQUIRE(back.size() == 2);
+    CHECK(back.vector(0) == vs[0]);
+    CHECK(back.vector(1) == vs[1]);
+    CHECK(back.nearest(vs[1]).label == "b");
+    // Same words, other family: refused by the family id, both ways.
+    CHECK_THROWS_WITH(hdc::from_bytes<hdc::binary<1001>>(hdc::to_bytes(vs[0])),
+                      Catch::Contains("sparse_binary") && Catch::Contains("binary"));
+    CHECK_THROWS_AS(hdc::from_bytes<S>(hdc::to_bytes(hdc::random<hdc::binary<1001>>(gen))), hdc::format_error);
+    // A bit set past the dimension (bit 1001 = bit 41 of the last word), checksums recomputed:
+    // refused by from_words, as a format error.
+    auto bytes = hdc::to_bytes(vs[0]);
+    bytes[bytes.size() - 8 + 5] |= 0x02;
+    const std::uint32_t payload = hdc::crc32c(bytes.data() + 64, bytes.size() - 64);
+    for (int k = 0; k < 4; ++k) bytes[56 + std::size_t(k)] = static_cast<unsigned char>(payload >> (8 * k));
+    const std::uint32_t head = hdc::crc32c(bytes.data(), 60);
+    for (int k = 0; k < 4; ++k) bytes[60 + std::size_t(k)] = static_cast<unsigned char>(head >> (8 * k));
+    CHECK_THROWS_WITH(hdc::from_bytes<S>(bytes), Catch::Contains("beyond dimension"));
 }
 
 TEST_CASE("sparse_binary: bad input is refused with a named error", "[sparse_binary][errors]") {
