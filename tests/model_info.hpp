@@ -262,7 +262,7 @@ struct model_info<hdc::sparse<B, L>> : model_defaults {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Sparse binary codes (models/sparse_binary.hpp): atoms of w = ones_for(D) ones, similarity
+// Sparse binary codes (models/sparse_binary.hpp): atoms of w = sparse_binary_ones(D) ones, similarity
 // overlap / sqrt(|a| |b|), a counting Bloom filter as the accumulator.
 
 /// Hypergeometric overlap of two independent atoms of w ones in D positions: mean w^2 / D,
@@ -320,7 +320,7 @@ struct model_info<hdc::sparse_binary<D>> : model_defaults {
     static constexpr bool integer_accumulator = true;
     // Thinning reads shifted copies of the superposition (it still commutes with permute exactly).
     static constexpr bool result_is_positionwise = false;
-    static double w(std::size_t dim) { return double(hdc::ones_for(dim)); }
+    static double w(std::size_t dim) { return double(hdc::sparse_binary_ones(dim)); }
     // Two atoms: similarity = overlap / w, overlap hypergeometric.
     static double random_pair_mean(std::size_t dim) { return atom_overlap(double(dim), w(dim)).mean / w(dim); }
     static double random_pair_std(std::size_t dim) { return std::sqrt(atom_overlap(double(dim), w(dim)).variance) / w(dim); }

@@ -43,18 +43,18 @@ bool subset(const hdc::sparse_binary<D>& sub, const hdc::sparse_binary<D>& super
 
 TEST_CASE("sparse_binary: atoms have exactly round(sqrt(D)) ones, similarity is the overlap cosine",
           "[sparse_binary]") {
-    CHECK(hdc::ones_for(10048) == 100);
-    CHECK(hdc::ones_for(10000) == 100);
-    CHECK(hdc::ones_for(1001) == 32);
-    CHECK(hdc::ones_for(1024) == 32);
-    CHECK(hdc::ones_for(1) == 1);
+    CHECK(hdc::sparse_binary_ones(10048) == 100);
+    CHECK(hdc::sparse_binary_ones(10000) == 100);
+    CHECK(hdc::sparse_binary_ones(1001) == 32);
+    CHECK(hdc::sparse_binary_ones(1024) == 32);
+    CHECK(hdc::sparse_binary_ones(1) == 1);
     hdc::rng gen{301};
     for (std::size_t dim : {std::size_t{1}, std::size_t{2}, std::size_t{63}, std::size_t{64}, std::size_t{65},
                             std::size_t{1001}, big}) {
         CAPTURE(dim);
         using W = hdc::sparse_binary<hdc::dynamic>;
         const W a = hdc::random<W>(gen, dim), b = hdc::random<W>(gen, dim);
-        CHECK(a.ones() == hdc::ones_for(dim));
+        CHECK(a.ones() == hdc::sparse_binary_ones(dim));
         CHECK(W::from_words(a.words(), dim) == a);  // tail bits are zero
         const std::size_t common = hdc::overlap(a, b);
         CHECK(hdc::similarity(a, b) == Approx(double(common) / std::sqrt(double(a.ones() * b.ones()))));
@@ -125,7 +125,7 @@ TEST_CASE("sparse_binary: thinning keeps small superpositions, removes only ones
     hdc::rng gen{303};
     const V a = hdc::random<V>(gen), b = hdc::random<V>(gen), c = hdc::random<V>(gen);
     CHECK(hdc::thin(a) == a);  // w ones: nothing to thin
-    CHECK(hdc::plan_thinning(100, big).shifts == 0);
+    CHECK(hdc::plan_cdt(100, big).shifts == 0);
     const V z = hdc::superpose(hdc::superpose(a, b), c);
     const V t = hdc::thin(z);
     CHECK(subset(t, z));
@@ -138,18 +138,61 @@ TEST_CASE("sparse_binary: thinning keeps small superpositions, removes only ones
     // K is the paper's formula, rounded: f = w / n of Z to keep with p_Z = n / D.
     for (std::size_t n : {101, 150, 200, 300, 500, 1000, 3000, 6000, 9000}) {
         CAPTURE(n);
-        const auto plan = hdc::plan_thinning(n, big);
+        const auto plan = hdc::plan_cdt(n, big);
         const double pz = double(n) / big, f = 100.0 / double(n);
         const bool additive = f >= pz;
         const double k = (additive ? std::log(1 - f) : std::log(f)) / std::log(1 - pz);
         CHECK(plan.additive == additive);
-        CHECK(double(plan.shifts) ==
-              Approx(std::min(double(hdc::max_cdt_shifts), std::max(1.0, std::floor(k + 0.5)))));
+        CHECK(double(plan.shifts) == Approx(std::max(1.0, std::floor(k + 0.5))));
     }
     // Every bit set: no shift-invariant rule can choose, the superposition is kept.
     using W = hdc::sparse_binary<hdc::dynamic>;
     const std::vector<std::uint64_t> full{~std::uint64_t{0}};
     CHECK(hdc::thin(W::from_words(full, 64)).ones() == 64);
+}
+
+TEST_CASE("sparse_binary: the pairwise and the shifted thinning agree; large K is not capped",
+          "[sparse_binary]") {
+    // A one i of Z is in OR_k rotate(Z, s_k) iff some one j has (i - j) mod D among the shifts:
+    // the two forms must give the same bits, additive and subtractive, with and without a tail.
+    hdc::rng gen{309};
+    using W = hdc::sparse_binary<hdc::dynamic>;
+    int compared = 0;
+    for (std::size_t dim : {std::size_t{1001}, big}) {
+        for (std::size_t n : {std::size_t(hdc::sparse_binary_ones(dim) + 1), std::size_t(150), std::size_t(400),
+                              std::size_t(900), std::size_t(2000)}) {
+            if (n >= dim) continue;
+            W z(dim);
+            for (std::size_t placed = 0; placed < n;) {
+                const auto i = static_cast<std::size_t>(gen.below(dim));
+                if (!z[i]) {
+                    z.set(i, true);
+                    ++placed;
+                }
+            }
+            const auto plan = hdc::plan_cdt(n, dim);
+            REQUIRE(plan.shifts > 0);
+            W shifted(dim), pairwise(dim);
+            hdc::detail::thin_words_shifted(z.data(), hdc::detail::storage_access::data(shifted), dim, plan);
+            hdc::detail::thin_words_pairwise(z.data(), hdc::detail::storage_access::data(pairwise), dim, plan);
+            CAPTURE(dim, n, plan.shifts, plan.additive);
+            CHECK(shifted == pairwise);
+            CHECK(hdc::thin(z) == shifted);
+            ++compared;
+        }
+    }
+    CHECK(compared == 9);  // n = 2,000 does not fit in D = 1,001
+    // An atom plus one bit at D = 2^18 (w = 512): f = 512/513 asks for K ~ 3,200 shifts, and the
+    // kept fraction is 1 - (1 - p_Z)^K ~ 0.998, so about 512 ones stay (sd ~ sqrt(n q (1 - q))
+    // ~ 1). A cap at 1,024 shifts kept only ~443 (1 - e^-2 of them).
+    const std::size_t large = std::size_t{1} << 18;
+    W z = hdc::random<W>(gen, large);
+    for (std::size_t i = 0; z.ones() == hdc::sparse_binary_ones(large); ++i) z.set(i, true);
+    const auto plan = hdc::plan_cdt(z.ones(), large);
+    CHECK(plan.additive);
+    CHECK(plan.shifts > 3000);
+    const double n = double(z.ones()), q = plan.kept_fraction(z.ones(), large);
+    CHECK(std::abs(double(hdc::thin(z).ones()) - n * q) < 4 * std::sqrt(n * q * (1 - q)) + 1);
 }
 
 TEST_CASE("sparse_binary: the thinned bundle matches the CDT theory (density, kept fraction, similarity)",
@@ -177,7 +220,7 @@ TEST_CASE("sparse_binary: the thinned bundle matches the CDT theory (density, ke
             const V z = acc.superposition(), b = acc.result();
             subsets = subsets && subset(b, z);
             const auto n = double(z.ones());
-            const double q = hdc::plan_thinning(z.ones(), big).kept_fraction(z.ones(), big);
+            const double q = hdc::plan_cdt(z.ones(), big).kept_fraction(z.ones(), big);
             const V& member = members[std::size_t(t % m)];
             density.push_back(double(b.ones()) - n * q);
             kept.push_back(double(hdc::overlap(b, member)) - w * q);
@@ -212,7 +255,7 @@ TEST_CASE("sparse_binary: CDT binding maps similar inputs to similar outputs, as
         const V b2 = hdc::blend(b, c, half);
         const V z = hdc::superpose(a, b), z2 = hdc::superpose(a, b2);
         const V out = hdc::cdt_bind(a, b), out2 = hdc::cdt_bind(a, b2);
-        const auto plan = hdc::plan_thinning(z.ones(), big), plan2 = hdc::plan_thinning(z2.ones(), big);
+        const auto plan = hdc::plan_cdt(z.ones(), big), plan2 = hdc::plan_cdt(z2.ones(), big);
         REQUIRE(plan.additive);
         REQUIRE(plan2.additive);
         const auto density = [](const V& x) { return double(x.ones() - 1) / double(big - 1); };
@@ -323,6 +366,7 @@ TEST_CASE("sparse_binary: bad input is refused with a named error", "[sparse_bin
     CHECK_THROWS_AS(hdc::cdt_bind(std::vector<W>{}), hdc::empty_input);
     CHECK_THROWS_AS(hdc::superpose(W(100), W(101)), hdc::dimension_mismatch);
     CHECK_THROWS_AS(hdc::cdt_bind(W(100), W(101)), hdc::dimension_mismatch);
+    CHECK_THROWS_WITH(hdc::cdt_bind(std::vector<W>{W(100), W(101)}), Catch::Contains("cdt_bind"));
     CHECK_THROWS_AS(hdc::overlap(W(100), W(101)), hdc::dimension_mismatch);
     CHECK_THROWS_AS(hdc::accumulator<W>(std::size_t{0}), hdc::invalid_dimension);
     hdc::rng gen{307};

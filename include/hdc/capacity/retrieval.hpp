@@ -124,7 +124,7 @@
 #include <vector>
 
 #include "../core/error.hpp"
-#include "../models/sparse_binary.hpp"
+#include "../models/cdt.hpp"
 #include "normal.hpp"
 
 namespace hdc::capacity {
@@ -311,8 +311,8 @@ struct bsdc_readout {
 /// The read-out of a sparse binary bundle of dimension dim whose superposition has
 /// superposition_ones ones.
 inline bsdc_readout bsdc_scores_given(std::size_t dim, std::size_t superposition_ones) {
-    const std::size_t w = ones_for(dim);
-    const double q = plan_thinning(superposition_ones, dim).kept_fraction(superposition_ones, dim);
+    const std::size_t w = sparse_binary_ones(dim);
+    const double q = plan_cdt(superposition_ones, dim).kept_fraction(superposition_ones, dim);
     return {w, q, static_cast<double>(superposition_ones) * q / static_cast<double>(dim)};
 }
 
@@ -321,7 +321,7 @@ inline bsdc_readout bsdc_scores_given(std::size_t dim, std::size_t superposition
 /// that one bit, and that two given bits, stay 0: mean N (1 - e1), variance
 /// N e1 + N (N-1) e2 - N^2 e1^2.
 inline std::pair<double, double> superposition_ones(std::size_t dim, std::size_t items) {
-    const double n = static_cast<double>(dim), w = static_cast<double>(ones_for(dim));
+    const double n = static_cast<double>(dim), w = static_cast<double>(sparse_binary_ones(dim));
     const double m = static_cast<double>(items);
     const double e1 = std::pow(1 - w / n, m);
     const double e2 = dim < 2 ? e1 : std::pow((n - w) * (n - w - 1) / (n * (n - 1)), m);
