@@ -18,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -424,6 +425,27 @@ TEST_CASE("capacity: the sparse binary (OR + CDT) prediction holds in simulation
     CHECK(cap::p_correct(cap::bsdc, 1024, 1, k) == Approx(1.0));
     CHECK(cap::p_correct(cap::bsdc, 1024, 20, k) < cap::p_correct(cap::bsdc, 1024, 10, k));
     CHECK(std::string(cap::family_name(cap::family::bsdc)) == "BSDC");
+}
+
+TEST_CASE("capacity: the sparse binary model's hypergeometric laws", "[capacity]") {
+    // Hypergeometric(N, b, w) has mean w b / N and variance w (b/N)(1 - b/N)(N - w)/(N - 1), and
+    // sums to 1 (the binomial Bin(w, b/N) the model used before has the larger variance).
+    for (const auto& [n, b, w] : {std::array<std::size_t, 3>{1024, 40, 32}, {10000, 100, 100}, {150, 40, 32},
+                                  {262144, 512, 512}, {60, 50, 32}}) {
+        CAPTURE(n, b, w);
+        const auto pmf = cap::detail::hypergeometric_pmf(n, b, w);
+        double total = 0, mean = 0, square = 0;
+        for (std::size_t i = 0; i < pmf.p.size(); ++i) {
+            const double k = double(pmf.lo + i);
+            total += pmf.p[i];
+            mean += k * pmf.p[i];
+            square += k * k * pmf.p[i];
+        }
+        const double nn = double(n), p = double(b) / nn, ww = double(w);
+        CHECK(total == Approx(1).epsilon(1e-9));
+        CHECK(mean == Approx(ww * p).epsilon(1e-9));
+        CHECK(square - mean * mean == Approx(ww * p * (1 - p) * (nn - ww) / (nn - 1)).epsilon(1e-7));
+    }
 }
 
 TEST_CASE("capacity: the HRR and VTB score models hold in simulation", "[capacity][simulation]") {
