@@ -427,7 +427,7 @@ TEST_CASE("capacity: the sparse binary (OR + CDT) prediction holds in simulation
     CHECK(std::string(cap::family_name(cap::family::bsdc)) == "BSDC");
 }
 
-TEST_CASE("capacity: the sparse binary model's hypergeometric laws", "[capacity]") {
+TEST_CASE("capacity: the sparse binary model's hypergeometric laws and its non-monotone M_max", "[capacity]") {
     // Hypergeometric(N, b, w) has mean w b / N and variance w (b/N)(1 - b/N)(N - w)/(N - 1), and
     // sums to 1 (the binomial Bin(w, b/N) the model used before has the larger variance).
     for (const auto& [n, b, w] : {std::array<std::size_t, 3>{1024, 40, 32}, {10000, 100, 100}, {150, 40, 32},
@@ -446,6 +446,18 @@ TEST_CASE("capacity: the sparse binary model's hypergeometric laws", "[capacity]
         CHECK(mean == Approx(ww * p).epsilon(1e-9));
         CHECK(square - mean * mean == Approx(ww * p * (1 - p) * (nn - ww) / (nn - 1)).epsilon(1e-7));
     }
+    // p_correct wiggles with M for sparse binary codes (CDT's K is rounded): the answer of
+    // max_items is the largest M such that every M' <= M meets the target, even where a larger
+    // M meets it again. At N = 10,000, K = 27 the model has p(7) < p(8); an error target between
+    // them must stop below 7.
+    const std::size_t n = 10000, k = 27;
+    const double p7 = cap::p_correct(cap::bsdc, n, 7, k), p8 = cap::p_correct(cap::bsdc, n, 8, k);
+    REQUIRE(p7 < p8);
+    const double delta = 1 - (p7 + p8) / 2;
+    const std::size_t most = cap::max_items(cap::bsdc, n, k, delta);
+    CHECK(most < 7);
+    for (std::size_t m = 1; m <= most; ++m) CHECK(cap::p_correct(cap::bsdc, n, m, k) >= 1 - delta);
+    CHECK(cap::p_correct(cap::bsdc, n, most + 1, k) < 1 - delta);
 }
 
 TEST_CASE("capacity: the HRR and VTB score models hold in simulation", "[capacity][simulation]") {

@@ -68,7 +68,9 @@
 //                                and b = n q, in overlap units: mu = w (q - b/N), sigma_c^2 =
 //                                w q (1 - q), sigma^2 = w (b/N)(1 - b/N). Thinning keeps the
 //                                density but costs signal: q ~ w/n ~ 1/M, so M_max is far below
-//                                the dense families'. Against an independent simulation (N = 1,024,
+//                                the dense families'. p_correct is not monotone in M or N here
+//                                (w = round(sqrt(N)) and K are rounded): see max_items and
+//                                min_dimension. Against an independent simulation (N = 1,024,
 //                                K = 27, 4,000 trials; se ~0.005-0.008): M = 5, 8, 12 measured
 //                                0.910, 0.664, 0.439, predicted 0.907, 0.669, 0.442. A binomial
 //                                distractor Bin(w, b/N) with b fixed at n q (an earlier form)
@@ -620,20 +622,28 @@ inline std::size_t max_items_snr(const code& c, std::size_t dim, std::size_t cod
 }
 
 /// Dimension advisor, inverse form: the largest M such that one item of M from a codebook of K is
-/// retrieved with error at most delta (p_correct >= 1 - delta) at dimension dim; 0 if none.
+/// retrieved with error at most delta (p_correct >= 1 - delta) at dimension dim; 0 if none. For
+/// BSDC p_correct is not monotone in M (CDT's K is rounded: at N = 10,000, p(7) < p(8)), so
+/// after the bisection every smaller M is checked too: the answer is the largest M such that
+/// every M' <= M meets the target.
 inline std::size_t max_items(const code& c, std::size_t dim, std::size_t codebook, double delta) {
     detail::check_code("max_items", c, dim);
     detail::check_codebook("max_items", codebook);
     detail::check_probability("max_items", "error delta", delta);
-    return detail::largest_ok(
-        [&](std::size_t m) { return p_correct(c, dim, m, codebook) >= 1 - delta; },
-        detail::search_cap);
+    const auto ok = [&](std::size_t m) { return p_correct(c, dim, m, codebook) >= 1 - delta; };
+    std::size_t m = detail::largest_ok(ok, detail::search_cap);
+    if (c.kind == family::bsdc)
+        for (std::size_t smaller = m; smaller > 1; --smaller)
+            if (!ok(smaller - 1)) m = smaller - 2;
+    return m;
 }
 
 /// Dimension advisor: the smallest dimension at which one item of M = items from a codebook of
 /// K is retrieved with error at most delta (p_correct >= 1 - delta). For sparse block codes a
 /// multiple of the block length. p_correct grows with the dimension (the count models only up to
-/// tiny lattice wiggles, which can move the answer by a unit or two); bisection.
+/// tiny lattice wiggles, which can move the answer by a unit or two); bisection. For BSDC it is
+/// not monotone in N (w = round(sqrt(N)) and CDT's K are rounded): the answer meets the target,
+/// but some larger dimensions may narrowly miss it and a slightly smaller one may meet it.
 inline std::size_t min_dimension(const code& c, std::size_t items, std::size_t codebook, double delta) {
     detail::check_items("min_dimension", items);
     detail::check_codebook("min_dimension", codebook);
