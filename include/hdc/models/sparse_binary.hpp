@@ -59,7 +59,7 @@
 // Limits of the thinned bundle (where generic code that bundles many vectors breaks down):
 //   * An OR bundle saturates and keeps only ~1/M of each member's ones: one item of M keyed
 //     items is read back from it with error <= 0.01 (codebook 27) only up to M = 8 at
-//     D = 10,000 (capacity::max_items; MAP-I: 465).
+//     D = 10,000 (capacity::max_items; MAP-I: 466).
 //   * Past about 460 members at D = 10,048, Z is ~99% full, the formula asks for K < 1 and K = 1
 //     keeps n (1 - p_Z) < w ones: the bundle thins below the density, to a few ones (about 9 at
 //     M = 700) and then none. A fully saturated Z (every bit set) is returned with all D ones.
