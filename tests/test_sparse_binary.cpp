@@ -202,7 +202,8 @@ TEST_CASE("sparse_binary: the thinned bundle matches the CDT theory (density, ke
     //   |B| has mean n q (the target density, up to the rounding of K),
     //   a member keeps w q of its w ones (each input keeps the same fraction, as in the paper),
     //   similarity(B, member) = overlap / sqrt(w |B|) has mean sqrt(w q / n) (~ w / n ~ 1/M),
-    //   with sd sqrt((1 - q) / n) (binomial overlap; the correlation with |B| only lowers it).
+    //   with sd about sqrt((1 - q) / n) (binomial overlap; the correlation with |B| changes it a
+    //   little: measured 0.0194 and 0.0126 against 0.0190 and 0.0124 at M = 31 and 101).
     hdc::rng gen{304};
     const double w = 100;
     for (int m : {2, 3, 5, 11, 31, 101}) {
@@ -264,16 +265,24 @@ TEST_CASE("sparse_binary: CDT binding maps similar inputs to similar outputs, as
         const double longer = plan.shifts > plan2.shifts ? p : p2;
         const double both = 1 - std::pow(1 - p, k) - std::pow(1 - p2, k2) +
                             std::pow(1 - pu, std::min(k, k2)) * std::pow(1 - longer, std::abs(k - k2));
-        diffs.push_back(double(hdc::overlap(out, out2)) - double(hdc::overlap(z, z2)) * both);
-        similar.push_back(hdc::similarity(out, out2));
-        unrelated.push_back(hdc::similarity(out, hdc::cdt_bind(c, e)));
+        const double predicted = double(hdc::overlap(z, z2)) * both;
+        diffs.push_back(double(hdc::overlap(out, out2)) - predicted);
+        // The same in similarity units; an unrelated output is a random set against out: its
+        // overlap is hypergeometric with mean |out| |other| / D.
+        const double norm = std::sqrt(double(out.ones() * out2.ones()));
+        similar.push_back(hdc::similarity(out, out2) - predicted / norm);
+        const V other = hdc::cdt_bind(c, e);
+        unrelated.push_back(hdc::similarity(out, other) -
+                            std::sqrt(double(out.ones() * other.ones())) / double(big));
     }
     const auto d = summarise(diffs);
     INFO("overlap - predicted " << d.mean << " se " << d.se);
     CHECK(std::abs(d.mean) < 4 * d.se);
-    // Sharing a and half of b, the outputs share about 3/4 of their ones; unrelated outputs ~p.
-    CHECK(summarise(similar).mean > 0.5);
-    CHECK(summarise(unrelated).mean < 0.05);
+    const auto sim = summarise(similar), other = summarise(unrelated);
+    INFO("similarity - predicted " << sim.mean << " se " << sim.se << "; unrelated - predicted " << other.mean
+                                   << " se " << other.se);
+    CHECK(std::abs(sim.mean) < 4 * sim.se);
+    CHECK(std::abs(other.mean) < 4 * other.se);
 }
 
 TEST_CASE("sparse_binary: item_memory finds unbound and bundled members, scores equal similarity",
