@@ -103,6 +103,7 @@
 #include "cdt.hpp"
 #include "accumulator_facade.hpp"
 #include "common.hpp"
+#include "packed_bits.hpp"
 #include "element_wise.hpp"
 #include "row_kernels.hpp"
 #include "votes.hpp"
@@ -179,8 +180,8 @@ inline void thin_words(const std::uint64_t* z, std::uint64_t* out, std::size_t d
 /// Thread safety: a value type; const members may be called concurrently, non-const ones need
 /// exclusive access.
 template <std::size_t D = dynamic>
-class sparse_binary : public vector_storage<D, std::uint64_t> {
-    using base = vector_storage<D, std::uint64_t>;
+class sparse_binary : public packed_bits<D> {
+    using base = packed_bits<D>;
 
 public:
     using word_type = std::uint64_t;
@@ -196,44 +197,17 @@ public:
         requires(E != D)
     explicit(D != dynamic) sparse_binary(const sparse_binary<E>& other) : base(other) {}
 
-    /// The dimension (number of bits).
-    std::size_t dim() const noexcept { return base::dim(); }
-    /// Number of 64-bit words that hold the bits (the last may be partly used).
-    std::size_t word_count() const noexcept { return (dim() + 63) / 64; }
-    /// The packed words, tail bits zero.
-    std::span<const word_type> words() const noexcept { return {data(), word_count()}; }
-    /// Pointer to the words (64-byte aligned, readable up to padded_word_count(), padding zero).
-    const word_type* data() const noexcept { return base::part(); }
-    /// Allocated words: word_count() rounded up to a whole 64-byte line, padding zero.
-    std::size_t padded_word_count() const noexcept { return base::padded_size(); }
     /// Number of ones (sparse_binary_ones(dim()) for an atom).
     std::size_t ones() const noexcept {
-        return static_cast<std::size_t>(simd::popcount_words(data(), word_count()));
+        return static_cast<std::size_t>(simd::popcount_words(this->data(), this->word_count()));
     }
-
-    /// Bit i (0 or 1). No bounds check.
-    bool operator[](std::size_t i) const noexcept { return (data()[i / 64] >> (i % 64)) & 1u; }
     /// Sets bit i. Throws invalid_parameter if i is out of range.
-    void set(std::size_t i, bool value) {
-        if (i >= dim())
-            throw invalid_parameter("sparse_binary::set: bit " + std::to_string(i) +
-                                    " out of range for dimension " + std::to_string(dim()));
-        const word_type mask = word_type{1} << (i % 64);
-        word_type& w = base::mutable_part()[i / 64];
-        w = value ? (w | mask) : (w & ~mask);
-    }
+    void set(std::size_t i, bool value) { base::set_bit(i, value, "sparse_binary"); }
 
     /// A vector built from packed words; throws if the count is wrong or tail bits are set.
     static sparse_binary from_words(std::span<const word_type> w, std::size_t dim = D) {
         sparse_binary v(dim);
-        if (w.size() != v.word_count())
-            throw invalid_parameter("sparse_binary::from_words: " + std::to_string(w.size()) +
-                                    " words given for dimension " + std::to_string(dim) +
-                                    " (expected " + std::to_string(v.word_count()) + ")");
-        if (v.tail_mask() & w[w.size() - 1])
-            throw invalid_parameter("sparse_binary::from_words: bits set beyond dimension " +
-                                    std::to_string(dim));
-        std::copy(w.begin(), w.end(), v.mutable_part());
+        v.assign_words(w, "sparse_binary");
         return v;
     }
 
@@ -260,12 +234,7 @@ public:
 private:
     friend struct detail::storage_access;
     struct nocheck {};
-    sparse_binary(std::size_t dim, nocheck) : base(dim, (dim + 63) / 64) {}
-
-    /// Mask of the unused high bits of the last word (0 when D is a multiple of 64).
-    word_type tail_mask() const noexcept {
-        return dim() % 64 ? ~((word_type{1} << (dim() % 64)) - 1) : 0;
-    }
+    sparse_binary(std::size_t dim, nocheck) : base(dim) {}
 };
 
 namespace detail {
@@ -375,13 +344,7 @@ sparse_binary<D> cdt_bind(const sparse_binary<D>& a, const sparse_binary<D>& b) 
 template <std::size_t D>
 sparse_binary<D> blend(const sparse_binary<D>& a, const sparse_binary<D>& b,
                        std::span<const std::uint64_t> mask) {
-    detail::check_same_dim("blend", a.dim(), b.dim());
-    detail::check_blend_mask(mask.size(), a.dim());
-    sparse_binary<D> out(a.dim());
-    std::uint64_t* o = detail::storage_access::data(out);
-    for (std::size_t w = 0; w < a.word_count(); ++w)  // tail bits are zero in a and b
-        o[w] = (a.data()[w] & ~mask[w]) | (b.data()[w] & mask[w]);
-    return out;
+    return detail::packed_blend(a, b, mask);
 }
 
 /// Number of positions where both vectors have a 1.
@@ -536,17 +499,7 @@ private:
 /// Sparse binary rows are the packed words; search scores overlap / sqrt(|q| |r|) with the
 /// popcount kernels, caching each row's number of ones.
 template <std::size_t D>
-struct row_traits<sparse_binary<D>> {
-    using element_type = std::uint64_t;
-    static std::size_t row_size(std::size_t dim) { return (dim + 63) / 64; }
-    static void store(const sparse_binary<D>& v, std::uint64_t* row) {
-        std::memcpy(row, v.data(), v.word_count() * sizeof(std::uint64_t));
-    }
-    static sparse_binary<D> load(const std::uint64_t* row, std::size_t dim) {
-        sparse_binary<D> v(dim);
-        std::memcpy(detail::storage_access::data(v), row, v.word_count() * sizeof(std::uint64_t));
-        return v;
-    }
+struct row_traits<sparse_binary<D>> : detail::packed_rows<sparse_binary<D>> {
     /// Rows are packed sparse bits: searched by the overlap cosine.
     using kernel = row_kernels::overlap_cosine;
 };
