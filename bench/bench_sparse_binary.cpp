@@ -59,7 +59,7 @@ void BM_sparse_binary_similarity(benchmark::State& state) {
 }
 
 /// bundle of M atoms: counting-Bloom accumulation, OR, CDT (additive for M = 3, subtractive
-/// for M = 11 at D = 10,048; additive for both at D = 1,024).
+/// for M = 11, at both dimensions: K = 6 at D = 1,024).
 void BM_sparse_binary_bundle(benchmark::State& state) {
     const auto dim = static_cast<std::size_t>(state.range(0));
     const auto m = static_cast<std::size_t>(state.range(1));

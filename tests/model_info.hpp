@@ -262,7 +262,7 @@ struct model_info<hdc::sparse<B, L>> : model_defaults {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Sparse binary codes (models/sparse_binary.hpp): atoms of w = ones_for(D) ones, similarity
+// Sparse binary codes (models/sparse_binary.hpp): atoms of w = sparse_binary_ones(D) ones, similarity
 // overlap / sqrt(|a| |b|), a counting Bloom filter as the accumulator.
 
 /// Hypergeometric overlap of two independent atoms of w ones in D positions: mean w^2 / D,
@@ -320,15 +320,29 @@ struct model_info<hdc::sparse_binary<D>> : model_defaults {
     static constexpr bool integer_accumulator = true;
     // Thinning reads shifted copies of the superposition (it still commutes with permute exactly).
     static constexpr bool result_is_positionwise = false;
-    static double w(std::size_t dim) { return double(hdc::ones_for(dim)); }
+    static double w(std::size_t dim) { return double(hdc::sparse_binary_ones(dim)); }
     // Two atoms: similarity = overlap / w, overlap hypergeometric.
     static double random_pair_mean(std::size_t dim) { return atom_overlap(double(dim), w(dim)).mean / w(dim); }
     static double random_pair_std(std::size_t dim) { return std::sqrt(atom_overlap(double(dim), w(dim)).variance) / w(dim); }
     static double random_pair_kurtosis(std::size_t dim) { return atom_overlap(double(dim), w(dim)).kurtosis; }
+    // A bound or wrongly unbound vector against an operand: an overlap count of mean w^2 / D ~ 1,
+    // nearly Poisson, so 4 normal sd (overlap ~5) is exceeded with probability ~4e-3, not 3e-5.
+    // The "sd" given makes 4 of it reach the Poisson quantile of the normal 4-sd tail: the least
+    // count c with P(X >= c) < 3.2e-5 (c = 8 at mean 1), minus a half.
+    static double bind_operand_std(std::size_t dim) {
+        const double lambda = atom_overlap(double(dim), w(dim)).mean;
+        double pmf = std::exp(-lambda), tail = 1;  // P(X = c), P(X >= c)
+        int c = 0;
+        for (; tail >= 3.2e-5; ++c) {
+            tail -= pmf;
+            pmf *= lambda / (c + 1);
+        }
+        return std::max((c - 0.5 - lambda) / (4 * w(dim)), random_pair_std(dim));
+    }
     static double sum_bundle_similarity(int m) { return bloom_bundle_prediction(double(D), w(D), m).mean; }
     static double sum_bundle_std(int m, std::size_t dim) { return bloom_bundle_prediction(double(dim), w(dim), m).sd; }
     static constexpr std::uint64_t golden_symbol = 0x0C1089CBD7E26DACull;
-    static constexpr std::uint64_t golden_bind = 0x676177FA54B6CD63ull;
+    static constexpr std::uint64_t golden_bind = 0x51AEA09076084173ull;
     static constexpr std::uint64_t golden_bundle = 0x609DA04372EF7F81ull;
 };
 

@@ -18,6 +18,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -424,6 +425,39 @@ TEST_CASE("capacity: the sparse binary (OR + CDT) prediction holds in simulation
     CHECK(cap::p_correct(cap::bsdc, 1024, 1, k) == Approx(1.0));
     CHECK(cap::p_correct(cap::bsdc, 1024, 20, k) < cap::p_correct(cap::bsdc, 1024, 10, k));
     CHECK(std::string(cap::family_name(cap::family::bsdc)) == "BSDC");
+}
+
+TEST_CASE("capacity: the sparse binary model's hypergeometric laws and its non-monotone M_max", "[capacity]") {
+    // Hypergeometric(N, b, w) has mean w b / N and variance w (b/N)(1 - b/N)(N - w)/(N - 1), and
+    // sums to 1 (the binomial Bin(w, b/N) the model used before has the larger variance).
+    for (const auto& [n, b, w] : {std::array<std::size_t, 3>{1024, 40, 32}, {10000, 100, 100}, {150, 40, 32},
+                                  {262144, 512, 512}, {60, 50, 32}}) {
+        CAPTURE(n, b, w);
+        const auto pmf = cap::detail::hypergeometric_pmf(n, b, w);
+        double total = 0, mean = 0, square = 0;
+        for (std::size_t i = 0; i < pmf.p.size(); ++i) {
+            const double k = double(pmf.lo + i);
+            total += pmf.p[i];
+            mean += k * pmf.p[i];
+            square += k * k * pmf.p[i];
+        }
+        const double nn = double(n), p = double(b) / nn, ww = double(w);
+        CHECK(total == Approx(1).epsilon(1e-9));
+        CHECK(mean == Approx(ww * p).epsilon(1e-9));
+        CHECK(square - mean * mean == Approx(ww * p * (1 - p) * (nn - ww) / (nn - 1)).epsilon(1e-7));
+    }
+    // p_correct wiggles with M for sparse binary codes (CDT's K is rounded): the answer of
+    // max_items is the largest M such that every M' <= M meets the target, even where a larger
+    // M meets it again. At N = 10,000, K = 27 the model has p(7) < p(8); an error target between
+    // them must stop below 7.
+    const std::size_t n = 10000, k = 27;
+    const double p7 = cap::p_correct(cap::bsdc, n, 7, k), p8 = cap::p_correct(cap::bsdc, n, 8, k);
+    REQUIRE(p7 < p8);
+    const double delta = 1 - (p7 + p8) / 2;
+    const std::size_t most = cap::max_items(cap::bsdc, n, k, delta);
+    CHECK(most < 7);
+    for (std::size_t m = 1; m <= most; ++m) CHECK(cap::p_correct(cap::bsdc, n, m, k) >= 1 - delta);
+    CHECK(cap::p_correct(cap::bsdc, n, most + 1, k) < 1 - delta);
 }
 
 TEST_CASE("capacity: the HRR and VTB score models hold in simulation", "[capacity][simulation]") {

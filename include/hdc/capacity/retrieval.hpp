@@ -53,23 +53,30 @@
 //                                law (P(a bit is 0) = (1 - w/N)^M; mean and variance below), and,
 //                                given n, Z is a uniformly random n-set. CDT keeps each of Z's
 //                                ones with probability q(n) = cdt_plan::kept_fraction (same for
-//                                every one), so the bundle has b = n q ones. Unbinding key_r
-//                                shifts the bundle back: the right atom's overlap with it is the
-//                                number of its w ones that survived, H ~ Bin(w, q) (its lost ones
-//                                are not in the bundle, so nothing else adds to H); a distractor
-//                                is a random w-set against b ones, Hypergeometric(N, b, w) ~
-//                                Bin(w, b/N). Every atom has w ones, so the cosine ranks as the
-//                                overlap. p_correct() sums the exact count model over n (normal
-//                                weights from the occupancy mean and variance; K depends on n
-//                                through the rounding of CDT's formula). In overlap units mu =
-//                                w (q - b/N), sigma_c^2 = w q (1 - q), sigma^2 = w (b/N)(1 - b/N)
-//                                at the mean n. Thinning keeps the density but costs signal:
-//                                q ~ w/n ~ 1/M, so M_max is far below the dense families'.
-//                                The binomial overstates a distractor's spread a little (the
-//                                hypergeometric's is (N-w)/(N-1) of it): the prediction is
-//                                slightly conservative (simulated at N = 1,024, K = 27: 0.908,
-//                                0.667, 0.452 for M = 5, 8, 12 against 0.891, 0.649, 0.430).
-//
+//                                every one); the model takes the survivals as independent, so
+//                                the bundle has b ~ Bin(n, q) ones. Given Z, the right atom (after
+//                                unbinding key_r) is a uniformly random w-subset of Z (the joint
+//                                law of Z and one member is invariant under relabelling the
+//                                positions) and CDT's survivors are a function of Z alone, so
+//                                given b its overlap with the bundle is H ~ Hypergeometric(n, b, w)
+//                                (marginally Bin(w, q)); each distractor is a random w-set against
+//                                the same b ones, Hypergeometric(N, b, w), i.i.d. given b. Every
+//                                atom has w ones, so the cosine ranks as the overlap. p_correct()
+//                                sums this exact count model over b and over n (normal weights
+//                                from the occupancy mean and variance; K depends on n through the
+//                                rounding of CDT's formula). The Gaussian summary, at the mean n
+//                                and b = n q, in overlap units: mu = w (q - b/N), sigma_c^2 =
+//                                w q (1 - q), sigma^2 = w (b/N)(1 - b/N). Thinning keeps the
+//                                density but costs signal: q ~ w/n ~ 1/M, so M_max is far below
+//                                the dense families'. p_correct is not monotone in M or N here
+//                                (w = round(sqrt(N)) and K are rounded): see max_items and
+//                                min_dimension. Against an independent simulation (N = 1,024,
+//                                K = 27, 4,000 trials; se ~0.005-0.008): M = 5, 8, 12 measured
+//                                0.910, 0.664, 0.439, predicted 0.907, 0.669, 0.442. A binomial
+//                                distractor Bin(w, b/N) with b fixed at n q (an earlier form)
+//                                gave 0.891, 0.649, 0.430: the binomial overstates a distractor's
+//                                spread, and a fixed b ignores that the hit and the distractors
+//                                rise and fall together with b.
 // P_hit = E[max]/M for any tie rule that looks only at the counts: given the counts, item r is
 // any of the M items with equal probability, so it sits at the winning index with probability
 // (winner's count) / M = max / M. The multinomial maximum comes from Poissonisation (exact).
@@ -124,7 +131,7 @@
 #include <vector>
 
 #include "../core/error.hpp"
-#include "../models/sparse_binary.hpp"
+#include "../models/cdt.hpp"
 #include "normal.hpp"
 
 namespace hdc::capacity {
@@ -311,8 +318,8 @@ struct bsdc_readout {
 /// The read-out of a sparse binary bundle of dimension dim whose superposition has
 /// superposition_ones ones.
 inline bsdc_readout bsdc_scores_given(std::size_t dim, std::size_t superposition_ones) {
-    const std::size_t w = ones_for(dim);
-    const double q = plan_thinning(superposition_ones, dim).kept_fraction(superposition_ones, dim);
+    const std::size_t w = sparse_binary_ones(dim);
+    const double q = plan_cdt(superposition_ones, dim).kept_fraction(superposition_ones, dim);
     return {w, q, static_cast<double>(superposition_ones) * q / static_cast<double>(dim)};
 }
 
@@ -321,7 +328,7 @@ inline bsdc_readout bsdc_scores_given(std::size_t dim, std::size_t superposition
 /// that one bit, and that two given bits, stay 0: mean N (1 - e1), variance
 /// N e1 + N (N-1) e2 - N^2 e1^2.
 inline std::pair<double, double> superposition_ones(std::size_t dim, std::size_t items) {
-    const double n = static_cast<double>(dim), w = static_cast<double>(ones_for(dim));
+    const double n = static_cast<double>(dim), w = static_cast<double>(sparse_binary_ones(dim));
     const double m = static_cast<double>(items);
     const double e1 = std::pow(1 - w / n, m);
     const double e2 = dim < 2 ? e1 : std::pow((n - w) * (n - w - 1) / (n * (n - 1)), m);
@@ -406,35 +413,63 @@ inline double p_correct_snr(double s, std::size_t codebook) {
     return p_correct_gaussian(score_model{s, 1, 1}, codebook);
 }
 
-/// Exact probability that a Bin(n, p_hit) score beats K - 1 i.i.d. Bin(n, p_distractor) scores,
-/// a tie among t + 1 equal best scores won with probability 1 / (t + 1) (the right atom's index is
-/// uniform and the lower index wins). The count model of MAP-B, BSC and sparse block codes.
-inline double p_correct_counts(std::size_t n, double p_hit, double p_distractor, std::size_t codebook) {
-    detail::check_codebook("p_correct_counts", codebook);
-    detail::check_dimension("p_correct_counts", n);
-    detail::check_finite("p_correct_counts", "p_hit", p_hit);
-    detail::check_finite("p_correct_counts", "p_distractor", p_distractor);
-    if (p_hit < 0 || p_hit > 1 || p_distractor < 0 || p_distractor > 1)
-        throw invalid_parameter("p_correct_counts: probabilities must lie in [0, 1]");
-    const double nn = static_cast<double>(n);
-    const auto window = [&](double q) {  // [lo, hi] holding all but ~e^-800 of Bin(n, q)
-        const double mean = nn * q, sd = std::sqrt(nn * q * (1 - q));
-        const double lo = std::max(0.0, std::floor(mean - 40 * sd - 1));
-        const double hi = std::min(nn, std::ceil(mean + 40 * sd + 1));
-        return std::pair<std::size_t, std::size_t>{static_cast<std::size_t>(lo),
-                                                   static_cast<std::size_t>(hi)};
+namespace detail {
+
+/// A probability mass function on the integers lo, lo + 1, ... (the mass outside is negligible).
+struct count_pmf {
+    std::size_t lo = 0;
+    std::vector<double> p;
+};
+
+/// Bin(n, q) on [lo, hi] holding all but ~e^-800 of its mass.
+inline count_pmf binomial_pmf(std::size_t n, double q) {
+    const double nn = static_cast<double>(n), mean = nn * q, sd = std::sqrt(nn * q * (1 - q));
+    const auto lo = static_cast<std::size_t>(std::max(0.0, std::floor(mean - 40 * sd - 1)));
+    const auto hi = static_cast<std::size_t>(std::min(nn, std::ceil(mean + 40 * sd + 1)));
+    count_pmf out{lo, std::vector<double>(hi - lo + 1)};
+    for (std::size_t k = lo; k <= hi; ++k) out.p[k - lo] = std::exp(log_binomial_pmf(n, q, k));
+    return out;
+}
+
+/// Hypergeometric(population, marked, draws): the number of marked items among `draws` drawn
+/// without replacement, on its whole support (the mode from logarithms, the rest by the ratio
+/// P(k + 1) / P(k) = (marked - k)(draws - k) / ((k + 1)(population - marked - draws + k + 1)),
+/// then normalised).
+inline count_pmf hypergeometric_pmf(std::size_t population, std::size_t marked, std::size_t draws) {
+    const std::size_t lo = draws + marked > population ? draws + marked - population : 0;
+    const std::size_t hi = std::min(marked, draws);
+    const double n = static_cast<double>(population), m = static_cast<double>(marked), d = static_cast<double>(draws);
+    const auto log_choose = [](double a, double b) {
+        return std::lgamma(a + 1) - std::lgamma(b + 1) - std::lgamma(a - b + 1);
     };
-    const auto [hlo, hhi] = window(p_hit);
-    const auto [dlo, dhi] = window(p_distractor);
-    // Distractor pmf and P(D < h) over its window.
-    std::vector<double> pmf(dhi - dlo + 1), below(dhi - dlo + 2);
-    for (std::size_t k = dlo; k <= dhi; ++k) pmf[k - dlo] = std::exp(log_binomial_pmf(n, p_distractor, k));
+    const auto ratio = [&](double k) { return (m - k) * (d - k) / ((k + 1) * (n - m - d + k + 1)); };
+    const auto mode = std::clamp(static_cast<std::size_t>(std::floor((d + 1) * (m + 1) / (n + 2))), lo, hi);
+    count_pmf out{lo, std::vector<double>(hi - lo + 1, 0.0)};
+    const double km = static_cast<double>(mode);
+    out.p[mode - lo] = std::exp(log_choose(m, km) + log_choose(n - m, d - km) - log_choose(n, d));
+    for (std::size_t k = mode; k < hi && out.p[k - lo] > 1e-300; ++k)
+        out.p[k + 1 - lo] = out.p[k - lo] * ratio(static_cast<double>(k));
+    for (std::size_t k = mode; k > lo && out.p[k - lo] > 1e-300; --k)
+        out.p[k - 1 - lo] = out.p[k - lo] / ratio(static_cast<double>(k - 1));
+    double total = 0;  // the mode's lgamma terms carry ~1e-9 relative error at large N: rescale
+    for (double x : out.p) total += x;
+    for (double& x : out.p) x /= total;
+    return out;
+}
+
+/// The probability that a score of law `hit` beats K - 1 i.i.d. scores of law `distractor`, a tie
+/// among t + 1 equal best scores won with probability 1 / (t + 1) (the right atom's index is
+/// uniform and the lower index wins): sum_h P(H = h) [F(h)^K - F(h-1)^K] / (K P(D = h)).
+inline double p_beats(const count_pmf& hit, const count_pmf& distractor, std::size_t codebook) {
+    const std::size_t dlo = distractor.lo, dhi = distractor.lo + distractor.p.size() - 1;
+    std::vector<double> below(distractor.p.size() + 1);  // P(D < dlo + i)
     below[0] = 0;
-    for (std::size_t i = 0; i < pmf.size(); ++i) below[i + 1] = std::min(1.0, below[i] + pmf[i]);
+    for (std::size_t i = 0; i < distractor.p.size(); ++i) below[i + 1] = std::min(1.0, below[i] + distractor.p[i]);
     const double k = static_cast<double>(codebook);
     double p = 0;
-    for (std::size_t h = hlo; h <= hhi; ++h) {
-        const double ph = std::exp(log_binomial_pmf(n, p_hit, h));
+    for (std::size_t i = 0; i < hit.p.size(); ++i) {
+        const std::size_t h = hit.lo + i;
+        const double ph = hit.p[i];
         if (ph == 0) continue;
         double g;
         if (h < dlo) {
@@ -442,7 +477,7 @@ inline double p_correct_counts(std::size_t n, double p_hit, double p_distractor,
         } else if (h > dhi) {
             g = 1;
         } else {
-            const double a = pmf[h - dlo], b = below[h - dlo];
+            const double a = distractor.p[h - dlo], b = below[h - dlo];
             if (a == 0)
                 g = std::pow(b, k - 1);
             else if (b == 0)
@@ -458,6 +493,52 @@ inline double p_correct_counts(std::size_t n, double p_hit, double p_distractor,
         p += ph * g;
     }
     return std::clamp(p, 0.0, 1.0);
+}
+
+/// Averages f over the integers near a Normal(mean, sd) law (weights exp(-z^2 / 2) on the
+/// integers within 6 sd, at most about `points` of them, clipped to [lo, hi]); f(round(mean))
+/// when sd is negligible.
+template <class F>
+double average_near_normal(double mean, double sd, double lo, double hi, double points, F f) {
+    if (sd < 0.05) return f(static_cast<std::size_t>(std::llround(std::clamp(mean, lo, hi))));
+    const double step = std::max(1.0, std::floor(12 * sd / points));
+    const double first = std::max(lo, std::floor(mean - 6 * sd)), last = std::min(hi, std::ceil(mean + 6 * sd));
+    double total = 0, weight = 0;
+    for (double x = first; x <= last; x += step) {
+        const double z = (x - mean) / sd, g = std::exp(-0.5 * z * z);
+        total += g * f(static_cast<std::size_t>(x));
+        weight += g;
+    }
+    return weight > 0 ? total / weight : f(static_cast<std::size_t>(std::llround(std::clamp(mean, lo, hi))));
+}
+
+}  // namespace detail
+
+/// Exact probability that a Bin(n, p_hit) score beats K - 1 i.i.d. Bin(n, p_distractor) scores,
+/// a tie among t + 1 equal best scores won with probability 1 / (t + 1) (the right atom's index is
+/// uniform and the lower index wins). The count model of MAP-B, BSC and sparse block codes.
+inline double p_correct_counts(std::size_t n, double p_hit, double p_distractor, std::size_t codebook) {
+    detail::check_codebook("p_correct_counts", codebook);
+    detail::check_dimension("p_correct_counts", n);
+    detail::check_finite("p_correct_counts", "p_hit", p_hit);
+    detail::check_finite("p_correct_counts", "p_distractor", p_distractor);
+    if (p_hit < 0 || p_hit > 1 || p_distractor < 0 || p_distractor > 1)
+        throw invalid_parameter("p_correct_counts: probabilities must lie in [0, 1]");
+    return detail::p_beats(detail::binomial_pmf(n, p_hit), detail::binomial_pmf(n, p_distractor), codebook);
+}
+
+/// The sparse binary count model given the superposition's size n = |Z| (see the file comment):
+/// b ~ Bin(n, q(n)) ones survive thinning; given b, the right atom's score is
+/// Hypergeometric(n, b, w) and each distractor's Hypergeometric(N, b, w).
+inline double bsdc_p_correct_given(std::size_t dim, std::size_t superposition_ones, std::size_t codebook) {
+    const std::size_t w = sparse_binary_ones(dim), n = superposition_ones;
+    if (n < w) return 1.0;  // cannot happen for a bundle of atoms; no read-out to model
+    const double q = plan_cdt(n, dim).kept_fraction(n, dim);
+    const double nn = static_cast<double>(n);
+    return detail::average_near_normal(nn * q, std::sqrt(nn * q * (1 - q)), 0, nn, 40, [&](std::size_t b) {
+        return detail::p_beats(detail::hypergeometric_pmf(n, b, w), detail::hypergeometric_pmf(dim, b, w),
+                               codebook);
+    });
 }
 
 /// The theory's predicted probability of retrieving one item correctly from M = items in a
@@ -477,24 +558,10 @@ inline double p_correct(const code& c, std::size_t dim, std::size_t items, std::
                                     1 / l, codebook);
         }
         case family::bsdc: {
-            // The exact count model given n = |Z|, averaged over n ~ Normal(occupancy mean, sd)
-            // on integers within 6 sd (at most ~200 points).
+            // The count model given n = |Z|, averaged over n ~ Normal(occupancy mean, sd).
             const auto [mean, var] = superposition_ones(dim, items);
-            const double sd = std::sqrt(var);
-            const auto read = [&](std::size_t n) {
-                const bsdc_readout r = bsdc_scores_given(dim, n);
-                return p_correct_counts(r.ones, r.p_hit, r.p_distractor, codebook);
-            };
-            if (sd < 0.05) return read(static_cast<std::size_t>(std::llround(mean)));
-            const double step = std::max(1.0, std::floor(12 * sd / 200));
-            const double lo = std::max(1.0, std::floor(mean - 6 * sd)), hi = std::min(static_cast<double>(dim), std::ceil(mean + 6 * sd));
-            double total = 0, weight = 0;
-            for (double n = lo; n <= hi; n += step) {
-                const double z = (n - mean) / sd, f = std::exp(-0.5 * z * z);
-                total += f * read(static_cast<std::size_t>(n));
-                weight += f;
-            }
-            return std::clamp(total / weight, 0.0, 1.0);
+            return detail::average_near_normal(mean, std::sqrt(var), 1, static_cast<double>(dim), 60,
+                                               [&](std::size_t n) { return bsdc_p_correct_given(dim, n, codebook); });
         }
         case family::map_i:
         case family::fhrr:
@@ -555,20 +622,28 @@ inline std::size_t max_items_snr(const code& c, std::size_t dim, std::size_t cod
 }
 
 /// Dimension advisor, inverse form: the largest M such that one item of M from a codebook of K is
-/// retrieved with error at most delta (p_correct >= 1 - delta) at dimension dim; 0 if none.
+/// retrieved with error at most delta (p_correct >= 1 - delta) at dimension dim; 0 if none. For
+/// BSDC p_correct is not monotone in M (CDT's K is rounded: at N = 10,000, p(7) < p(8)), so
+/// after the bisection every smaller M is checked too: the answer is the largest M such that
+/// every M' <= M meets the target.
 inline std::size_t max_items(const code& c, std::size_t dim, std::size_t codebook, double delta) {
     detail::check_code("max_items", c, dim);
     detail::check_codebook("max_items", codebook);
     detail::check_probability("max_items", "error delta", delta);
-    return detail::largest_ok(
-        [&](std::size_t m) { return p_correct(c, dim, m, codebook) >= 1 - delta; },
-        detail::search_cap);
+    const auto ok = [&](std::size_t m) { return p_correct(c, dim, m, codebook) >= 1 - delta; };
+    std::size_t m = detail::largest_ok(ok, detail::search_cap);
+    if (c.kind == family::bsdc)
+        for (std::size_t smaller = m; smaller > 1; --smaller)
+            if (!ok(smaller - 1)) m = smaller - 2;
+    return m;
 }
 
 /// Dimension advisor: the smallest dimension at which one item of M = items from a codebook of
 /// K is retrieved with error at most delta (p_correct >= 1 - delta). For sparse block codes a
 /// multiple of the block length. p_correct grows with the dimension (the count models only up to
-/// tiny lattice wiggles, which can move the answer by a unit or two); bisection.
+/// tiny lattice wiggles, which can move the answer by a unit or two); bisection. For BSDC it is
+/// not monotone in N (w = round(sqrt(N)) and CDT's K are rounded): the answer meets the target,
+/// but some larger dimensions may narrowly miss it and a slightly smaller one may meet it.
 inline std::size_t min_dimension(const code& c, std::size_t items, std::size_t codebook, double delta) {
     detail::check_items("min_dimension", items);
     detail::check_codebook("min_dimension", codebook);

@@ -56,7 +56,8 @@ inline constexpr std::size_t header_size = 64;
 enum class content : std::uint32_t { vectors = 1, item_memory = 2, mbat_role = 3, memory_state = 4 };
 /// The vector family of a file (none for a memory_state).
 enum class family : std::uint32_t { none = 0, binary = 1, bipolar = 2, real = 3, sparse = 4, mbat = 5, phasor = 6,
-                                    hrr = 7, vtb = 8 };
+                                    hrr = 7, vtb = 8,
+                                    sparse_binary = 11 };
 /// The component type of a file's vectors.
 enum class element : std::uint32_t { none = 0, words64 = 1, int8 = 2, float32 = 3, float64 = 4, uint16 = 5 };
 
@@ -74,6 +75,7 @@ inline std::string name_of(content c) {
 inline std::string name_of(family f) {
     constexpr const char* names[] = {"no family", "binary", "bipolar", "real", "sparse", "mbat", "phasor",
                                      "hrr", "vtb"};
+    if (f == family::sparse_binary) return "sparse_binary";
     const auto i = static_cast<std::uint32_t>(f);
     return i < 9 ? names[i] : "unknown family " + std::to_string(i);
 }

@@ -20,7 +20,7 @@
 //   vectors       per vector its components: binary the packed 64-bit words (tail bits zero),
 //                 bipolar one int8 (+1 / -1) each, real and mbat float32 or float64, phasor the
 //                 D real parts then the D imaginary parts (float32), sparse one uint16 index per
-//                 block
+//                 block, sparse_binary the packed 64-bit words as binary
 //   item_memory   per row: label (u32 length, bytes), then the vector as above
 //   mbat role     u32 kind (0 haar, 1 structured, 2 keyed), then: haar the D x D matrix column by
 //                 column; structured for each of 4 signed permutations D u32 indices and
@@ -68,6 +68,7 @@
 #include "../models/phasor.hpp"
 #include "../models/real.hpp"
 #include "../models/sparse.hpp"
+#include "../models/sparse_binary.hpp"
 #include "../models/vtb.hpp"
 #include "bytes.hpp"
 
@@ -130,6 +131,23 @@ struct vector_codec<binary<D>> : dense_shape_codec<binary<D>> {
         std::vector<std::uint64_t> words((dim + 63) / 64);
         for (auto& word : words) word = r.u64("binary words");
         return binary<D>::from_words(words, dim);
+    }
+};
+
+/// Sparse binary codes: the packed words, as binary (read back through from_words, so bits set
+/// past the dimension are refused).
+template <std::size_t D>
+struct vector_codec<sparse_binary<D>> : dense_shape_codec<sparse_binary<D>> {
+    static constexpr io::family fam = io::family::sparse_binary;
+    static constexpr io::element type = io::element::words64;
+    static std::uint64_t bytes(std::size_t dim) { return (dim + 63) / 64 * 8; }
+    static void write(io::writer& w, const sparse_binary<D>& v) {
+        for (std::uint64_t word : v.words()) w.u64(word);
+    }
+    static sparse_binary<D> read(io::reader& r, std::size_t dim) {
+        std::vector<std::uint64_t> words((dim + 63) / 64);
+        for (auto& word : words) word = r.u64("sparse_binary words");
+        return sparse_binary<D>::from_words(words, dim);
     }
 };
 

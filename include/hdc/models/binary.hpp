@@ -3,6 +3,8 @@
 // Bit i lives in bit i % 64 of word i / 64; bits past the dimension (in the last word and in the
 // zero padding up to a 64-byte line) are always zero. Similarity is 1 - 2 * hamming / D, i.e. the
 // cosine of the bipolar images (bit 0 -> +1, bit 1 -> -1), which makes BSC and MAP-B isomorphic.
+// The storage and word accessors are packed_bits (models/packed_bits.hpp), shared with
+// hdc::sparse_binary.
 #pragma once
 
 #include <bit>
@@ -24,6 +26,7 @@
 #include "../simd/bitslice.hpp"
 #include "../simd/bitwise.hpp"
 #include "common.hpp"
+#include "packed_bits.hpp"
 #include "element_wise.hpp"
 #include "row_kernels.hpp"
 #include "votes.hpp"
@@ -38,8 +41,8 @@ class binary_accumulator;
 /// Thread safety: a value type; const members may be called concurrently, non-const ones need
 /// exclusive access.
 template <std::size_t D = dynamic>
-class binary : public vector_storage<D, std::uint64_t> {
-    using base = vector_storage<D, std::uint64_t>;
+class binary : public packed_bits<D> {
+    using base = packed_bits<D>;
 
 public:
     using word_type = std::uint64_t;
@@ -55,40 +58,13 @@ public:
         requires(E != D)
     explicit(D != dynamic) binary(const binary<E>& other) : base(other) {}
 
-    /// The dimension (number of components; bits for binary).
-    std::size_t dim() const noexcept { return base::dim(); }
-    /// Number of 64-bit words that hold the bits (the last may be partly used).
-    std::size_t word_count() const noexcept { return (dim() + 63) / 64; }
-    /// The packed words, tail bits zero.
-    std::span<const word_type> words() const noexcept { return {data(), word_count()}; }
-    /// Pointer to the words (64-byte aligned, readable up to padded_word_count(), padding zero).
-    const word_type* data() const noexcept { return base::part(); }
-    /// Allocated words: word_count() rounded up to a whole 64-byte line, padding zero.
-    std::size_t padded_word_count() const noexcept { return base::padded_size(); }
-
-    /// Bit i (0 or 1). No bounds check.
-    bool operator[](std::size_t i) const noexcept { return (data()[i / 64] >> (i % 64)) & 1u; }
     /// Sets bit i. Throws invalid_parameter if i is out of range.
-    void set(std::size_t i, bool value) {
-        if (i >= dim())
-            throw invalid_parameter("binary::set: bit " + std::to_string(i) +
-                                    " out of range for dimension " + std::to_string(dim()));
-        const word_type mask = word_type{1} << (i % 64);
-        word_type& w = base::mutable_part()[i / 64];
-        w = value ? (w | mask) : (w & ~mask);
-    }
+    void set(std::size_t i, bool value) { base::set_bit(i, value, "binary"); }
 
     /// A vector built from packed words; throws if the count is wrong or tail bits are set.
     static binary from_words(std::span<const word_type> w, std::size_t dim = D) {
         binary v(dim);
-        if (w.size() != v.word_count())
-            throw invalid_parameter("binary::from_words: " + std::to_string(w.size()) +
-                                    " words given for dimension " + std::to_string(dim) +
-                                    " (expected " + std::to_string(v.word_count()) + ")");
-        if (v.tail_mask() & w[w.size() - 1])
-            throw invalid_parameter("binary::from_words: bits set beyond dimension " +
-                                    std::to_string(dim));
-        std::copy(w.begin(), w.end(), v.mutable_part());
+        v.assign_words(w, "binary");
         return v;
     }
 
@@ -107,12 +83,7 @@ public:
 private:
     friend struct detail::storage_access;
     struct nocheck {};
-    binary(std::size_t dim, nocheck) : base(dim, (dim + 63) / 64) {}
-
-    /// Mask of the unused high bits of the last word (0 when D is a multiple of 64).
-    word_type tail_mask() const noexcept {
-        return dim() % 64 ? ~((word_type{1} << (dim() % 64)) - 1) : 0;
-    }
+    binary(std::size_t dim, nocheck) : base(dim) {}
 };
 
 namespace detail {
@@ -153,13 +124,7 @@ binary<D> permute(const binary<D>& a, std::ptrdiff_t k) {
 /// encoders (levels, thermometers, circles). Throws dimension_mismatch or invalid_parameter.
 template <std::size_t D>
 binary<D> blend(const binary<D>& a, const binary<D>& b, std::span<const std::uint64_t> mask) {
-    detail::check_same_dim("blend", a.dim(), b.dim());
-    detail::check_blend_mask(mask.size(), a.dim());
-    binary<D> out(a.dim());
-    std::uint64_t* o = detail::storage_access::data(out);
-    for (std::size_t w = 0; w < a.word_count(); ++w)  // tail bits are zero in a and b
-        o[w] = (a.data()[w] & ~mask[w]) | (b.data()[w] & mask[w]);
-    return out;
+    return detail::packed_blend(a, b, mask);
 }
 
 /// The complement (every bit flipped): the negation of the bipolar image, so
@@ -246,17 +211,7 @@ public:
 
 /// Binary rows are the packed words themselves; search uses the popcount kernels.
 template <std::size_t D>
-struct row_traits<binary<D>> {
-    using element_type = std::uint64_t;
-    static std::size_t row_size(std::size_t dim) { return (dim + 63) / 64; }
-    static void store(const binary<D>& v, std::uint64_t* row) {
-        std::memcpy(row, v.data(), v.word_count() * sizeof(std::uint64_t));
-    }
-    static binary<D> load(const std::uint64_t* row, std::size_t dim) {
-        binary<D> v(dim);
-        std::memcpy(detail::storage_access::data(v), row, v.word_count() * sizeof(std::uint64_t));
-        return v;
-    }
+struct row_traits<binary<D>> : detail::packed_rows<binary<D>> {
     /// Rows are packed bits: searched by Hamming distance.
     using kernel = row_kernels::hamming;
 };

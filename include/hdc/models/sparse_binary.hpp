@@ -8,8 +8,8 @@
 // Layout. As hdc::binary: bit i in bit i % 64 of word i / 64, bits past the dimension zero (the
 // same storage base and popcount kernels). The shape is the dimension D.
 //
-// Density. An atom (random(), symbol()) has exactly w = ones_for(D) = round(sqrt(D)) ones at
-// uniformly random positions: p = w / D ~ 1/sqrt(D) (HoloVec's default; w = 100 at D = 10,048,
+// Density. An atom (random(), symbol()) has exactly w = sparse_binary_ones(D) = round(sqrt(D))
+// ones at uniformly random positions: p = w / D ~ 1/sqrt(D) (HoloVec's default; w = 100 at D = 10,048,
 // w = 32 at D = 1,024). It makes the expected overlap of two random atoms w^2 / D ~ 1 bit, the
 // sparsest code whose random pairs still share about one position, and it is a property of the
 // dimension alone, so V::random(gen, dim) of the hypervector concept draws atoms of the usual
@@ -24,7 +24,9 @@
 // words mapped to [1, D - 1]; unbind(c, a) shifts back by s(a), so unbind(bind(a, b), a) == b
 // exactly. It keeps the density, is dissimilar to both operands, preserves similarity in b
 // (similarity(bind(a, x), bind(a, y)) == similarity(x, y)), is not commutative, and any change of
-// the key gives an unrelated shift. CDT is offered as cdt_bind(a, b) / cdt_bind(range) instead:
+// the key gives an unrelated shift (each key word is mixed before the words are summed, so
+// structured pairs of keys, e.g. differing in the same bit of two words, collide no more often
+// than random ones). CDT is offered as cdt_bind(a, b) / cdt_bind(range) instead:
 // in Rachkovskij & Kussul's scheme it is a binding that keeps the result *similar* to its inputs
 // (each input keeps about 1/M of its ones) and it has no inverse, so it cannot be the concept's
 // bind / unbind pair (unbind must recover b, and generic code relies on bound pairs being
@@ -39,7 +41,11 @@
 //   additive CDT    (f >= p_Z):  Z AND (OR_k shift(Z, s_k)),     kept fraction 1 - (1 - p_Z)^K,
 //   subtractive CDT (f <  p_Z):  Z AND NOT(OR_k shift(Z, s_k)),  kept fraction (1 - p_Z)^K,
 // with K the paper's formula solved for the target, K = round(ln(1 - f) / ln(1 - p_Z)) or
-// round(ln f / ln(1 - p_Z)), at least 1 and at most max_cdt_shifts. The additive form (the one
+// round(ln f / ln(1 - p_Z)), at least 1 and at most D - 1 (models/cdt.hpp holds this arithmetic).
+// A one i of Z is covered by the copies iff some other one j has (i - j) mod D among the K
+// shifts, so where K is large (|Z| barely above w, or large D: K ~ 6,900 for two atoms at
+// D = 10^6) thinning tests the pairs of ones instead of rotating K copies: the same bits at
+// O(|Z|^2) cost. The additive form (the one
 // Rachkovskij & Kussul use for a few components) reaches the target only while p_Z^2 <= p, i.e.
 // up to about 1/sqrt(p) members; the subtractive form thins denser superpositions. A
 // superposition of at most w ones is returned unchanged (a single member is its own bundle), and
@@ -49,6 +55,19 @@
 // A member keeps about the same fraction of its ones as Z does, so the thinned bundle of M atoms
 // has similarity sqrt(w |B|) / |Z| ~ w / |Z| ~ p / (1 - (1 - p)^M) ~ 1/M to each member (and
 // 1/sqrt(M) before thinning): the price of keeping the density.
+//
+// Limits of the thinned bundle (where generic code that bundles many vectors breaks down):
+//   * An OR bundle saturates and keeps only ~1/M of each member's ones: one item of M keyed
+//     items is read back from it with error <= 0.01 (codebook 27) only up to M = 8 at
+//     D = 10,000 (capacity::max_items; MAP-I: 466).
+//   * Past about 460 members at D = 10,048, Z is ~99% full, the formula asks for K < 1 and K = 1
+//     keeps n (1 - p_Z) < w ones: the bundle thins below the density, to a few ones (about 9 at
+//     M = 700) and then none. A fully saturated Z (every bit set) is returned with all D ones.
+//   * So bundles of hundreds of vectors (e.g. text profiles: bundles of hundreds of n-grams)
+//     carry little or nothing of their members; result() also ignores weights except their
+//     sign (a position is in Z iff its count is positive).
+// For large bundles read the accumulator instead: similarity(acc, v) is the cosine of the counts
+// (~1/sqrt(M) to a member, as MAP-I), with no thinning.
 //
 // The accumulator is a counting Bloom filter: one int32 count per bit. similarity(acc, v) is the
 // cosine of the counts with v's indicator (~1/sqrt(M) to a member, as MAP-I).
@@ -81,104 +100,29 @@
 #include "../core/storage.hpp"
 #include "../core/vector_storage.hpp"
 #include "../simd/bitwise.hpp"
+#include "cdt.hpp"
 #include "accumulator_facade.hpp"
 #include "common.hpp"
+#include "packed_bits.hpp"
 #include "element_wise.hpp"
 #include "row_kernels.hpp"
+#include "votes.hpp"
 
 namespace hdc {
 
 template <std::size_t D>
 class sparse_binary_accumulator;
 
-/// The number of ones of a sparse binary atom of dimension dim: round(sqrt(dim)) (at least 1).
-inline std::size_t ones_for(std::size_t dim) noexcept {
-    const auto w = static_cast<std::size_t>(std::llround(std::sqrt(static_cast<double>(dim))));
-    return w == 0 ? 1 : w;
-}
-
-/// Most shifted copies one thinning uses (bounds its cost when |Z| barely exceeds w, where the
-/// additive formula asks for many; the result then keeps a few more ones than w).
-inline constexpr std::size_t max_cdt_shifts = 1024;
-
-/// The thinning CDT applies to a superposition of `ones` ones in dimension dim: the number of
-/// shifted copies K (0: no thinning) and whether they are OR-ed in (additive) or cut out
-/// (subtractive), chosen by the paper's density formula with target ones_for(dim).
-struct cdt_plan {
-    std::size_t shifts = 0;   ///< K, the number of shifted copies (0: returned unchanged)
-    bool additive = true;     ///< Z AND (OR of copies) if true, Z AND NOT(OR of copies) if false
-    /// The expected fraction of Z's ones that survive, for Z a uniformly random set of `ones`
-    /// positions in dimension dim (a union of random atoms, given its size, is one): a one
-    /// survives additive thinning iff one of the K distinct other positions its copies look at
-    /// is in Z, so the fraction is 1 - m (additive) or m (subtractive) with
-    /// m = prod_{j<K} (dim - ones - j) / (dim - 1 - j) ~ (1 - p_Z)^K; 1 without thinning.
-    double kept_fraction(std::size_t ones, std::size_t dim) const noexcept {
-        if (shifts == 0) return 1.0;
-        double miss = 1.0;
-        for (std::size_t j = 0; j < shifts; ++j)
-            miss *= (static_cast<double>(dim) - static_cast<double>(ones) - static_cast<double>(j)) /
-                    (static_cast<double>(dim) - 1.0 - static_cast<double>(j));
-        if (miss < 0) miss = 0;
-        return additive ? 1.0 - miss : miss;
-    }
-};
-
-/// The CDT plan for a superposition of `ones` ones in dimension dim (see the header comment).
-/// Deterministic on every machine: the logarithms are detail::portable_log.
-inline cdt_plan plan_thinning(std::size_t ones, std::size_t dim) noexcept {
-    const std::size_t target = ones_for(dim);
-    if (ones <= target || ones >= dim) return {0, true};
-    const double pz = static_cast<double>(ones) / static_cast<double>(dim);
-    const double f = static_cast<double>(target) / static_cast<double>(ones);
-    const bool additive = f >= pz;
-    const double k = (additive ? detail::portable_log(1.0 - f) : detail::portable_log(f)) /
-                     detail::portable_log(1.0 - pz);
-    const double rounded = std::floor(k + 0.5);
-    std::size_t shifts = rounded < 1 ? 1 : rounded > double(max_cdt_shifts) ? max_cdt_shifts
-                                                                             : static_cast<std::size_t>(rounded);
-    if (shifts > dim - 1) shifts = dim - 1;
-    return {shifts, additive};
-}
-
 namespace detail {
 
-/// The bytes of x in reverse order (std::byteswap is C++23).
-constexpr std::uint64_t byteswap64(std::uint64_t x) noexcept {
-    std::uint64_t r = 0;
-    for (int i = 0; i < 8; ++i, x >>= 8) r = (r << 8) | (x & 0xFF);
-    return r;
-}
-
-/// Key of the stream of CDT shifts ("cdt-shft") and of the binding hash ("bsdc-key").
-inline constexpr std::uint64_t cdt_seed = 0x6364742D73686674ull;
+/// Key of the binding hash ("bsdc-key").
 inline constexpr std::uint64_t bind_hash_seed = 0x627364632D6B6579ull;
 
-/// The first n CDT shifts for dimension dim (2 <= dim, n < dim): distinct, each in [1, dim - 1],
-/// from one fixed stream per dimension (a repeated draw is drawn again), so every thinning of
-/// that dimension uses the same permutations, and a position's K shifted copies look at K
-/// distinct other positions.
-inline std::vector<std::size_t> cdt_shifts(std::size_t dim, std::size_t n) {
-    rng gen = rng::from_key(make_key(cdt_seed, dim));
-    std::vector<std::size_t> s;
-    s.reserve(n);
-    std::vector<bool> used(dim, false);
-    while (s.size() < n) {
-        const std::size_t x = 1 + static_cast<std::size_t>(gen.below(dim - 1));
-        if (used[x]) continue;
-        used[x] = true;
-        s.push_back(x);
-    }
-    return s;
-}
-
-/// CDT of the superposition z (words of a dim-bit vector, tail zero) into out (same size).
-inline void thin_words(const std::uint64_t* z, std::uint64_t* out, std::size_t dim) {
+/// CDT of the superposition z (words of a dim-bit vector, tail zero) into out (same size), by
+/// the shifted copies: out = z AND (OR_k rotate(z, s_k)) (additive) or z AND NOT(...)
+/// (subtractive). Costs K rotations of the words.
+inline void thin_words_shifted(const std::uint64_t* z, std::uint64_t* out, std::size_t dim, const cdt_plan& plan) {
     const std::size_t words = (dim + 63) / 64;
-    const cdt_plan plan = plan_thinning(static_cast<std::size_t>(simd::popcount_words(z, words)), dim);
-    if (plan.shifts == 0) {
-        std::memcpy(out, z, words * sizeof(std::uint64_t));
-        return;
-    }
     aligned_buffer<std::uint64_t> copies(words), shifted(words);
     for (std::size_t s : cdt_shifts(dim, plan.shifts)) {
         simd::rotate_bits(z, shifted.data(), dim, s);
@@ -190,15 +134,54 @@ inline void thin_words(const std::uint64_t* z, std::uint64_t* out, std::size_t d
         for (std::size_t w = 0; w < words; ++w) out[w] = z[w] & ~copies[w];
 }
 
+/// The same thinning, pairwise: bit i of OR_k rotate(z, s_k) is set iff some one j of z has
+/// (i - j) mod dim among the first K shifts, so a one i of z is tested against the other ones
+/// (a table marks the K shifts). Costs |z|^2 look-ups: cheaper than K rotations when K is large
+/// (|z| barely above the target, or large dimensions), and bit-identical to thin_words_shifted.
+inline void thin_words_pairwise(const std::uint64_t* z, std::uint64_t* out, std::size_t dim, const cdt_plan& plan) {
+    const std::size_t words = (dim + 63) / 64;
+    std::vector<unsigned char> is_shift(dim, 0);
+    for (std::size_t s : cdt_shifts(dim, plan.shifts)) is_shift[s] = 1;
+    std::vector<std::size_t> ones;
+    for (std::size_t w = 0; w < words; ++w)
+        for (std::uint64_t bits = z[w]; bits != 0; bits &= bits - 1)
+            ones.push_back(64 * w + static_cast<std::size_t>(std::countr_zero(bits)));
+    std::fill(out, out + words, std::uint64_t{0});
+    for (std::size_t i : ones) {
+        bool covered = false;
+        for (std::size_t j : ones)
+            if (is_shift[i >= j ? i - j : i + dim - j]) {  // i == j looks at 0, never a shift
+                covered = true;
+                break;
+            }
+        if (covered == plan.additive) out[i / 64] |= std::uint64_t{1} << (i % 64);
+    }
+}
+
+/// CDT of the superposition z (words of a dim-bit vector, tail zero) into out (same size): the
+/// plan for its number of ones, applied by whichever of the two equivalent forms is cheaper.
+inline void thin_words(const std::uint64_t* z, std::uint64_t* out, std::size_t dim) {
+    const std::size_t words = (dim + 63) / 64;
+    const auto ones = static_cast<std::size_t>(simd::popcount_words(z, words));
+    const cdt_plan plan = plan_cdt(ones, dim);
+    if (plan.shifts == 0)
+        std::memcpy(out, z, words * sizeof(std::uint64_t));
+    else if (plan.shifts * words > ones * ones)
+        thin_words_pairwise(z, out, dim, plan);
+    else
+        thin_words_shifted(z, out, dim, plan);
+}
+
 }  // namespace detail
 
-/// A sparse binary hypervector of D bits (D may be hdc::dynamic); atoms have ones_for(D) ones.
+/// A sparse binary hypervector of D bits (D may be hdc::dynamic); atoms have
+/// sparse_binary_ones(D) ones.
 /// Invariant: the bits past the dimension (tail of the last word, padding) are zero.
 /// Thread safety: a value type; const members may be called concurrently, non-const ones need
 /// exclusive access.
 template <std::size_t D = dynamic>
-class sparse_binary : public vector_storage<D, std::uint64_t> {
-    using base = vector_storage<D, std::uint64_t>;
+class sparse_binary : public packed_bits<D> {
+    using base = packed_bits<D>;
 
 public:
     using word_type = std::uint64_t;
@@ -214,53 +197,26 @@ public:
         requires(E != D)
     explicit(D != dynamic) sparse_binary(const sparse_binary<E>& other) : base(other) {}
 
-    /// The dimension (number of bits).
-    std::size_t dim() const noexcept { return base::dim(); }
-    /// Number of 64-bit words that hold the bits (the last may be partly used).
-    std::size_t word_count() const noexcept { return (dim() + 63) / 64; }
-    /// The packed words, tail bits zero.
-    std::span<const word_type> words() const noexcept { return {data(), word_count()}; }
-    /// Pointer to the words (64-byte aligned, readable up to padded_word_count(), padding zero).
-    const word_type* data() const noexcept { return base::part(); }
-    /// Allocated words: word_count() rounded up to a whole 64-byte line, padding zero.
-    std::size_t padded_word_count() const noexcept { return base::padded_size(); }
-    /// Number of ones (ones_for(dim()) for an atom).
+    /// Number of ones (sparse_binary_ones(dim()) for an atom).
     std::size_t ones() const noexcept {
-        return static_cast<std::size_t>(simd::popcount_words(data(), word_count()));
+        return static_cast<std::size_t>(simd::popcount_words(this->data(), this->word_count()));
     }
-
-    /// Bit i (0 or 1). No bounds check.
-    bool operator[](std::size_t i) const noexcept { return (data()[i / 64] >> (i % 64)) & 1u; }
     /// Sets bit i. Throws invalid_parameter if i is out of range.
-    void set(std::size_t i, bool value) {
-        if (i >= dim())
-            throw invalid_parameter("sparse_binary::set: bit " + std::to_string(i) +
-                                    " out of range for dimension " + std::to_string(dim()));
-        const word_type mask = word_type{1} << (i % 64);
-        word_type& w = base::mutable_part()[i / 64];
-        w = value ? (w | mask) : (w & ~mask);
-    }
+    void set(std::size_t i, bool value) { base::set_bit(i, value, "sparse_binary"); }
 
     /// A vector built from packed words; throws if the count is wrong or tail bits are set.
     static sparse_binary from_words(std::span<const word_type> w, std::size_t dim = D) {
         sparse_binary v(dim);
-        if (w.size() != v.word_count())
-            throw invalid_parameter("sparse_binary::from_words: " + std::to_string(w.size()) +
-                                    " words given for dimension " + std::to_string(dim) +
-                                    " (expected " + std::to_string(v.word_count()) + ")");
-        if (v.tail_mask() & w[w.size() - 1])
-            throw invalid_parameter("sparse_binary::from_words: bits set beyond dimension " +
-                                    std::to_string(dim));
-        std::copy(w.begin(), w.end(), v.mutable_part());
+        v.assign_words(w, "sparse_binary");
         return v;
     }
 
-    /// An atom: exactly ones_for(dim) ones at uniformly random distinct positions (positions
-    /// drawn by gen.below(dim) in turn, a repeated position drawn again).
+    /// An atom: exactly sparse_binary_ones(dim) ones at uniformly random distinct positions
+    /// (positions drawn by gen.below(dim) in turn, a repeated position drawn again).
     static sparse_binary random(rng& gen, std::size_t dim = D) {
         sparse_binary v(dim);
         word_type* w = v.mutable_part();
-        const std::size_t n = v.dim(), target = ones_for(n);
+        const std::size_t n = v.dim(), target = sparse_binary_ones(n);
         for (std::size_t placed = 0; placed < target;) {
             const auto i = static_cast<std::size_t>(gen.below(n));
             const word_type bit = word_type{1} << (i % 64);
@@ -278,12 +234,7 @@ public:
 private:
     friend struct detail::storage_access;
     struct nocheck {};
-    sparse_binary(std::size_t dim, nocheck) : base(dim, (dim + 63) / 64) {}
-
-    /// Mask of the unused high bits of the last word (0 when D is a multiple of 64).
-    word_type tail_mask() const noexcept {
-        return dim() % 64 ? ~((word_type{1} << (dim() % 64)) - 1) : 0;
-    }
+    sparse_binary(std::size_t dim, nocheck) : base(dim) {}
 };
 
 namespace detail {
@@ -292,16 +243,20 @@ template <std::size_t D>
 inline constexpr bool packed_components<sparse_binary<D>> = true;
 
 /// The shift bind(a, .) applies: a hash of a's words mapped to [1, dim - 1] (0 for dim 1): the
-/// sum of the words times distinct odd multipliers (a multiply-add per word, no serial
-/// dependency, vectorisable), finalised by mix64. Two keys get the same shift only if their
-/// weighted sums agree modulo 2^64 or their mixed sums modulo dim - 1: about 1 / (dim - 1) for
-/// unrelated keys, as for any map to dim - 1 shifts.
+/// sum over words of mix64(word + (w + 1) * golden_gamma), finalised by mix64. Each word is
+/// mixed with its index before the sum, so a change of any bits of any words changes the sum by
+/// a difference of pseudo-random values (a plain weighted sum of the words with odd multipliers
+/// c_w would not: bit j of words u and v add the same amount whenever 2^j (c_u - c_v) = 0 mod
+/// 2^64, e.g. bit 63 of every word). Two keys then get the same shift with probability about
+/// 1 / (dim - 1), as for any map to dim - 1 shifts. The terms are independent (no serial
+/// dependency): a few multiplies per word.
 template <std::size_t D>
 std::size_t bind_shift(const sparse_binary<D>& a) noexcept {
     if (a.dim() < 2) return 0;
     std::uint64_t h = bind_hash_seed;
     const std::uint64_t* x = a.data();
-    for (std::size_t w = 0; w < a.word_count(); ++w) h += x[w] * ((w + 1) * golden_gamma | 1u);
+    for (std::size_t w = 0; w < a.word_count(); ++w)
+        h += mix64(x[w] + (static_cast<std::uint64_t>(w) + 1) * golden_gamma);
     return 1 + static_cast<std::size_t>(mix64(h) % (a.dim() - 1));
 }
 
@@ -346,9 +301,9 @@ sparse_binary<D> superpose(const sparse_binary<D>& a, const sparse_binary<D>& b)
     return out;
 }
 
-/// Context-dependent thinning of z back to about ones_for(dim) ones (additive or subtractive,
-/// plan_thinning(z.ones(), z.dim()); see the header comment). A subset of z; z itself if it has
-/// at most that many ones.
+/// Context-dependent thinning of z back to about sparse_binary_ones(dim) ones (additive or
+/// subtractive, plan_cdt(z.ones(), z.dim()); see the header comment). A subset of z; z itself if
+/// it has at most that many ones or every bit set.
 template <std::size_t D>
 sparse_binary<D> thin(const sparse_binary<D>& z) {
     sparse_binary<D> out(z.dim());
@@ -357,9 +312,9 @@ sparse_binary<D> thin(const sparse_binary<D>& z) {
 }
 
 /// CDT binding of a non-empty range (Rachkovskij & Kussul): the OR of the inputs, thinned back
-/// to about ones_for(dim) ones. Each input keeps about the same fraction of its ones, so the
-/// result is similar to every input and similar inputs give similar results; it has no inverse
-/// (recover the inputs by similarity search). Throws empty_input or dimension_mismatch.
+/// to about sparse_binary_ones(dim) ones. Each input keeps about the same fraction of its ones,
+/// so the result is similar to every input and similar inputs give similar results; it has no
+/// inverse (recover the inputs by similarity search). Throws empty_input or dimension_mismatch.
 template <std::ranges::input_range R>
     requires std::same_as<std::ranges::range_value_t<R>,
                           sparse_binary<std::ranges::range_value_t<R>::extent>>
@@ -368,7 +323,11 @@ std::ranges::range_value_t<R> cdt_bind(R&& inputs) {
     const auto last = std::ranges::end(inputs);
     if (it == last) throw empty_input("cdt_bind: no vectors to bind");
     std::ranges::range_value_t<R> z = *it;
-    for (++it; it != last; ++it) z = superpose(z, *it);
+    for (++it; it != last; ++it) {
+        const auto& v = *it;
+        detail::check_same_dim("cdt_bind", z.dim(), v.dim());
+        z = superpose(z, v);
+    }
     return thin(z);
 }
 
@@ -385,13 +344,7 @@ sparse_binary<D> cdt_bind(const sparse_binary<D>& a, const sparse_binary<D>& b) 
 template <std::size_t D>
 sparse_binary<D> blend(const sparse_binary<D>& a, const sparse_binary<D>& b,
                        std::span<const std::uint64_t> mask) {
-    detail::check_same_dim("blend", a.dim(), b.dim());
-    detail::check_blend_mask(mask.size(), a.dim());
-    sparse_binary<D> out(a.dim());
-    std::uint64_t* o = detail::storage_access::data(out);
-    for (std::size_t w = 0; w < a.word_count(); ++w)  // tail bits are zero in a and b
-        o[w] = (a.data()[w] & ~mask[w]) | (b.data()[w] & mask[w]);
-    return out;
+    return detail::packed_blend(a, b, mask);
 }
 
 /// Number of positions where both vectors have a 1.
@@ -408,8 +361,8 @@ std::size_t hamming(const sparse_binary<D>& a, const sparse_binary<D>& b) {
     return static_cast<std::size_t>(simd::hamming_words(a.data(), b.data(), a.word_count()));
 }
 
-/// The cosine of the indicator vectors, overlap / sqrt(|a| |b|): 1 identical, ~ones_for(D) / D
-/// for two atoms, 0 disjoint or empty.
+/// The cosine of the indicator vectors, overlap / sqrt(|a| |b|): 1 identical,
+/// ~sparse_binary_ones(D) / D for two atoms, 0 disjoint or empty.
 template <std::size_t D>
 double similarity(const sparse_binary<D>& a, const sparse_binary<D>& b) {
     const std::size_t common = overlap(a, b);
@@ -483,7 +436,7 @@ public:
             for (unsigned k = 0; k < 8; ++k) {
                 std::uint64_t x;
                 std::memcpy(&x, flags + 8 * k, 8);
-                if constexpr (std::endian::native == std::endian::big) x = detail::byteswap64(x);
+                if constexpr (std::endian::native == std::endian::big) x = detail::tie_partners::byteswap(x);
                 bits |= ((x * 0x0102040810204080ull) >> 56) << (8 * k);
             }
             o[w] = bits;
@@ -546,17 +499,7 @@ private:
 /// Sparse binary rows are the packed words; search scores overlap / sqrt(|q| |r|) with the
 /// popcount kernels, caching each row's number of ones.
 template <std::size_t D>
-struct row_traits<sparse_binary<D>> {
-    using element_type = std::uint64_t;
-    static std::size_t row_size(std::size_t dim) { return (dim + 63) / 64; }
-    static void store(const sparse_binary<D>& v, std::uint64_t* row) {
-        std::memcpy(row, v.data(), v.word_count() * sizeof(std::uint64_t));
-    }
-    static sparse_binary<D> load(const std::uint64_t* row, std::size_t dim) {
-        sparse_binary<D> v(dim);
-        std::memcpy(detail::storage_access::data(v), row, v.word_count() * sizeof(std::uint64_t));
-        return v;
-    }
+struct row_traits<sparse_binary<D>> : detail::packed_rows<sparse_binary<D>> {
     /// Rows are packed sparse bits: searched by the overlap cosine.
     using kernel = row_kernels::overlap_cosine;
 };
