@@ -23,9 +23,9 @@
 // Transforms. Convolution goes through the library's own FFT (simd/fft.hpp: mixed radix 2, 3,
 // 4, 5, Bluestein's chirp-z algorithm for lengths with a larger prime factor; O(D log D) for
 // every D up to hdc::max_dimension). The spectra of both operands come from one complex
-// transform (a + i b, separated by symmetry), the result from one complex inverse. Float
-// vectors are transformed in double, then rounded once, so unbinding with unitary atoms stays at
-// float precision.
+// transform (a + i b, separated by symmetry), the result from one complex inverse of half the
+// length (see detail::hrr_fft). Float vectors are transformed in double, then rounded once, so
+// unbinding with unitary atoms stays at float precision.
 // Determinism: HRR results are bit-identical on every machine and build. The FFT uses no libm
 // function (twiddles and chirp from the library's polynomial sine and cosine), writes every
 // product that feeds a sum as an explicit std::fma (so -ffp-contract has nothing to fuse) and
@@ -33,8 +33,11 @@
 // std::complex operator*, operator/ or std::abs, which go through __muldc3, __divdc3 and hypot).
 // Threads: each thread keeps its own workspace (thread_local: the plans of the last four
 // lengths and the buffers), so bind and unbind are safe to call from any number of threads; a
-// workspace holds about 64 D bytes at D = 10,000 and 230 D bytes at a prime D, until
+// workspace holds 80 D bytes per length kept (0.8 MB at D = 10,000), about 190 D with
+// Bluestein's path (1.9 MB at the prime 10,007), until the thread ends or
 // release_hrr_workspace() frees the calling thread's (see detail::hrr_fft).
+// Time (bench/RESULTS.md): 24 us per binding at D = 1,024, 0.24 ms at 10,000, 0.87 ms at the
+// prime 10,007, near Eigen's kissfft where that has its mixed radix and 9x faster at 10,007.
 //
 // Generic use. HRR works with every generic encoder and memory and with the file format
 // (io/serialize.hpp). Convolution is shift-equivariant: permute(bind(a, b), k) =
@@ -114,39 +117,53 @@ inline constexpr double hrr_default_min_relative = 1e-4;
 /// Real transforms: the spectra of two real vectors a and b come from one complex transform of
 /// z = a + i 2^e b (A_k = (Z_k + conj Z_(n-k)) / 2, B_k = (Z_k - conj Z_(n-k)) / 2i; the power
 /// of two 2^e, exact, brings b's largest component near a's, so that neither spectrum drowns in
-/// the other's rounding); a real result is the real part of one complex inverse transform.
-/// A binding costs two complex transforms of length D.
+/// the other's rounding); a real result is one complex inverse transform of length D / 2 for
+/// even D (even and odd components as real and imaginary parts), of length D for odd D.
+/// A binding costs one complex transform of length D and one of D / 2 (of D for odd D).
 ///
-/// Memory: the plans of the last plan_cache lengths used are kept (16 D bytes of twiddles for a
-/// length without prime factors above 5; about 16 (D + 3 M) bytes, M < ~2.2 D, with Bluestein's),
-/// and the buffers of the longest (16 (3 D + 2) bytes, plus 32 M with Bluestein's): about 64 D
-/// bytes per thread at D = 10,000 and 230 D bytes at a prime D. release() (and
+/// Memory: the plans of the last plan_cache lengths used are kept, and buffers as large as the
+/// longest: 32 D bytes of plans and 48 D of buffers for a length without prime factors above 5
+/// (80 D bytes: 0.8 MB at D = 10,000); with Bluestein's path (a prime factor above 5) 80 to 130
+/// D of plans and 113 D of buffers (1.9 MB at D = 10,007). release() (and
 /// hdc::release_hrr_workspace() for the calling thread) frees them.
 struct hrr_fft {
     using complex = std::complex<double>;
     /// How many plans (lengths) are kept, most recently used first.
     static constexpr std::size_t plan_cache = 4;
-    std::vector<std::unique_ptr<simd::fft>> plans;
-    std::vector<complex> z, spectrum, scratch;  // n, n and the plan's scratch
+    /// The transforms of one length n: complex length n, and for even n the half length (a real
+    /// inverse as a complex one of n/2) with e^(2 pi i k/n), k < n/2.
+    struct plan_set {
+        std::unique_ptr<simd::fft> full, half;
+        std::vector<complex> roots;
+    };
+    std::vector<plan_set> plans;
+    std::vector<complex> z, spectrum, scratch;  // n, n and the plans' scratch
     std::vector<complex> fa, fb;                // half spectra, n / 2 + 1 bins
-    const simd::fft* current = nullptr;
+    const plan_set* current = nullptr;
 
-    /// Makes (or finds) the plan of length n >= 1 and sizes the buffers.
+    /// Makes (or finds) the plans of length n >= 1 and sizes the buffers.
     void reserve(std::size_t n) {
         std::size_t i = 0;
-        while (i < plans.size() && plans[i]->size() != n) ++i;
+        while (i < plans.size() && plans[i].full->size() != n) ++i;
         if (i == plans.size()) {
             if (plans.size() == plan_cache) plans.pop_back();
-            plans.insert(plans.begin(), std::make_unique<simd::fft>(n));
+            plan_set p;
+            p.full = std::make_unique<simd::fft>(n);
+            if (n % 2 == 0) {
+                p.half = std::make_unique<simd::fft>(n / 2);
+                p.roots.resize(n / 2);
+                for (std::size_t k = 0; k < n / 2; ++k) p.roots[k] = std::conj(simd::fft::root(k, n));
+            }
+            plans.insert(plans.begin(), std::move(p));
         } else if (i != 0) {
-            auto p = std::move(plans[i]);
+            plan_set p = std::move(plans[i]);
             plans.erase(plans.begin() + static_cast<std::ptrdiff_t>(i));
             plans.insert(plans.begin(), std::move(p));
         }
-        current = plans.front().get();
+        current = &plans.front();
         z.resize(n);
         spectrum.resize(n);
-        scratch.resize(current->scratch_size());
+        scratch.resize(std::max(current->full->scratch_size(), current->half ? current->half->scratch_size() : 0));
         fa.resize(n / 2 + 1);
         fb.resize(n / 2 + 1);
     }
@@ -166,7 +183,7 @@ struct hrr_fft {
     template <class T>
     void forward(const T* a, std::size_t n, std::vector<complex>& out) {
         for (std::size_t i = 0; i < n; ++i) z[i] = complex(static_cast<double>(a[i]), 0.0);
-        current->forward(z.data(), spectrum.data(), scratch.data());
+        current->full->forward(z.data(), spectrum.data(), scratch.data());
         for (std::size_t k = 0; k <= n / 2; ++k) out[k] = spectrum[k];
     }
 
@@ -176,7 +193,7 @@ struct hrr_fft {
         const int e = exponent_of_largest(a, n) - exponent_of_largest(b, n);
         for (std::size_t i = 0; i < n; ++i)
             z[i] = complex(static_cast<double>(a[i]), std::ldexp(static_cast<double>(b[i]), e));
-        current->forward(z.data(), spectrum.data(), scratch.data());
+        current->full->forward(z.data(), spectrum.data(), scratch.data());
         for (std::size_t k = 0; k <= n / 2; ++k) {
             const complex zk = spectrum[k], zn = spectrum[k == 0 ? 0 : n - k];
             fa[k] = {0.5 * (zk.real() + zn.real()), 0.5 * (zk.imag() - zn.imag())};
@@ -189,13 +206,34 @@ struct hrr_fft {
     /// component does not fit T. After reserve(n).
     template <class T>
     void inverse_into(T* out, std::size_t n, const char* operation) {
-        // x = conj(F(conj(X))) / n, real: x_j = Re F(conj X)_j / n.
-        for (std::size_t k = 0; k <= n / 2; ++k) z[k] = std::conj(fa[k]);
-        for (std::size_t k = n / 2 + 1; k < n; ++k) z[k] = fa[n - k];
-        current->forward(z.data(), spectrum.data(), scratch.data());
-        const double nd = static_cast<double>(n);
+        if (current->half) {
+            // Even n = 2h: z_j = x_2j + i x_2j+1 has the spectrum Z_k = E_k + i O_k (k < h) with
+            // E_k = (X_k + conj X_(h-k)) / 2, O_k = (X_k - conj X_(h-k)) e^(2 pi i k/n) / 2, and
+            // z = conj(F_h(conj Z)) / h: one complex transform of half the length.
+            const std::size_t h = n / 2;
+            for (std::size_t k = 0; k < h; ++k) {
+                const complex xk = fa[k], xm = std::conj(fa[h - k]);
+                const complex e = {0.5 * (xk.real() + xm.real()), 0.5 * (xk.imag() + xm.imag())};
+                const complex d = {0.5 * (xk.real() - xm.real()), 0.5 * (xk.imag() - xm.imag())};
+                const complex o = simd::fft::mul(d, current->roots[k]);
+                z[k] = {e.real() - o.imag(), -(e.imag() + o.real())};  // conj(E + i O)
+            }
+            current->half->forward(z.data(), spectrum.data(), scratch.data());
+            const double hd = static_cast<double>(h);
+            for (std::size_t j = 0; j < h; ++j) {
+                z[2 * j] = spectrum[j].real() / hd;
+                z[2 * j + 1] = -spectrum[j].imag() / hd;
+            }
+        } else {
+            // x = conj(F(conj(X))) / n, real: x_j = Re F(conj X)_j / n.
+            for (std::size_t k = 0; k <= n / 2; ++k) z[k] = std::conj(fa[k]);
+            for (std::size_t k = n / 2 + 1; k < n; ++k) z[k] = fa[n - k];
+            current->full->forward(z.data(), spectrum.data(), scratch.data());
+            const double nd = static_cast<double>(n);
+            for (std::size_t i = 0; i < n; ++i) z[i] = spectrum[i].real() / nd;
+        }
         for (std::size_t i = 0; i < n; ++i) {
-            const double x = spectrum[i].real() / nd;
+            const double x = z[i].real();
             out[i] = static_cast<T>(x);
             if (!std::isfinite(out[i]))
                 throw non_finite_value(std::string(operation) + ": component " + std::to_string(i) +

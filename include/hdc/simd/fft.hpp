@@ -141,15 +141,24 @@ private:
     /// e^(-2 pi i k/n) for k < n: angles 2 pi k/n <= pi for k <= n/2, conjugates above.
     static std::vector<complex> twiddles(std::size_t n) {
         std::vector<complex> t(n);
-        const double two_pi = 6.283185307179586476925286766559005768;
         for (std::size_t k = 0; 2 * k <= n; ++k) {
-            double s, c;
-            detail::sin_cos_one(two_pi * static_cast<double>(k) / static_cast<double>(n), s, c);
-            t[k] = {c, -s};
-            if (k != 0) t[n - k] = {c, s};
+            t[k] = root(k, n);
+            if (k != 0) t[n - k] = std::conj(t[k]);
         }
         return t;
     }
+
+public:
+    /// e^(-2 pi i k/n) for 2 k <= n (angle 2 pi k/n <= pi): the twiddle factors' formula, from
+    /// rotation.hpp's portable sine and cosine.
+    static complex root(std::size_t k, std::size_t n) noexcept {
+        const double two_pi = 6.283185307179586476925286766559005768;
+        double s, c;
+        detail::sin_cos_one(two_pi * static_cast<double>(k) / static_cast<double>(n), s, c);
+        return {c, -s};
+    }
+
+private:
 
     /// out[0 .. p m) = the transform of in[0], in[stride], in[2 stride], ... (p m = n / stride
     /// values, p the radix of this level): the p sub-transforms of length m (decimation in
