@@ -190,14 +190,16 @@ struct hrr_fft {
     /// The half spectra of a (into fa) and b (into fb), one complex transform; after reserve(n).
     template <class T>
     void forward_pair(const T* a, const T* b, std::size_t n) {
-        const int e = exponent_of_largest(a, n) - exponent_of_largest(b, n);
-        for (std::size_t i = 0; i < n; ++i)
-            z[i] = complex(static_cast<double>(a[i]), std::ldexp(static_cast<double>(b[i]), e));
+        // Multiplying by a power of two is exact (and, unlike a call of std::ldexp per
+        // component, cheap); the exponents of real HRR vectors are far from both ends of double.
+        const int e = std::clamp(exponent_of_largest(a, n) - exponent_of_largest(b, n), -1000, 1000);
+        const double up = std::ldexp(1.0, e), down = std::ldexp(1.0, -e);
+        for (std::size_t i = 0; i < n; ++i) z[i] = complex(static_cast<double>(a[i]), static_cast<double>(b[i]) * up);
         current->full->forward(z.data(), spectrum.data(), scratch.data());
         for (std::size_t k = 0; k <= n / 2; ++k) {
             const complex zk = spectrum[k], zn = spectrum[k == 0 ? 0 : n - k];
             fa[k] = {0.5 * (zk.real() + zn.real()), 0.5 * (zk.imag() - zn.imag())};
-            fb[k] = {std::ldexp(0.5 * (zk.imag() + zn.imag()), -e), std::ldexp(0.5 * (zn.real() - zk.real()), -e)};
+            fb[k] = {(0.5 * (zk.imag() + zn.imag())) * down, (0.5 * (zn.real() - zk.real())) * down};
         }
     }
 
