@@ -63,9 +63,9 @@ TEMPLATE_TEST_CASE("HRR convolution and correlation equal their O(D^2) definitio
                    hrr_float_dynamic, hrr_double_dynamic) {
     using V = TestType;
     hdc::rng gen{301};
-    // Every path of the real FFT: D % 4 == 0 (half-length transform), D % 4 == 2, odd D with
-    // radices 3, 5, 7 and a larger prime (generic butterfly), D = 1, 2, and Bluestein's path
-    // for prime factors above 100 (1009 prime, 2 x 1013, 4 x 101).
+    // Every path of simd/fft.hpp under HRR: even D (half-length inverse) with radices 2, 4, 3, 5
+    // (30, 64), D = 1, 2, odd D, and Bluestein's path for prime factors above 5 (105 = 3 5 7,
+    // 1001, the primes 97 and 1009, 2 x 1013, 4 x 101).
     for (std::size_t n : {1u, 2u, 3u, 30u, 64u, 105u, 1001u, 97u, 1009u, 2026u, 404u}) {
         CAPTURE(n);
         const V a = hdc::random<V>(gen, n), b = hdc::random<V>(gen, n);
