@@ -1,11 +1,11 @@
 // bench_hrr - Google Benchmark of the HRR and VTB families at D = 1,024 and 10,000 (VTB needs a
 // perfect square: 1,024 = 32^2 and 10,000 = 100^2), float components.
 //
-//   hrr_bind / hrr_unbind       circular convolution / correlation through the FFT (thread-local
-//                               plans: the library's path); also at the prime D = 10,007, which
-//                               goes through Bluestein's algorithm
-//   hrr_bind_fresh_plan         the same with an Eigen FFT object built for every call (what the
-//                               thread-local plan saves: the twiddle factors' sines and cosines)
+//   hrr_bind / hrr_unbind       circular convolution / correlation through the library's FFT
+//                               (simd/fft.hpp, thread-local plans); also at the prime D = 10,007,
+//                               which goes through Bluestein's algorithm
+//   hrr_bind_fresh_plan         the same with a workspace (FFT plans) built for every call (what
+//                               the thread-local plan saves: the twiddle factors' sines and cosines)
 //   hrr_bind_naive              circular convolution by its O(D^2) definition, in double (the
 //                               reference the FFT path is measured against)
 //   hrr_unbind_exact            division by the key's spectrum with the near-zero guard

@@ -63,9 +63,9 @@ TEMPLATE_TEST_CASE("HRR convolution and correlation equal their O(D^2) definitio
                    hrr_float_dynamic, hrr_double_dynamic) {
     using V = TestType;
     hdc::rng gen{301};
-    // Every path of the real FFT: D % 4 == 0 (half-length transform), D % 4 == 2, odd D with
-    // radices 3, 5, 7 and a larger prime (generic butterfly), D = 1, 2, and Bluestein's path
-    // for prime factors above 100 (1009 prime, 2 x 1013, 4 x 101).
+    // Every path of simd/fft.hpp under HRR: even D (half-length inverse) with radices 2, 4, 3, 5
+    // (30, 64), D = 1, 2, odd D, and Bluestein's path for prime factors above 5 (105 = 3 5 7,
+    // 1001, the primes 97 and 1009, 2 x 1013, 4 x 101).
     for (std::size_t n : {1u, 2u, 3u, 30u, 64u, 105u, 1001u, 97u, 1009u, 2026u, 404u}) {
         CAPTURE(n);
         const V a = hdc::random<V>(gen, n), b = hdc::random<V>(gen, n);
@@ -283,4 +283,165 @@ TEST_CASE("HRR vectors and memories round-trip through the file format, a VTB fi
     const auto hrr_file = hdc::to_bytes(vs[0]);
     CHECK_THROWS_AS(hdc::from_bytes<H>(vtb_file), hdc::format_error);
     CHECK_THROWS_WITH(hdc::from_bytes<VD>(hrr_file), Catch::Contains("hrr") && Catch::Contains("vtb"));
+}
+
+// ---- The FFT (simd/fft.hpp) behind HRR: accuracy, portability of the bits, edge cases ----
+
+namespace {
+
+/// The DFT by its definition in long double, at the frequencies ks (all when empty): twiddles
+/// from cosl/sinl of the exactly reduced angle 2 pi (jk mod n) / n.
+std::vector<std::complex<long double>> naive_dft(const std::vector<std::complex<double>>& x,
+                                                 const std::vector<std::size_t>& ks) {
+    const std::size_t n = x.size();
+    const long double two_pi = 6.283185307179586476925286766559005768L;
+    std::vector<std::complex<long double>> w(n);
+    for (std::size_t k = 0; k < n; ++k) {
+        const long double angle = -two_pi * static_cast<long double>(k) / static_cast<long double>(n);
+        w[k] = {std::cos(angle), std::sin(angle)};
+    }
+    std::vector<std::complex<long double>> out;
+    for (std::size_t k = 0; k < n; ++k) {
+        if (!ks.empty() && std::find(ks.begin(), ks.end(), k) == ks.end()) continue;
+        long double re = 0, im = 0;
+        std::size_t jk = 0;  // j k mod n
+        for (std::size_t j = 0; j < n; ++j, jk = (jk + k) % n) {
+            const long double xr = x[j].real(), xi = x[j].imag();
+            re += xr * w[jk].real() - xi * w[jk].imag();
+            im += xr * w[jk].imag() + xi * w[jk].real();
+        }
+        out.emplace_back(re, im);
+    }
+    return out;
+}
+
+/// Fixed complex inputs made of exact integer arithmetic and one correctly rounded division.
+std::vector<std::complex<double>> fixed_signal(std::size_t n) {
+    std::vector<std::complex<double>> x(n);
+    for (std::size_t j = 0; j < n; ++j)
+        x[j] = {static_cast<double>((j * 7919 + 13) % 1000) / 1000.0 - 0.5,
+                static_cast<double>((j * 104729 + 7) % 997) / 997.0 - 0.5};
+    return x;
+}
+
+/// Radix stages of a length without prime factors above 5, counted as base-2 logarithms (a
+/// radix-r butterfly does the work of log2 r radix-2 stages).
+double log2_length(std::size_t n) { return std::log2(static_cast<double>(std::max<std::size_t>(n, 2))); }
+
+}  // namespace
+
+TEST_CASE("the FFT equals the DFT's definition within its rounding bound, for every length", "[hrr][fft]") {
+    // Higham (Accuracy and Stability of Numerical Algorithms, Thm 24.2): a radix-2 FFT with
+    // twiddles accurate to mu has relative 2-norm error <= log2(n) eta / (1 - log2(n) eta),
+    // eta = mu + gamma_4 (sqrt 2 + mu) ~ 7.2 eps for mu ~ 1.5 eps (the twiddles from rotation.hpp's
+    // sine and cosine, about one ulp, of an angle rounded twice). Bound: 8 eps per log2 of the
+    // length. Bluestein's path composes three transforms of length M (the 5-smooth length
+    // >= 2n - 1) and three diagonal complex products (each <= 2 gamma_2): 8 eps (3 log2 M + 3).
+    // Measured: 0.3 to 3.7 eps without Bluestein, 2 to 8 eps with (n = 7 ... 10,007).
+    const double eps = std::numeric_limits<double>::epsilon() / 2;
+    for (std::size_t n : {1u, 2u, 3u, 5u, 7u, 8u, 12u, 1001u, 1024u, 1009u, 10007u}) {
+        CAPTURE(n);
+        const hdc::simd::fft plan(n);
+        const auto x = fixed_signal(n);
+        std::vector<std::complex<double>> y(n), scratch(plan.scratch_size());
+        plan.forward(x.data(), y.data(), scratch.data());
+        // At 10,007 the definition costs n^2: 211 frequencies spread over the spectrum estimate
+        // the same 2-norm ratio.
+        std::vector<std::size_t> ks;
+        if (n > 2000)
+            for (std::size_t k = 0; k < n; k += 47) ks.push_back(k);
+        const auto ref = naive_dft(x, ks);
+        long double err = 0, scale = 0;
+        for (std::size_t i = 0; i < ref.size(); ++i) {
+            const std::size_t k = ks.empty() ? i : ks[i];
+            err += std::norm(std::complex<long double>(y[k].real(), y[k].imag()) - ref[i]);
+            scale += std::norm(ref[i]);
+        }
+        const double relative = std::sqrt(static_cast<double>(err / scale));
+        const std::size_t m = plan.uses_bluestein() ? plan.scratch_size() / 2 : n;
+        const double bound = plan.uses_bluestein() ? 8 * eps * (3 * log2_length(m) + 3) : 8 * eps * log2_length(n);
+        CAPTURE(relative / eps, bound / eps);
+        CHECK(plan.uses_bluestein() == (n == 7 || n == 1001 || n == 1009 || n == 10007));
+        CHECK(relative <= bound);
+    }
+}
+
+TEST_CASE("fixed inputs give fixed FFT and binding bits (portable: no libm, explicit fma)", "[hrr][fft][golden]") {
+    // The bits pinned here are the same on every machine and under any -ffp-contract or -march
+    // (simd/fft.hpp's header comment says why); a build that rounds any step differently fails.
+    // Recorded 2026-12-02 with GCC 12 -O3 -march=native; the same five checksums came out of
+    // GCC -O0, -O2 -ffp-contract=off, -O2 -march=x86-64 (no FMA unit: libm's fma), -O3
+    // -ffp-contract=fast, and Clang 14 -O2 -march=native -ffp-contract=fast and -O3
+    // -ffp-contract=on. Lengths: 1,024 and 10,000 (radix 4, 2, 5), 10,007 (Bluestein).
+    auto fft_checksum = [](std::size_t n) {
+        const hdc::simd::fft plan(n);
+        const auto x = fixed_signal(n);
+        std::vector<std::complex<double>> y(n), scratch(plan.scratch_size());
+        plan.forward(x.data(), y.data(), scratch.data());
+        std::vector<unsigned char> bytes;
+        hdc_test::append_bytes(bytes, y.data(), n);
+        return hdc_test::fnv1a(bytes);
+    };
+    CHECK(fft_checksum(1024) == 0x2FC0AEE1F6D9552Cull);
+    CHECK(fft_checksum(10000) == 0xB3386B80488955BDull);
+    CHECK(fft_checksum(10007) == 0x039465B44396590Aull);
+    // Double HRR bindings keep every bit of the transform (float ones round most differences away).
+    auto bind_checksum = [](std::size_t n) {
+        using V = hrr_double_dynamic;
+        const V a = hdc::symbol<V>("a", 5, n), b = hdc::symbol<V>("b", 5, n);
+        const V c = hdc::bind(a, b), u = hdc::unbind(c, a);
+        std::vector<unsigned char> bytes;
+        hdc_test::append_bytes(bytes, c.data(), n);
+        hdc_test::append_bytes(bytes, u.data(), n);
+        return hdc_test::fnv1a(bytes);
+    };
+    CHECK(bind_checksum(10000) == 0xDE0C41F69F649D8Cull);
+    CHECK(bind_checksum(1001) == 0x596FB604F864E185ull);
+}
+
+TEST_CASE("HRR binding of operands of very different scales keeps both spectra accurate", "[hrr][fft]") {
+    // Both spectra come from one transform of a + i 2^e b; the exact power of two keeps b's
+    // rounding relative to b. Unscaled, b's spectrum would carry errors of eps |a| ~ 1e-6 |b| here.
+    using V = hrr_double_dynamic;
+    hdc::rng gen{308};
+    for (std::size_t n : {64u, 1009u}) {
+        CAPTURE(n);
+        const V a = hdc::random<V>(gen, n);
+        const V unscaled = hdc::random<V>(gen, n);
+        std::vector<double> small(unscaled.values().begin(), unscaled.values().end());
+        for (auto& x : small) x *= 1e-10;
+        const V b = V::from_values(small);
+        CHECK(relative_error(hdc::bind(a, b), naive_convolution(a, b, false)) < 4 * eps<V>());
+        CHECK(relative_error(hdc::bind(b, a), naive_convolution(a, b, false)) < 4 * eps<V>());
+        CHECK(relative_error(hdc::unbind(a, b), naive_convolution(b, a, true)) < 4 * eps<V>());
+    }
+}
+
+TEST_CASE("empty HRR vectors bind to empty vectors; they have no spectrum", "[hrr]") {
+    const hrr_float_dynamic e{};
+    REQUIRE(e.dim() == 0);
+    CHECK(hdc::bind(e, e).dim() == 0);
+    CHECK(hdc::unbind(e, e).dim() == 0);
+    CHECK(hdc::unbind_exact(e, e).dim() == 0);
+    CHECK(hdc::exact_inverse(e).dim() == 0);
+    CHECK(hdc::involution(e).dim() == 0);
+    CHECK_THROWS_AS(hdc::min_spectrum_modulus(e), hdc::invalid_dimension);
+    CHECK_THROWS_AS(hdc::unbind_exact(e, e, -1.0), hdc::invalid_parameter);
+}
+
+TEST_CASE("the per-thread HRR workspace can be released, and plans of many lengths coexist", "[hrr]") {
+    using V = hrr_double_dynamic;
+    hdc::rng gen{309};
+    std::vector<V> a, b, expected;
+    // Six lengths cycle through a cache of four plans (smooth and Bluestein lengths).
+    for (std::size_t n : {1000u, 1001u, 1024u, 97u, 30u, 7u}) {
+        a.push_back(hdc::random<V>(gen, n));
+        b.push_back(hdc::random<V>(gen, n));
+        expected.push_back(hdc::bind(a.back(), b.back()));
+    }
+    for (int round = 0; round < 2; ++round)
+        for (std::size_t i = 0; i < a.size(); ++i) CHECK(hdc::bind(a[i], b[i]) == expected[i]);
+    hdc::release_hrr_workspace();
+    for (std::size_t i = 0; i < a.size(); ++i) CHECK(hdc::bind(a[i], b[i]) == expected[i]);
+    CHECK(hdc::hrr_family::accepts(hdc::max_dimension));
 }
