@@ -5,6 +5,7 @@
 // expectation computed exactly by enumeration, item_memory search, a sequence encoder and a
 // resonator factorisation.
 #include <hdc/encoders/sequence.hpp>
+#include <hdc/io/serialize.hpp>
 #include <hdc/memory/item_memory.hpp>
 #include <hdc/memory/resonator/resonator.hpp>
 #include <hdc/models/cgr.hpp>
@@ -609,6 +610,46 @@ TEMPLATE_TEST_CASE("modular: a resonator factors composites of three codebooks",
         }
     }
     CHECK(correct == 10);
+}
+
+TEST_CASE("modular: vectors and item memories round-trip through the file format", "[modular][io]") {
+    using M = hdc::mcr<hdc::dynamic, 16>;
+    using C = hdc::cgr<1001, 5>;
+    hdc::rng gen{317};
+    const M a = hdc::random<M>(gen, 1000);
+    CHECK(hdc::from_bytes<M>(hdc::to_bytes(a)) == a);
+    const C c = hdc::random<C>(gen);
+    CHECK(hdc::from_bytes<C>(hdc::to_bytes(c)) == c);
+    hdc::item_memory<M> memory(1000);
+    for (int i = 0; i < 5; ++i) memory.add("row" + std::to_string(i), hdc::random<M>(gen, 1000));
+    const auto back = hdc::from_bytes<hdc::item_memory<M>>(hdc::to_bytes(memory));
+    REQUIRE(back.size() == 5);
+    for (std::size_t i = 0; i < 5; ++i) {
+        CHECK(back.label(i) == memory.label(i));
+        CHECK(back.vector(i) == memory.vector(i));
+    }
+    CHECK(hdc::from_bytes<hdc::item_memory<M>>(hdc::to_bytes(hdc::item_memory<M>())).size() == 0);
+    // Another family, another modulus, and a phase not below Q are format errors.
+    const auto expect_format_error = [](auto load, const std::string& needle) {
+        try {
+            load();
+            FAIL("accepted a bad file");
+        } catch (const hdc::format_error& e) {
+            INFO(e.what());
+            CHECK(std::string(e.what()).find(needle) != std::string::npos);
+        }
+    };
+    const auto file = hdc::to_bytes(a);
+    expect_format_error([&] { (void)hdc::from_bytes<hdc::cgr<hdc::dynamic, 16>>(file); }, "mcr data, not cgr");
+    expect_format_error([&] { (void)hdc::from_bytes<hdc::mcr<hdc::dynamic, 8>>(file); }, "modulus 16, expected 8");
+    auto bad = file;
+    bad[64 + 2 * 7] = 16;  // component 7 := 16 (little-endian uint16)
+    bad[64 + 2 * 7 + 1] = 0;
+    const std::uint32_t payload = hdc::crc32c(bad.data() + 64, bad.size() - 64);  // reseal
+    for (int k = 0; k < 4; ++k) bad[56 + k] = static_cast<unsigned char>(payload >> (8 * k));
+    const std::uint32_t head = hdc::crc32c(bad.data(), 60);
+    for (int k = 0; k < 4; ++k) bad[60 + k] = static_cast<unsigned char>(head >> (8 * k));
+    expect_format_error([&] { (void)hdc::from_bytes<M>(bad); }, "not below the modulus 16");
 }
 
 TEST_CASE("modular: bad input is refused with named errors", "[modular][errors]") {
