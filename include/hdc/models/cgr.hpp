@@ -123,7 +123,7 @@ public:
         const auto& t = detail::phases<Q>();
         const double level = 1e-12 * static_cast<double>(magnitude_);
         // Components still tied after the phasor sum: their candidates, ascending, in `options`
-        // from first[i], count[i] of them (count 0: decided).
+        // from first[i], how_many[i] + 1 of them (how_many[i] == 0: decided).
         std::vector<std::uint16_t> options;
         std::vector<std::uint32_t> first;
         std::vector<std::uint16_t> how_many;
@@ -131,11 +131,23 @@ public:
         std::vector<double> score;
         for (std::size_t i = 0; i < dim(); ++i) {
             const std::int32_t* c = counts_.data() + i * Q;
-            const std::int32_t best = *std::max_element(c, c + Q);
+            std::int32_t best = c[0];
+            std::size_t at = 0, ties = 1;  // the first maximum and how many hold it
+            for (std::size_t j = 1; j < Q; ++j) {
+                if (c[j] > best) {
+                    best = c[j];
+                    at = j;
+                    ties = 1;
+                } else if (c[j] == best) {
+                    ++ties;
+                }
+            }
+            x[i] = static_cast<std::uint16_t>(at);
+            if (ties == 1) continue;  // one mode: decided
             tied.clear();
-            for (std::size_t j = 0; j < Q; ++j)
+            for (std::size_t j = at; j < Q; ++j)
                 if (c[j] == best) tied.push_back(static_cast<std::uint16_t>(j));
-            if (tied.size() > 1) {  // keep the tied values nearest the phasor sum
+            {  // keep the tied values nearest the phasor sum
                 double top = -std::numeric_limits<double>::infinity();
                 score.resize(tied.size());
                 for (std::size_t k = 0; k < tied.size(); ++k) {
