@@ -3,9 +3,9 @@
 //
 // bind and unbind are simd::add_mod / sub_mod on 16-bit components (the same for both
 // families); the scalar variants are the reference kernels. similarity is the library's
-// (sub_mod per block, then per-value counts for Q <= 256 or a table sum above); for comparison,
-// the same mean cosine with a table sum for every Q ("table") and with a std::cos call per
-// component ("cos"). bundle is M = 10 vectors through the family's accumulator: MCR's complex
+// (sub_mod per block, then a cos-table sum); for comparison, the same mean cosine with a plain
+// table sum with the differences formed inline ("table") and with a std::cos call per component
+// ("cos"). bundle is M = 10 vectors through the family's accumulator: MCR's complex
 // sums and angle quantisation, CGR's D x Q counts and per-component mode.
 // bytes_per_second counts the 2-byte components read: both operands of a bind or a similarity,
 // the M members of a bundle.
@@ -83,7 +83,7 @@ void BM_modular_similarity(benchmark::State& state) {
     state.SetBytesProcessed(state.iterations() * 2 * component_bytes(dim));
 }
 
-/// The mean cosine by a table sum over the differences (no per-value counts).
+/// The mean cosine by a table sum, the differences formed inline (no sub_mod pass).
 template <std::size_t Q>
 void BM_modular_similarity_table(benchmark::State& state) {
     const auto dim = static_cast<std::size_t>(state.range(0));

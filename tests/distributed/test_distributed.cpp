@@ -11,7 +11,9 @@
 #include <hdc/distributed/sharded_item_memory.hpp>
 #include <hdc/models/binary.hpp>
 #include <hdc/models/bipolar.hpp>
+#include <hdc/models/cgr.hpp>
 #include <hdc/models/mbat.hpp>
+#include <hdc/models/mcr.hpp>
 #include <hdc/models/phasor.hpp>
 #include <hdc/models/real.hpp>
 #include <hdc/models/sparse.hpp>
@@ -419,6 +421,10 @@ TEST_CASE("allreduce of accumulators: integer families exact, floating point det
     SECTION("sparse") { check_accumulator_allreduce<hdc::sparse<hdc::dynamic, hdc::dynamic>>(true); }
     SECTION("real") { check_accumulator_allreduce<hdc::real<hdc::dynamic>>(false); }
     SECTION("phasor") { check_accumulator_allreduce<hdc::phasor<hdc::dynamic>>(false); }
+    // MCR moves its complex sums and their magnitude (which scales its tie tolerance); CGR its
+    // counts, magnitude and phasor sums, so result() and similarity() agree with one process.
+    SECTION("mcr") { check_accumulator_allreduce<hdc::mcr<hdc::dynamic, 16>>(false); }
+    SECTION("cgr") { check_accumulator_allreduce<hdc::cgr<hdc::dynamic, 16>>(true); }
 }
 
 TEST_CASE("centroid classifier trained over ranks equals one process", "[distributed][classifier]") {

@@ -111,10 +111,10 @@
 // CGR's mode bundle is not covered: the bundle shows the item's phase with probability
 // P_hit = E[max count] / M (as for sparse blocks with L = Q), but where it shows another phase the
 // difference is not uniform on the other residues: most bundles of few items in many phases are
-// ties among distinct values, and the fair tie rule takes the value after the longest empty arc,
-// so the item's phase tends to lie far from the winner (measured at Q = 16, M = 5: mean cosine
-// per component 0.178 against 0.261 for a uniform difference; M = 12: 0.143 against 0.162). The
-// law of that difference depends on the geometry of the tied values and has no closed form here.
+// ties among distinct values, decided by the tied value nearest the members' phasor sum (then by
+// partner components), so the winner leans toward the phases of the other items and the law of
+// its difference to the item's phase depends on the geometry of the tied values; it has no
+// closed form here.
 // CGR read through its accumulator's phasor sums is MCR's model.
 // MAP-C (real, uniform atoms) and MBAT are not covered: their atoms are not unit-modulus, so the
 // hit variance gains terms from the atom's own norm and the cosine normalisation; the MAP-I
@@ -146,7 +146,8 @@ enum class family {
     bsdc,         ///< sparse binary codes, OR + CDT bundle, shift binding (hdc::bundle of hdc::sparse_binary)
     hrr,          ///< HRR, Normal atoms bound by convolution, double sums, cosine readout
     vtb,          ///< VTB, Normal atoms bound by the key's block matrix, double sums, cosine readout
-    mcr,          ///< MCR atoms (Q-th roots), complex sums (hdc::accumulator<hdc::mcr<>>), Re<,> readout
+    mcr,          ///< MCR (sums): Q-th-root atoms kept as complex sums (hdc::accumulator<hdc::mcr<>>), Re<,>
+                  ///< readout; not the quantised bundle hdc::bundle returns
 };
 
 /// Short display name of a family ("MAP-I", "MAP-B", "BSC", "FHRR", "SBC", "BSDC", "HRR", "VTB", "MCR").

@@ -46,7 +46,9 @@ namespace hdc::detail {
 /// Raw accumulator states as 64-bit words (declared friend by the accumulators): encode reads
 /// one, decode writes one into an accumulator of the same shape (throwing dimension_mismatch
 /// otherwise). The layouts: vote sums [count, bound, the D sums]; weighted sums [count, bound,
-/// Parts x D sums in double]; sparse counts [count, magnitude, the B x L counts].
+/// Parts x D sums in double]; sparse counts [count, magnitude, the B x L counts]; mcr [its
+/// weighted sums, magnitude]; cgr [count, magnitude, the D x Q counts, D real and D imaginary
+/// phasor sums in double].
 struct accumulator_state_access {
     // Storage classes.
     static void encode(const bitsliced_votes& v, std::vector<std::uint64_t>& out) {
@@ -82,7 +84,18 @@ struct accumulator_state_access {
     template <class A>
     static std::vector<std::uint64_t> encode(const A& a) {
         std::vector<std::uint64_t> out;
-        if constexpr (requires { a.votes_; }) {
+        if constexpr (requires { a.counts_; a.re_; a.im_; }) {  // cgr: the counts, then the phasor sums
+            out.reserve(2 + a.counts_.size() + 2 * a.dim());
+            out.push_back(static_cast<std::uint64_t>(a.count_));
+            out.push_back(static_cast<std::uint64_t>(a.magnitude_));
+            for (const std::int32_t c : a.counts_) out.push_back(static_cast<std::uint64_t>(static_cast<std::int64_t>(c)));
+            for (const double x : a.re_) out.push_back(std::bit_cast<std::uint64_t>(x));
+            for (const double x : a.im_) out.push_back(std::bit_cast<std::uint64_t>(x));
+        } else if constexpr (requires { a.sums_; a.magnitude_; }) {  // mcr: the sums, then the magnitude
+            out.reserve(3 + 2 * a.dim());
+            encode(a.sums_, out);
+            out.push_back(std::bit_cast<std::uint64_t>(a.magnitude_));
+        } else if constexpr (requires { a.votes_; }) {
             out.reserve(2 + a.dim());
             encode(a.votes_, out);
         } else if constexpr (requires { a.counts_; }) {
@@ -97,7 +110,21 @@ struct accumulator_state_access {
     }
     template <class A>
     static void decode(A& a, std::span<const std::uint64_t> in) {
-        if constexpr (requires { a.votes_; }) {
+        if constexpr (requires { a.counts_; a.re_; a.im_; }) {
+            const std::size_t n = a.counts_.size(), d = a.dim();
+            expect_words("cgr accumulator", in.size(), 2 + n + 2 * d);
+            a.count_ = static_cast<std::int64_t>(in[0]);
+            a.magnitude_ = static_cast<std::int64_t>(in[1]);
+            for (std::size_t i = 0; i < n; ++i) a.counts_[i] = static_cast<std::int32_t>(static_cast<std::int64_t>(in[2 + i]));
+            for (std::size_t i = 0; i < d; ++i) {
+                a.re_[i] = std::bit_cast<double>(in[2 + n + i]);
+                a.im_[i] = std::bit_cast<double>(in[2 + n + d + i]);
+            }
+        } else if constexpr (requires { a.sums_; a.magnitude_; }) {
+            expect_words("mcr accumulator", in.size(), 3 + 2 * a.dim());
+            decode(a.sums_, in.first(in.size() - 1));
+            a.magnitude_ = std::bit_cast<double>(in.back());
+        } else if constexpr (requires { a.votes_; }) {
             decode(a.votes_, in);
         } else if constexpr (requires { a.counts_; }) {
             expect_words("sparse accumulator", in.size(), 2 + a.counts_.size());

@@ -7,10 +7,11 @@
 //        0     8  magic "HDCF\r\n\x1a\n" (catches text-mode transfers and foreign files)
 //        8     4  format version (1)
 //       12     4  content: 1 vectors, 2 item_memory, 3 mbat role, 4 memory_state
-//       16     4  family: 0 none, 1 binary, 2 bipolar, 3 real, 4 sparse, 5 mbat, 6 phasor
+//       16     4  family: 0 none, 1 binary, 2 bipolar, 3 real, 4 sparse, 5 mbat, 6 phasor,
+//                  7 hrr, 8 vtb, 9 mcr, 10 cgr, 11 sparse_binary
 //       20     4  element type: 0 none, 1 64-bit words, 2 int8, 3 float32, 4 float64, 5 uint16
 //       24     8  dimension (the number of blocks for sparse)
-//       32     8  block length (sparse; 0 otherwise)
+//       32     8  block length (sparse; the modulus Q for mcr and cgr; 0 otherwise)
 //       40     8  count (vectors or rows; 1 for a role or a state)
 //       48     8  payload size in bytes
 //       56     4  CRC-32C of the payload
@@ -57,6 +58,7 @@ enum class content : std::uint32_t { vectors = 1, item_memory = 2, mbat_role = 3
 /// The vector family of a file (none for a memory_state).
 enum class family : std::uint32_t { none = 0, binary = 1, bipolar = 2, real = 3, sparse = 4, mbat = 5, phasor = 6,
                                     hrr = 7, vtb = 8,
+                                    mcr = 9, cgr = 10,  // mcr, cgr: Q in the block length field
                                     sparse_binary = 11 };
 /// The component type of a file's vectors.
 enum class element : std::uint32_t { none = 0, words64 = 1, int8 = 2, float32 = 3, float64 = 4, uint16 = 5 };
@@ -74,10 +76,10 @@ inline std::string name_of(content c) {
 /// Readable family names.
 inline std::string name_of(family f) {
     constexpr const char* names[] = {"no family", "binary", "bipolar", "real", "sparse", "mbat", "phasor",
-                                     "hrr", "vtb"};
-    if (f == family::sparse_binary) return "sparse_binary";
+                                     "hrr", "vtb",
+                                     "mcr", "cgr", "sparse_binary"};
     const auto i = static_cast<std::uint32_t>(f);
-    return i < 9 ? names[i] : "unknown family " + std::to_string(i);
+    return i < std::size(names) ? names[i] : "unknown family " + std::to_string(i);
 }
 /// Readable element type names.
 inline std::string name_of(element e) {

@@ -20,7 +20,8 @@
 //   vectors       per vector its components: binary the packed 64-bit words (tail bits zero),
 //                 bipolar one int8 (+1 / -1) each, real and mbat float32 or float64, phasor the
 //                 D real parts then the D imaginary parts (float32), sparse one uint16 index per
-//                 block, sparse_binary the packed 64-bit words as binary
+//                 block, mcr and cgr one uint16 phase per component (the modulus Q in the
+//                 header's block length field), sparse_binary the packed 64-bit words as binary
 //   item_memory   per row: label (u32 length, bytes), then the vector as above
 //   mbat role     u32 kind (0 haar, 1 structured, 2 keyed), then: haar the D x D matrix column by
 //                 column; structured for each of 4 signed permutations D u32 indices and
@@ -64,7 +65,9 @@
 #include "../models/binary.hpp"
 #include "../models/bipolar.hpp"
 #include "../models/hrr.hpp"
+#include "../models/cgr.hpp"
 #include "../models/mbat.hpp"
+#include "../models/mcr.hpp"
 #include "../models/phasor.hpp"
 #include "../models/real.hpp"
 #include "../models/sparse.hpp"
@@ -284,6 +287,36 @@ struct vector_codec<sparse<B, L>> {
         std::vector<std::uint16_t> idx(s.blocks);
         for (auto& i : idx) i = r.u16("sparse indices");
         return sparse<B, L>::from_indices(idx, s);
+    }
+};
+
+/// The modular phase codes (mcr, cgr): one uint16 phase per component; the header's block
+/// length field holds the modulus Q, checked on load, and every phase is checked below Q.
+template <std::size_t D, std::size_t Q, modular_rule R>
+struct vector_codec<modular_vector<D, Q, R>> {
+    using V = modular_vector<D, Q, R>;
+    using shape_type = std::size_t;
+    static constexpr io::family fam = R == modular_rule::mcr ? io::family::mcr : io::family::cgr;
+    static constexpr io::element type = io::element::uint16;
+    static void put_shape(io::header& h, std::size_t dim) {
+        h.dimension = dim;
+        h.block_length = dim == 0 ? 0 : Q;  // an empty memory keeps "no shape"
+    }
+    static std::size_t get_shape(const io::header& h) {
+        if (h.block_length != Q)
+            throw format_error("file has modulus " + std::to_string(h.block_length) + ", expected " + std::to_string(Q));
+        io::header dense = h;
+        dense.block_length = 0;
+        return dense_shape_codec<V>::get_shape(dense);
+    }
+    static std::uint64_t bytes(std::size_t dim) { return std::uint64_t{dim} * 2; }
+    static void write(io::writer& w, const V& v) {
+        for (std::uint16_t x : v.values()) w.u16(x);
+    }
+    static V read(io::reader& r, std::size_t dim) {
+        std::vector<std::uint16_t> x(dim);
+        for (auto& c : x) c = r.u16("modular phases");
+        return as_format_error("modular phases", [&] { return V::from_values(x, dim); });
     }
 };
 

@@ -7,10 +7,14 @@
 // similarity = mean cosine of the phase differences) is shared with MCR in modular.hpp. CGR's
 // bundle, as in torchhd's CGRTensor.multibundle (torch.mode over the members): per component
 // the most frequent value among the members. torchhd leaves ties to torch.mode (in practice the
-// lowest tied value wins, which favours phase 0); this library breaks them by the fair cyclic
-// rule of the sparse block codes (detail::fair_argmax, start index from the fixed tie-break
-// vector), so every tied value is equally likely and the bundle does not depend on the order
-// of the members.
+// lowest tied value wins, which favours phase 0). This library keeps, among tied values, those
+// nearest the members' phasor sum (largest score Re(S e^{-2 pi i j / Q}), equal within 1e-12 of
+// the total weight: the closest to MCR's bundle, and independent of the members' order); values
+// still tied (e.g. the two values of a pair of members, symmetric about the sum) are decided
+// by the partner rule of the binary and bipolar majorities (votes.hpp, ALGORITHMS.md 1.1): the
+// k remaining candidates, ascending, are indexed by the partner component's value mod k, and a
+// chain of tied partners longer than detail::tie_steps ends at the fixed tie-break vector. So
+// the bundle does not depend on the members' order, and unrelated bundles do not correlate.
 //
 // The accumulator keeps, per component, the integer weight of each of the Q values (D x Q int32
 // counts, 4 D Q bytes: mind it for large Q; result() scans them, O(D Q)). It also keeps the
@@ -18,15 +22,18 @@
 // every add), so similarity(acc, v) is MCR's readout, Re<S, v> / (|S| sqrt(D)), in O(D).
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "../core/algebra.hpp"
 #include "../core/error.hpp"
@@ -45,9 +52,12 @@ using cgr = modular_vector<D, Q, modular_rule::cgr>;
 
 /// The un-normalised CGR bundle: D x Q integer counts, count (i, j) being the total weight of
 /// added vectors whose component i is j. result() keeps the most frequent value of each
-/// component (fair ties, see the header comment). Weights must be integers; the total absolute
-/// weight is limited so that no count can overflow. Thread safety: const members may be called
-/// concurrently, non-const ones need exclusive access.
+/// component (ties: see the header comment). Memory: 4 D Q bytes of counts plus 16 D of phasor
+/// sums; D Q is limited to max_counts (2^28 counts, 1 GiB; invalid_parameter beyond, e.g.
+/// D = 10,000 allows Q <= 26,843), and result() scans all D Q counts. Weights must be integers;
+/// the total absolute weight ever added (subtracting adds to it too: a lifetime bound that
+/// clear() resets) is limited to max_total_weight so that no count can overflow. Thread
+/// safety: const members may be called concurrently, non-const ones need exclusive access.
 template <std::size_t D, std::size_t Q>
 class cgr_accumulator : public accumulator_facade<cgr_accumulator<D, Q>, cgr<D, Q>> {
 public:
@@ -55,11 +65,15 @@ public:
 
     /// Largest total absolute weight an accumulator takes: every count stays within int32.
     static constexpr std::int64_t max_total_weight = std::numeric_limits<std::int32_t>::max();
+    /// Largest number of counts (D Q) an accumulator holds: 2^28, 1 GiB of int32.
+    static constexpr std::size_t max_counts = std::size_t{1} << 28;
 
+    /// An empty accumulator of dimension D (fixed D only).
     cgr_accumulator() requires(D != dynamic) : cgr_accumulator(D) {}
-    /// An empty accumulator for vectors of dimension dim (D x Q counts).
+    /// An empty accumulator for vectors of dimension dim (D x Q counts). Throws
+    /// invalid_parameter if D Q exceeds max_counts.
     explicit cgr_accumulator(std::size_t dim)
-        : dim_(detail::resolve_dim<D>(dim)), counts_(dim_.get() * Q), re_(dim_.get()), im_(dim_.get()) {}
+        : dim_(detail::resolve_dim<D>(dim)), counts_(checked_counts(dim_.get())), re_(dim_.get()), im_(dim_.get()) {}
 
     /// The dimension of the vectors it takes.
     std::size_t dim() const noexcept { return dim_.get(); }
@@ -85,17 +99,13 @@ public:
     /// Cyclic shift of the bundle right by k (negative k shifts left): afterwards it holds the
     /// counts of permute(v, k) over the vectors v added. May throw std::bad_alloc, before any
     /// change.
-    void permute(std::ptrdiff_t k) {
+    void permute(std::ptrdiff_t k) noexcept {
         const std::size_t shift = detail::shift_amount(k, dim());
         if (shift == 0) return;
-        aligned_buffer<std::int32_t> moved(counts_.size());
-        aligned_buffer<double> re(dim()), im(dim());
-        detail::rotate_elements(counts_.data(), moved.data(), counts_.size(), shift * Q);
-        detail::rotate_elements(re_.data(), re.data(), dim(), shift);
-        detail::rotate_elements(im_.data(), im.data(), dim(), shift);
-        counts_ = std::move(moved);
-        re_ = std::move(re);
-        im_ = std::move(im);
+        // In place (no second D x Q buffer): a right shift by k is a left rotation by n - k.
+        std::rotate(counts_.data(), counts_.data() + (dim() - shift) * Q, counts_.data() + dim() * Q);
+        std::rotate(re_.data(), re_.data() + (dim() - shift), re_.data() + dim());
+        std::rotate(im_.data(), im_.data() + (dim() - shift), im_.data() + dim());
     }
     /// Forgets every vector.
     void clear() noexcept {
@@ -106,13 +116,70 @@ public:
         magnitude_ = 0;
     }
 
-    /// Per component the value with the largest count (fair ties: detail::fair_argmax).
+    /// Per component the value with the largest count; ties as in the header comment.
     vector_type result() const {
-        const auto tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
         auto out = detail::storage_access::for_overwrite<vector_type>(dim());
         std::uint16_t* x = detail::storage_access::data(out);
-        for (std::size_t i = 0; i < dim(); ++i)
-            x[i] = static_cast<std::uint16_t>(detail::fair_argmax(counts_.data() + i * Q, Q, tie[i]));
+        const auto& t = detail::phases<Q>();
+        const double level = 1e-12 * static_cast<double>(magnitude_);
+        // Components still tied after the phasor sum: their candidates, ascending, in `options`
+        // from first[i], how_many[i] + 1 of them (how_many[i] == 0: decided).
+        std::vector<std::uint16_t> options;
+        std::vector<std::uint32_t> first;
+        std::vector<std::uint16_t> how_many;
+        std::vector<std::uint16_t> tied;
+        std::vector<double> score;
+        for (std::size_t i = 0; i < dim(); ++i) {
+            const std::int32_t* c = counts_.data() + i * Q;
+            std::int32_t best = c[0];
+            std::size_t at = 0, ties = 1;  // the first maximum and how many hold it
+            for (std::size_t j = 1; j < Q; ++j) {
+                if (c[j] > best) {
+                    best = c[j];
+                    at = j;
+                    ties = 1;
+                } else if (c[j] == best) {
+                    ++ties;
+                }
+            }
+            x[i] = static_cast<std::uint16_t>(at);
+            if (ties == 1) continue;  // one mode: decided
+            tied.clear();
+            for (std::size_t j = at; j < Q; ++j)
+                if (c[j] == best) tied.push_back(static_cast<std::uint16_t>(j));
+            {  // keep the tied values nearest the phasor sum
+                double top = -std::numeric_limits<double>::infinity();
+                score.resize(tied.size());
+                for (std::size_t k = 0; k < tied.size(); ++k) {
+                    score[k] = std::fma(re_[i], t.cos[tied[k]], im_[i] * t.sin[tied[k]]);
+                    top = std::max(top, score[k]);
+                }
+                std::size_t kept = 0;
+                for (std::size_t k = 0; k < tied.size(); ++k)
+                    if (score[k] >= top - level) tied[kept++] = tied[k];
+                tied.resize(kept);
+            }
+            x[i] = tied[0];
+            if (tied.size() == 1) continue;
+            if (first.empty()) {
+                first.assign(dim(), 0);
+                how_many.assign(dim(), 0);
+            }
+            first[i] = static_cast<std::uint32_t>(options.size());
+            how_many[i] = static_cast<std::uint16_t>(tied.size() - 1);  // count - 1: Q fits 16 bits
+            options.insert(options.end(), tied.begin(), tied.end());
+        }
+        if (first.empty()) return out;
+        std::optional<vector_type> tie;  // the last fallback, built only if a chain runs out
+        detail::resolve_ties_by_partners(
+            x, dim(), [&](std::size_t i) { return how_many[i] != 0; },
+            [&](std::size_t i, std::uint16_t p) {
+                return options[first[i] + p % (std::size_t{how_many[i]} + 1)];
+            },
+            [&](std::size_t i) {
+                if (!tie) tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
+                return (*tie)[i];
+            });
         return out;
     }
 
@@ -134,6 +201,16 @@ public:
     }
 
 private:
+    /// dim * Q, checked against max_counts (invalid_parameter naming D, Q and the bytes).
+    static std::size_t checked_counts(std::size_t dim) {
+        if (dim > max_counts / Q)
+            throw invalid_parameter("cgr_accumulator: D = " + std::to_string(dim) + " x Q = " + std::to_string(Q) +
+                                    " counts would take " +
+                                    std::to_string(static_cast<unsigned long long>(4.0 * static_cast<double>(dim) * Q)) +
+                                    " bytes, above the limit of 2^28 counts (1 GiB)");
+        return dim * Q;
+    }
+
     /// Throws unless `extra` more absolute weight keeps every count within int32.
     void reserve_weight(std::int64_t extra, const char* operation) const {
         if (extra > max_total_weight - magnitude_)
@@ -142,6 +219,7 @@ private:
     }
 
     friend class accumulator_facade<cgr_accumulator, vector_type>;
+    friend struct detail::accumulator_state_access;  // state transport (distributed/allreduce.hpp)
 
     /// Adds an integer weight of votes for v (invalid_parameter for a fractional weight).
     void add_weighted(const vector_type& v, double weight) {
@@ -168,9 +246,9 @@ private:
         double dr = 0, di = 0, norm2 = 0;
         for (std::size_t i = 0; i < dim(); ++i) {
             const double x = re_[i], y = im_[i], c = t.cos[v[i]], s = t.sin[v[i]];
-            dr += x * c + y * s;
-            di += y * c - x * s;
-            norm2 += x * x + y * y;
+            dr = std::fma(x, c, std::fma(y, s, dr));  // explicit fma: same bits on every build
+            di = std::fma(y, c, std::fma(-x, s, di));
+            norm2 = std::fma(x, x, std::fma(y, y, norm2));
         }
         return {{dr, di}, norm2};
     }

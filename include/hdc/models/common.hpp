@@ -81,8 +81,9 @@ inline constexpr const char* tie_break_name = "hdc::tie-break";
 /// that follows the longest cyclic gap free of other maxima (for two tied indices x and y: x
 /// when (x - y) mod length > length / 2); equal gaps go to the first candidate at or after
 /// start. The rule sees only the counts and commutes with rotating them (start rotating along),
-/// so every index is equally likely to win a tie when start is uniform. Shared by the
-/// winner-take-all bundles (sparse block codes, cyclic group representations).
+/// so with a uniform start every index is equally likely to win over the rotations of a tie;
+/// within one tie the winner depends on the gaps (not every tied index is equally likely).
+/// Used by the sparse block codes' bundle.
 inline std::size_t fair_argmax(const std::int32_t* counts, std::size_t length,
                                std::size_t start) noexcept {
     // Pass 1: the maximum and the last position holding it, scanning from start.

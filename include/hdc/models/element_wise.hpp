@@ -1,10 +1,12 @@
 // hdc/models/element_wise.hpp - the primitives written once for every model on the storage base.
 //
-// bipolar, real, mbat and phasor store one element per component in each of their arrays
-// (phasor: the real parts, then the imaginary parts), so choosing components from two vectors
-// (blend) and negating them are the same loops over every array for all of them. binary packs
-// 64 components in a word and keeps its own blend and negate (detail::packed_components marks
-// it); sparse block codes are not on the storage base and keep theirs.
+// bipolar, real, mbat, phasor and the modular phase codes (mcr, cgr) store one element per
+// component in each of their arrays (phasor: the real parts, then the imaginary parts), so
+// choosing components from two vectors (blend) is the same loop over every array for all of
+// them, and so is negating them for those whose elements are signed numbers (not the modular
+// phases: modular.hpp turns them by a half turn). binary packs 64 components in a word and
+// keeps its own blend and negate (detail::packed_components marks it); sparse block codes are
+// not on the storage base and keep theirs.
 #pragma once
 
 #include <cstddef>
@@ -41,13 +43,19 @@ inline constexpr bool signed_elements = true;
 
 }  // namespace detail
 
-/// A model on the storage base (binary, bipolar, real, mbat, phasor).
+/// A model on the storage base (binary, bipolar, real, mbat, phasor, mcr, cgr).
 template <class V>
 concept dense_model = requires(const V& v) { detail::storage_base_of(v); };
 
-/// A dense model with one element per component in each array: bipolar, real, mbat, phasor.
+/// A dense model with one element per component in each array: bipolar, real, mbat, phasor,
+/// mcr, cgr (blend's loop applies).
 template <class V>
-concept element_wise_model = dense_model<V> && !detail::packed_components<V> && detail::signed_elements<V>;
+concept unpacked_model = dense_model<V> && !detail::packed_components<V>;
+
+/// An unpacked model whose elements are signed numbers, so -x negates a component: bipolar,
+/// real, mbat, phasor.
+template <class V>
+concept element_wise_model = unpacked_model<V> && detail::signed_elements<V>;
 
 /// Number of components blend() chooses between and a blend mask covers: the dimension.
 template <dense_model V>
@@ -59,7 +67,7 @@ std::size_t component_count(const V& a) noexcept {
 /// bits, component i in bit i % 64 of word i / 64; phasor takes both parts of a component).
 /// The primitive of graded encoders (levels, thermometers, circles). Throws dimension_mismatch
 /// or invalid_parameter.
-template <element_wise_model V>
+template <unpacked_model V>
 V blend(const V& a, const V& b, std::span<const std::uint64_t> mask) {
     detail::check_same_dim("blend", a.dim(), b.dim());
     detail::check_blend_mask(mask.size(), a.dim());

@@ -6,10 +6,12 @@
 // permutation, similarity = mean cosine of the phase differences) is shared with CGR and lives in
 // modular.hpp. MCR's bundle, as in torchhd's MCRTensor.multibundle: per component the sum of the
 // members' phasors e^{2 pi i a / Q}, whose angle is rounded to the nearest of the Q phases
-// (torchhd: round(Q * angle(sum) / 2 pi) mod Q). A sum that vanishes has no angle: torchhd takes
-// the rounded mean of the members' values there; this library takes the component of its fixed
-// tie-break vector instead (the convention of the phasor, sparse and MBAT bundles), which keeps
-// the bundle independent of the members' order and unbiased.
+// (torchhd: round(Q * angle(sum) / 2 pi) mod Q). A sum that vanishes has no angle, and an
+// angle half-way between two phases (common: two members whose phases differ by an odd number
+// of steps) has two nearest ones: torchhd takes the rounded mean of the members' values or the
+// rounding of the last bit there; this library decides both by partner components, as the
+// binary and bipolar majorities do (mcr_accumulator), which keeps the bundle independent of the
+// members' order and unrelated bundles unrelated.
 //
 // The angle is rounded without atan2 (detail::nearest_phase: a polynomial guess, then the exact
 // scores of the two candidate phases): independent of libm, and faster (bench/RESULTS.md).
@@ -27,6 +29,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "../core/algebra.hpp"
 #include "../core/error.hpp"
@@ -44,15 +47,23 @@ template <std::size_t D, std::size_t Q>
 using mcr = modular_vector<D, Q, modular_rule::mcr>;
 
 /// The un-normalised MCR bundle: per component the complex sum (in double) of the weighted
-/// members' phasors e^{2 pi i a / Q}. result() rounds each sum's angle to the nearest phase; a
-/// sum within 1e-9 of zero (relative to the total absolute weight added) takes the component of
-/// the fixed tie-break vector. Weights may be any finite number. Thread safety: const members
+/// members' phasors e^{2 pi i a / Q}. result() rounds each sum's angle to the nearest phase.
+/// Ties are decided by the partner rule of the binary and bipolar majorities (votes.hpp,
+/// ALGORITHMS.md 1.1), from the bundle's own phases: an angle half-way between two phases
+/// (their scores equal within 1e-12 of the total absolute weight added, so that rounding noise
+/// and the members' order do not decide) takes the counter-clockwise one if the partner
+/// component's phase is odd, else the clockwise one; a sum within 1e-9 of zero (relative to
+/// the same weight) takes the partner's phase. A chain of tied partners longer than
+/// detail::tie_steps ends at the fixed tie-break vector. So the bundle does not depend on the
+/// members' order and unrelated even bundles do not correlate. Weights may be any finite
+/// number. Thread safety: const members
 /// may be called concurrently, non-const ones need exclusive access.
 template <std::size_t D, std::size_t Q>
 class mcr_accumulator : public accumulator_facade<mcr_accumulator<D, Q>, mcr<D, Q>> {
 public:
     using vector_type = mcr<D, Q>;
 
+    /// An empty accumulator of dimension D (fixed D only).
     mcr_accumulator() requires(D != dynamic) : mcr_accumulator(D) {}
     /// An empty accumulator for vectors of dimension dim.
     explicit mcr_accumulator(std::size_t dim) : sums_(detail::resolve_dim<D>(dim)) {}
@@ -93,24 +104,46 @@ public:
         magnitude_ *= std::fabs(factor);
     }
 
-    /// Per component the phase nearest to the sum's angle (tie-break vector where it vanishes).
+    /// Per component the phase nearest to the sum's angle; ties (an angle half-way between two
+    /// phases, or a vanishing sum) follow the partner rule (see the class comment).
     vector_type result() const {
         auto out = detail::storage_access::for_overwrite<vector_type>(dim());
         std::uint16_t* x = detail::storage_access::data(out);
-        std::optional<vector_type> tie;  // built only if some sum vanishes
+        // Per component: 0 decided, 1 half-way (x holds the lower candidate), 2 vanishing sum.
+        std::vector<std::uint8_t> kind(dim(), 0);
         const double* re = sums_.data(0);
         const double* im = sums_.data(1);
-        const double zero = 1e-9 * magnitude_;
+        const double zero = 1e-9 * magnitude_, level = 1e-12 * magnitude_;
         const auto& t = detail::phases<Q>();
+        bool any = false;
         for (std::size_t i = 0; i < dim(); ++i) {
             if (std::fabs(re[i]) <= zero && std::fabs(im[i]) <= zero) {
-                if (!tie)
-                    tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
-                x[i] = (*tie)[i];
+                kind[i] = 2;
+                x[i] = 0;
             } else {
-                x[i] = detail::nearest_phase(re[i], im[i], Q, t);
+                const detail::phase_candidates c = detail::phase_neighbours(re[i], im[i], Q, t);
+                if (std::fabs(c.upper_score - c.lower_score) <= level) {
+                    kind[i] = 1;
+                    x[i] = static_cast<std::uint16_t>(c.lower);
+                } else {
+                    x[i] = static_cast<std::uint16_t>(c.upper_score > c.lower_score ? c.upper : c.lower);
+                    continue;
+                }
             }
+            any = true;
         }
+        if (!any) return out;
+        std::optional<vector_type> tie;  // the last fallback, built only if a chain runs out
+        detail::resolve_ties_by_partners(
+            x, dim(), [&](std::size_t i) { return kind[i] != 0; },
+            [&](std::size_t i, std::uint16_t p) {
+                if (kind[i] == 2) return p;
+                return static_cast<std::uint16_t>(p % 2 == 1 ? (x[i] + 1 == Q ? 0 : x[i] + 1) : x[i]);
+            },
+            [&](std::size_t i) {
+                if (!tie) tie = symbol<vector_type>(detail::tie_break_name, detail::tie_break_seed, dim());
+                return (*tie)[i];
+            });
         return out;
     }
 
@@ -123,8 +156,8 @@ public:
         double dr = 0, di = 0;
         for (std::size_t i = 0; i < dim(); ++i) {
             const double c = t.cos[v[i]], s = t.sin[v[i]];
-            dr += re[i] * c + im[i] * s;
-            di += im[i] * c - re[i] * s;
+            dr = std::fma(re[i], c, std::fma(im[i], s, dr));  // explicit fma: same bits on every build
+            di = std::fma(im[i], c, std::fma(-re[i], s, di));
         }
         return {dr, di};
     }
@@ -132,12 +165,14 @@ public:
     double similarity_with(const vector_type& v) const {
         const std::complex<double> d = dot_with(v);
         const double norm2 = simd::complex_norm2(sums_.data(0), sums_.data(1), dim());
-        if (norm2 == 0) return 0.0;
+        // Rounding residues (add a, b, subtract a, b) are no direction: treated as a zero sum.
+        if (norm2 <= 1e-18 * magnitude_ * magnitude_ * static_cast<double>(dim())) return 0.0;
         return d.real() / std::sqrt(norm2 * static_cast<double>(dim()));
     }
 
 private:
     friend class accumulator_facade<mcr_accumulator, vector_type>;
+    friend struct detail::accumulator_state_access;  // state transport (distributed/allreduce.hpp)
 
     void add_weighted(const vector_type& v, double w) {
         sums_.add_with("mcr_accumulator::add", v.dim(), w, 1.0, [&] {

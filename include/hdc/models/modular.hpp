@@ -49,6 +49,7 @@
 #include "common.hpp"
 #include "element_wise.hpp"
 #include "row_kernels.hpp"
+#include "votes.hpp"
 
 namespace hdc {
 
@@ -131,12 +132,18 @@ constexpr double atan_unit(double a) noexcept {
            s * (-0.0752896400 + s * (0.0429096138 + s * (-0.0161657367 + s * 0.0028662257))))))));
 }
 
-/// The nearest of the Q phases to the angle of (x, y) != 0, with a half-way angle rounding
-/// counter-clockwise: floor(Q angle / 2 pi + 1/2) mod Q. A polynomial angle (error far below
-/// half a phase step for every Q <= 65536) names the two candidates floor(Q angle / 2 pi) and
-/// the next; their scores x cos + y sin (explicit fma, the phase table) decide, the next one on
-/// equality. No libm call, so the choice depends only on the table and IEEE arithmetic.
-inline std::uint16_t nearest_phase(double x, double y, std::size_t q, const phase_table& t) noexcept {
+/// The two phases around the angle of (x, y) != 0 and their scores x cos + y sin: lower is
+/// floor(Q angle / 2 pi) mod Q, upper the next phase counter-clockwise. A polynomial angle
+/// (error far below half a phase step for every Q <= 65536) names them; the scores use an
+/// explicit fma and the phase table, so they depend only on the table and IEEE arithmetic
+/// (std::fma and std::floor are exact).
+struct phase_candidates {
+    std::size_t lower, upper;  ///< the two phases
+    double lower_score, upper_score;  ///< their scores x cos + y sin
+};
+
+/// The candidates of nearest_phase for (x, y) (see phase_candidates).
+inline phase_candidates phase_neighbours(double x, double y, std::size_t q, const phase_table& t) noexcept {
     const double ax = std::fabs(x), ay = std::fabs(y);
     double angle = ay > ax ? std::numbers::pi / 2 - atan_unit(ax / ay) : atan_unit(ay / ax);
     if (x < 0) angle = std::numbers::pi - angle;
@@ -146,9 +153,15 @@ inline std::uint16_t nearest_phase(double x, double y, std::size_t q, const phas
     k0 %= qs;
     if (k0 < 0) k0 += qs;
     const auto i0 = static_cast<std::size_t>(k0), i1 = i0 + 1 == q ? 0 : i0 + 1;
-    const double s0 = std::fma(x, t.cos[i0], y * t.sin[i0]);
-    const double s1 = std::fma(x, t.cos[i1], y * t.sin[i1]);
-    return static_cast<std::uint16_t>(s1 >= s0 ? i1 : i0);
+    return {i0, i1, std::fma(x, t.cos[i0], y * t.sin[i0]), std::fma(x, t.cos[i1], y * t.sin[i1])};
+}
+
+/// The nearest of the Q phases to the angle of (x, y) != 0: the candidate of phase_neighbours
+/// with the larger score, the upper one on equal scores. The bundles do not rely on that
+/// last-bit order: they treat near-equal scores as a tie (mcr_accumulator::result).
+inline std::uint16_t nearest_phase(double x, double y, std::size_t q, const phase_table& t) noexcept {
+    const phase_candidates c = phase_neighbours(x, y, q, t);
+    return static_cast<std::uint16_t>(c.upper_score >= c.lower_score ? c.upper : c.lower);
 }
 
 /// The largest modulus: components are 16-bit.
@@ -174,6 +187,7 @@ public:
     static constexpr modular_rule rule = R;
     /// The type of one component.
     using value_type = std::uint16_t;
+    /// The accumulator of the family's bundling rule (mcr_accumulator or cgr_accumulator).
     using accumulator_type = std::conditional_t<R == modular_rule::mcr, mcr_accumulator<D, Q>,
                                                 cgr_accumulator<D, Q>>;
 
@@ -222,6 +236,7 @@ public:
         return v;
     }
 
+    /// Same dimension and the same components.
     friend bool operator==(const modular_vector& a, const modular_vector& b) noexcept {
         return a.same_as(b);
     }
@@ -289,24 +304,6 @@ template <std::size_t D, std::size_t Q, modular_rule R>
 double similarity(const modular_vector<D, Q, R>& a, const modular_vector<D, Q, R>& b) {
     detail::check_same_dim("similarity", a.dim(), b.dim());
     return detail::phase_similarity(a.data(), b.data(), a.dim(), Q, detail::phases<Q>().cos.data());
-}
-
-/// Number of components blend() chooses between (the dimension).
-template <std::size_t D, std::size_t Q, modular_rule R>
-std::size_t component_count(const modular_vector<D, Q, R>& a) noexcept {
-    return a.dim();
-}
-
-/// Component i from y where bit i of mask is set, from x elsewhere. Throws dimension_mismatch
-/// or invalid_parameter.
-template <std::size_t D, std::size_t Q, modular_rule R>
-modular_vector<D, Q, R> blend(const modular_vector<D, Q, R>& x, const modular_vector<D, Q, R>& y,
-                              std::span<const std::uint64_t> mask) {
-    detail::check_same_dim("blend", x.dim(), y.dim());
-    detail::check_blend_mask(mask.size(), x.dim());
-    auto out = detail::storage_access::for_overwrite<modular_vector<D, Q, R>>(x.dim());
-    detail::blend_elements(x.data(), y.data(), mask.data(), detail::storage_access::data(out), x.dim());
-    return out;
 }
 
 namespace row_kernels {

@@ -124,6 +124,28 @@ private:
     std::size_t dim_, full_, tail_, step_;
 };
 
+/// The partner rule of tie resolution (see the file comment) component by component, for
+/// bundles with one value per component (the modular phase codes): each component i with
+/// tied(i) follows j = pi(i), pi(j), ... while tied(j), for at most tie_steps steps, and sets
+/// out[i] = decide(i, out[j]) from the first untied j, else decide(i, fallback(i)). Untied
+/// components are read, never written, so the result does not depend on the order of the
+/// components, and it depends on the bundle's own state only (unrelated bundles stay
+/// unrelated). decide(i, p) sees out[i] as it was on entry (the caller's tied candidate).
+template <class T, class Tied, class Decide, class Fallback>
+void resolve_ties_by_partners(T* out, std::size_t dim, Tied&& tied, Decide&& decide, Fallback&& fallback) {
+    const tie_partners pi(dim);
+    for (std::size_t i = 0; i < dim; ++i) {
+        if (!tied(i)) continue;
+        std::size_t j = i;
+        bool found = false;
+        for (std::size_t step = 0; step < tie_steps && !found; ++step) {
+            j = pi(j);
+            found = !tied(j);
+        }
+        out[i] = decide(i, found ? out[j] : fallback(i));
+    }
+}
+
 /// out (m on entry: the strict majority, 0 where tied) becomes the resolved majority: each
 /// tied component (bit of tie) takes m at the first untied component of pi(i), pi(pi(i)), ...
 /// within tie_steps steps, else the fallback bit at the last. Word-parallel: tie_steps rounds

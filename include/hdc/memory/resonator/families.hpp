@@ -263,13 +263,15 @@ struct resonator_family<hrr<D, T>> {
 /// Modular phase codes (MCR, CGR): the complex resonator on Q-th roots of unity.
 template <std::size_t D, std::size_t Q, modular_rule R>
 struct resonator_family<modular_vector<D, Q, R>> {
-    static constexpr bool supported = true;
-    using vector_type = modular_vector<D, Q, R>;
-    using scalar = std::complex<float>;
-    using shape_type = std::size_t;
-    using vec = Eigen::Matrix<scalar, Eigen::Dynamic, 1>;
+    static constexpr bool supported = true;  ///< bind is exactly invertible: the resonator applies
+    using vector_type = modular_vector<D, Q, R>;  ///< the family
+    using scalar = std::complex<float>;            ///< one phasor
+    using shape_type = std::size_t;                ///< the dimension
+    using vec = Eigen::Matrix<scalar, Eigen::Dynamic, 1>;  ///< a dense estimate
 
+    /// Dense entries per vector: one phasor per component.
     static std::size_t width(shape_type n) noexcept { return n; }
+    /// |<v, v>| of a vector: the dimension (unit phasors).
     static double scale(shape_type n) noexcept { return static_cast<double>(n); }
     /// The phasors e^{2 pi i a / Q} (from the family's phase table).
     static void dense(const vector_type& v, scalar* out) {
@@ -301,6 +303,7 @@ struct resonator_family<modular_vector<D, Q, R>> {
     }
     /// A global phase is a symmetry (rotations of the factors that cancel): rank by modulus.
     static double readout(scalar dot) noexcept { return static_cast<double>(std::abs(dot)); }
+    /// The real part of an inner product (the similarity's numerator).
     static double real_part(scalar a) noexcept { return static_cast<double>(a.real()); }
 };
 
