@@ -114,6 +114,8 @@ public:
         return v;
     }
 
+    /// Same dimension and equal components, compared exactly (no tolerance: vectors equal in
+    /// exact arithmetic may differ by rounding; compare those by similarity).
     friend bool operator==(const normal_vector& a, const normal_vector& b) noexcept { return a.same_as(b); }
 
 private:
