@@ -80,6 +80,10 @@ struct model_defaults {
     }
     static double random_pair_mean(std::size_t) { return 0.0; }
     static double random_pair_std(std::size_t dim) { return 1.0 / std::sqrt(double(dim)); }
+    /// The typical magnitude of what one vector adds to an accumulator's sums per unit weight:
+    /// 1 for components (or votes, counts, unit phasors) of order 1; 1/sqrt(D) for unit-norm
+    /// Gaussian atoms (MBAT, HRR, VTB).
+    static double component_scale(std::size_t) { return 1.0; }
     /// How far rounding may move a similarity that is 1 in exact arithmetic (0: exact).
     static constexpr double rounding = 1e-6;
     static constexpr bool majority_bundle = false;  // bundle() is the majority of the members
@@ -205,6 +209,8 @@ struct model_info<hdc::mbat<D, T>> : model_defaults {
     static constexpr bool bundle_is_sum = true;
     static constexpr bool result_is_positionwise = false;  // scaled by the norm of all the sums
     static constexpr double rounding = std::is_same_v<T, float> ? 1e-6 : 1e-12;
+    /// Unit-norm atoms: components of order 1/sqrt(D).
+    static double component_scale(std::size_t dim) { return 1.0 / std::sqrt(double(dim)); }
     // Isotropic unit atoms: a coordinate of a uniform point on the sphere has kurtosis 3D/(D+2).
     static double random_pair_kurtosis(std::size_t dim) { return 3.0 * double(dim) / (double(dim) + 2); }
     static double sum_bundle_similarity(int m) { return 1.0 / std::sqrt(double(m)); }
@@ -341,6 +347,8 @@ struct normal_atom_model : model_defaults {
     static constexpr bool bundle_is_sum = true;
     static constexpr bool permute_distributes_over_bind = false;
     static double random_pair_kurtosis(std::size_t) { return 3.0; }  // normal up to O(1/D)
+    /// Components ~ Normal(0, 1/D).
+    static double component_scale(std::size_t dim) { return 1.0 / std::sqrt(double(dim)); }
     static double sum_bundle_similarity(int m) { return 1.0 / std::sqrt(double(m)); }
     static double sum_bundle_std(int m, std::size_t dim) { return sum_member_cos_sd(m, 3.0, double(dim)); }
 };
