@@ -44,7 +44,9 @@ namespace hdc {
 
 /// The tag of vector-derived transformation binding (see normal_vector).
 struct vtb_family {
+    /// The family's name in error messages and saved states.
     static constexpr const char* name = "vtb";
+    /// The dimensions VTB accepts, in words (quoted by invalid_dimension).
     static constexpr const char* rule =
         "VTB needs a perfect square dimension D = d'^2 (d' copies of a d' x d' block; "
         "e.g. 1,024 = 32^2, 10,000 = 100^2)";
@@ -57,7 +59,9 @@ struct vtb_family {
         }
         return lo;
     }
+    /// Whether d is a dimension VTB takes: a positive perfect square.
     static constexpr bool accepts(std::size_t d) noexcept { return d > 0 && root(d) * root(d) == d; }
+    /// The accumulator's operations, as named in its error messages.
     static constexpr const char* add_operation = "vtb_accumulator::add";
     static constexpr const char* merge_operation = "vtb_accumulator::merge";
     static constexpr const char* scale_operation = "vtb_accumulator::scale";
