@@ -394,7 +394,7 @@ TEST_CASE("capacity: the advisor's dimensions and bundle sizes hold in simulatio
                 break;
             case cap::family::bsdc: break;  // checked at fixed points below (no sharp threshold)
             case cap::family::hrr:
-            case cap::family::vtb: break;  // their own test below (VTB needs a square dimension)
+            case cap::family::vtb: break;  // their own tests below (VTB needs a square dimension)
             case cap::family::mcr:
                 if (c.block_length == 16)
                     check_measured([&](hdc::rng g) { return retrieve<hdc::mcr<hdc::dynamic, 16>, true>(n, m, k, g); }, p, trials, fc.seed);
@@ -461,7 +461,9 @@ TEST_CASE("capacity: the sparse binary model's hypergeometric laws and its non-m
 }
 
 TEST_CASE("capacity: the HRR and VTB score models hold in simulation", "[capacity][simulation]") {
-    // N = 256 = 16^2, M = 30 items, K = 100 atoms: p ~ 0.8, where the model's variances matter.
+    // N = 256 = 16^2, M = 30 items, K = 100 atoms: p = 0.64, where the model's variances matter.
+    // (At 500 trials this point cannot tell HRR's distractor variance N (M + 1) from MAP-I's N M:
+    // 0.636 against 0.653, under 1 SE apart.)
     const std::size_t n = 256, m = 30, k = 100, trials = 500;
     const double p_hrr = cap::p_correct(cap::hrr, n, m, k), p_vtb = cap::p_correct(cap::vtb, n, m, k);
     INFO("predicted HRR " << p_hrr << ", VTB " << p_vtb);
@@ -474,6 +476,25 @@ TEST_CASE("capacity: the HRR and VTB score models hold in simulation", "[capacit
     CHECK(cap::snr(cap::vtb, 10000, 10) == Approx(std::sqrt(10000.0 / 11.01)));
     CHECK(std::string(cap::family_name(cap::family::hrr)) == "HRR");
     CHECK(std::string(cap::family_name(cap::family::vtb)) == "VTB");
+}
+
+TEST_CASE("capacity: the advisor gives VTB perfect square dimensions, and they hold in simulation",
+          "[capacity][simulation]") {
+    // hdc::vtb takes D = d'^2 only: min_dimension searches over d'. M = 12, K = 27, error 0.1:
+    // 13^2 = 169 (the unconstrained search would give 152, which hdc::vtb refuses).
+    const std::size_t m = 12, k = 27, trials = 1500;
+    const double delta = 0.1;
+    for (double d : {delta, 0.01, 1e-4}) {
+        CAPTURE(d);
+        const std::size_t n = cap::min_dimension(cap::vtb, m, k, d);
+        const std::size_t r = hdc::vtb_family::root(n);
+        CHECK(r * r == n);
+        CHECK(cap::p_correct(cap::vtb, n, m, k) >= 1 - d);
+        CHECK(cap::p_correct(cap::vtb, (r - 1) * (r - 1), m, k) < 1 - d);
+    }
+    const std::size_t n = cap::min_dimension(cap::vtb, m, k, delta);
+    const double p = cap::p_correct(cap::vtb, n, m, k);
+    check_measured([&](hdc::rng g) { return retrieve<hdc::vtb<>, true>(n, m, k, g); }, p, trials, 19);
 }
 
 TEST_CASE("capacity: the MCR model is FHRR's for Q >= 3 and MAP-I's for Q = 2", "[capacity]") {

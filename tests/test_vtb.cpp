@@ -11,6 +11,7 @@ using vtb_double_1089 = hdc::vtb<1089, double>;  // 33^2: rows of 33, every SIMD
 #define HDC_MODEL_TYPES HDC_GOLDEN_TYPES, vtb_double_1089
 #define HDC_STATISTICS_TYPES HDC_MODEL_TYPES
 
+#include "dense_checks.hpp"
 #include "model_properties.hpp"
 
 namespace {
@@ -36,27 +37,8 @@ std::vector<long double> naive_bind(const V& a, const V& b, bool transpose) {
     return out;
 }
 
-template <class V>
-double relative_error(const V& x, const std::vector<long double>& y) {
-    long double diff = 0, scale = 0;
-    for (std::size_t i = 0; i < y.size(); ++i) {
-        diff = std::max(diff, std::fabs(static_cast<long double>(x[i]) - y[i]));
-        scale = std::max(scale, std::fabs(y[i]));
-    }
-    return static_cast<double>(diff / scale);
-}
-
-template <class V>
-double relative_error(const V& x, const V& y) {
-    std::vector<long double> yl(y.dim());
-    for (std::size_t i = 0; i < y.dim(); ++i) yl[i] = y[i];
-    return relative_error(x, yl);
-}
-
-template <class V>
-constexpr double eps() {
-    return std::is_same_v<typename V::value_type, float> ? 1e-6 : 1e-13;
-}
+using hdc_test::eps;
+using hdc_test::relative_error;
 
 }  // namespace
 

@@ -640,24 +640,26 @@ inline std::size_t max_items(const code& c, std::size_t dim, std::size_t codeboo
 }
 
 /// Dimension advisor: the smallest dimension at which one item of M = items from a codebook of
-/// K is retrieved with error at most delta (p_correct >= 1 - delta). For sparse block codes a
-/// multiple of the block length. p_correct grows with the dimension (the count models only up to
-/// tiny lattice wiggles, which can move the answer by a unit or two); bisection. For BSDC it is
-/// not monotone in N (w = round(sqrt(N)) and CDT's K are rounded): the answer meets the target,
-/// but some larger dimensions may narrowly miss it and a slightly smaller one may meet it.
+/// K is retrieved with error at most delta (p_correct >= 1 - delta), among the dimensions the
+/// family takes: for sparse block codes a multiple of the block length, for VTB a perfect square
+/// d'^2 (hdc::vtb refuses others). p_correct grows with the dimension (the count models only up
+/// to tiny lattice wiggles, which can move the answer by a unit or two); bisection over the
+/// block count, or over d' for VTB. For BSDC it is not monotone in N (w = round(sqrt(N)) and
+/// CDT's K are rounded): the answer meets the target, but some larger dimensions may narrowly
+/// miss it and a slightly smaller one may meet it.
 inline std::size_t min_dimension(const code& c, std::size_t items, std::size_t codebook, double delta) {
     detail::check_items("min_dimension", items);
     detail::check_codebook("min_dimension", codebook);
     detail::check_probability("min_dimension", "error delta", delta);
     const std::size_t unit = c.kind == family::sparse_block ? c.block_length : 1;
     detail::check_code("min_dimension", c, unit == 0 ? 1 : unit);
-    const auto ok = [&](std::size_t blocks) {
-        return p_correct(c, blocks * unit, items, codebook) >= 1 - delta;
-    };
-    // Smallest count of units with ok: exponential then binary search.
+    const bool square = c.kind == family::vtb;
+    const auto dim_of = [&](std::size_t x) { return square ? x * x : x * unit; };
+    const auto ok = [&](std::size_t x) { return p_correct(c, dim_of(x), items, codebook) >= 1 - delta; };
+    // Smallest x with ok: exponential then binary search.
     std::size_t hi = 1;
     while (!ok(hi)) {
-        if (hi >= (std::size_t{1} << 36) / unit)
+        if (dim_of(hi) >= (std::size_t{1} << 36))
             throw invalid_parameter("min_dimension: no dimension below 2^36 reaches error " +
                                     detail::num(delta));
         hi *= 2;
@@ -667,7 +669,7 @@ inline std::size_t min_dimension(const code& c, std::size_t items, std::size_t c
         const std::size_t mid = lo + (hi - lo) / 2;
         (ok(mid) ? hi : lo) = mid;
     }
-    return hi * unit;
+    return dim_of(hi);
 }
 
 }  // namespace hdc::capacity

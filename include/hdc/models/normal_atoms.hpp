@@ -5,7 +5,9 @@
 // components (expected norm 1), bundle by summing (kept in double by the accumulator), compare by
 // the cosine and permute by a cyclic shift. normal_vector<Family, D, T> holds that once; a family
 // is a tag type naming itself (for error messages and saved states) and saying which dimensions
-// it accepts (VTB needs a perfect square), and its header adds bind and unbind.
+// it accepts (VTB needs a perfect square), and its header adds bind and unbind. Storage,
+// comparison, permutation, dot, norm, cosine, the accumulator's rounding and the item-memory rows
+// are those of every dense real family (models/dense_real.hpp, shared with hdc::real).
 // Components are always finite: every entry point that takes values from the caller rejects NaN
 // and infinity.
 #pragma once
@@ -26,8 +28,7 @@
 #include "../core/vector_storage.hpp"
 #include "../simd/floating.hpp"
 #include "common.hpp"
-#include "cosine_rows.hpp"
-#include "element_wise.hpp"
+#include "dense_real.hpp"
 #include "sums.hpp"
 
 namespace hdc {
@@ -42,11 +43,11 @@ class normal_accumulator;
 /// Thread safety: a value type; const members may be called concurrently, non-const ones need
 /// exclusive access.
 template <class Family, std::size_t D = dynamic, class T = float>
-class normal_vector : public vector_storage<D, T> {
+class normal_vector : public dense_real_vector<normal_vector<Family, D, T>, D, T> {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "hdc: the component type of hrr and vtb must be float or double");
     static_assert(D == dynamic || Family::accepts(D), "hdc: this family does not accept the dimension D");
-    using base = vector_storage<D, T>;
+    using base = dense_real_vector<normal_vector<Family, D, T>, D, T>;
 
 public:
     using value_type = T;
@@ -64,14 +65,7 @@ public:
         requires(E != D)
     explicit(D != dynamic) normal_vector(const normal_vector<Family, E, T>& other) : base(other) {}
 
-    /// The dimension (number of components).
-    std::size_t dim() const noexcept { return base::dim(); }
-    /// The components.
-    std::span<const T> values() const noexcept { return base::part_span(); }
-    /// Pointer to the components (64-byte aligned, readable up to padded_size(), padding zero).
-    const T* data() const noexcept { return base::part(); }
-    /// Component i. No bounds check.
-    T operator[](std::size_t i) const noexcept { return data()[i]; }
+    // dim(), values(), data(), operator[] and == come from dense_real_vector.
 
     /// dim, validated: positive, equal to D when D is fixed, and of the family's form; throws
     /// invalid_dimension naming the dimension and the rule.
@@ -92,14 +86,7 @@ public:
             throw invalid_parameter(std::string(Family::name) + "::from_values: " +
                                     std::to_string(values.size()) + " values given for dimension " +
                                     std::to_string(v.dim()));
-        T* out = v.mutable_part();
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (!std::isfinite(values[i]))
-                throw non_finite_value(std::string(Family::name) + "::from_values: component " +
-                                       std::to_string(i) + " is " + std::to_string(values[i]) +
-                                       ", must be finite");
-            out[i] = values[i];
-        }
+        v.assign_finite(values, Family::name);
         return v;
     }
 
@@ -114,54 +101,16 @@ public:
         return v;
     }
 
-    friend bool operator==(const normal_vector& a, const normal_vector& b) noexcept { return a.same_as(b); }
-
 private:
     friend struct detail::storage_access;
     template <class, std::size_t, class>
     friend class normal_vector;
 
     struct nocheck {};
-    normal_vector(std::size_t dim, nocheck) : base(dim, dim) {}
+    normal_vector(std::size_t dim, nocheck) : base(dim) {}
 };
 
-/// Cyclic shift right by k components (component i moves to i + k); negative k shifts left.
-template <class F, std::size_t D, class T>
-normal_vector<F, D, T> permute(const normal_vector<F, D, T>& a, std::ptrdiff_t k) {
-    if (a.dim() == 0) return a;  // an empty dynamic vector has nothing to rotate
-    auto out = detail::storage_access::for_overwrite<normal_vector<F, D, T>>(a.dim());
-    detail::rotate_elements(a.data(), detail::storage_access::data(out), a.dim(),
-                            detail::shift_amount(k, a.dim()));
-    return out;
-}
-
-/// Dot product, accumulated in double.
-template <class F, std::size_t D, class T>
-double dot(const normal_vector<F, D, T>& a, const normal_vector<F, D, T>& b) {
-    detail::check_same_dim("dot", a.dim(), b.dim());
-    return simd::real_dot(a.data(), b.data(), a.dim());
-}
-
-/// Euclidean norm, accumulated in double (about 1 for atoms).
-template <class F, std::size_t D, class T>
-double norm(const normal_vector<F, D, T>& a) {
-    return std::sqrt(simd::real_sum_squares(a.data(), a.dim()));
-}
-
-/// Cosine of the angle between a and b (0 if either is the zero vector).
-template <class F, std::size_t D, class T>
-double cosine(const normal_vector<F, D, T>& a, const normal_vector<F, D, T>& b) {
-    const double d = dot(a, b);
-    const double na = norm(a), nb = norm(b);
-    if (na == 0 || nb == 0) return 0.0;
-    return d / (na * nb);
-}
-
-/// Normalised similarity: the cosine.
-template <class F, std::size_t D, class T>
-double similarity(const normal_vector<F, D, T>& a, const normal_vector<F, D, T>& b) {
-    return cosine(a, b);
-}
+// permute, dot, norm, cosine and similarity: models/dense_real.hpp.
 
 /// The un-normalised bundle of a Normal-atom family: per position the weighted sum, kept in
 /// double (dense_sums_accumulator). result() rounds the plain sums to T: a bundle of M atoms has
@@ -185,34 +134,14 @@ public:
     /// The sums rounded to T. Throws non_finite_value if a sum is too large for T (only possible
     /// for float, with huge weights).
     vector_type result() const {
-        auto out = detail::storage_access::for_overwrite<vector_type>(this->dim());
-        T* o = detail::storage_access::data(out);
-        const double* s = this->sum_data();
-        for (std::size_t i = 0; i < this->dim(); ++i) {
-            o[i] = static_cast<T>(s[i]);
-            if (!std::isfinite(o[i]))
-                throw non_finite_value(std::string(Family::result_operation) + ": component " +
-                                       std::to_string(i) + " (" + std::to_string(s[i]) +
-                                       ") does not fit the component type");
-        }
-        return out;
+        return detail::dense_real_rounded<vector_type>(this->sum_data(), this->dim(), Family::result_operation,
+                                                       [](double x) { return x; });
     }
 };
 
 /// Rows hold the components as they are; search computes the same cosine as similarity().
 template <class F, std::size_t D, class T>
-struct row_traits<normal_vector<F, D, T>> {
-    using element_type = T;
-    static std::size_t row_size(std::size_t dim) { return dim; }
-    static void store(const normal_vector<F, D, T>& v, T* row) {
-        std::copy(v.data(), v.data() + v.dim(), row);
-    }
-    static normal_vector<F, D, T> load(const T* row, std::size_t dim) {
-        return normal_vector<F, D, T>::from_values(std::span<const T>(row, dim), dim);
-    }
-    /// Rows are dense components: searched by cosine with cached row norms.
-    using kernel = row_kernels::cosine<T>;
-};
+struct row_traits<normal_vector<F, D, T>> : dense_real_rows<normal_vector<F, D, T>> {};
 
 /// Saved states name the family by its tag's name ("hrr", "vtb").
 template <class F, std::size_t D, class T>

@@ -4,7 +4,8 @@
 // the elementwise product, bundling the elementwise sum kept in double by the accumulator;
 // result() returns the plain sum and result_clipped() the MAP-C sum clipped to [-bound, bound].
 // Similarity is the cosine. Components are always finite: every entry point that takes values
-// from the caller rejects NaN and infinity.
+// from the caller rejects NaN and infinity. Storage, comparison, permutation, dot, norm and
+// cosine are those of every dense real family (models/dense_real.hpp, shared with HRR and VTB).
 #pragma once
 
 #include <algorithm>
@@ -27,6 +28,7 @@
 #include "common.hpp"
 #include "element_wise.hpp"
 #include "cosine_rows.hpp"
+#include "dense_real.hpp"
 #include "sums.hpp"
 
 namespace hdc {
@@ -39,10 +41,10 @@ class real_accumulator;
 /// Thread safety: a value type; const members may be called concurrently, non-const ones need
 /// exclusive access.
 template <std::size_t D = dynamic, class T = float>
-class real : public vector_storage<D, T> {
+class real : public dense_real_vector<real<D, T>, D, T> {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
                   "hdc::real: the component type must be float or double");
-    using base = vector_storage<D, T>;
+    using base = dense_real_vector<real<D, T>, D, T>;
 
 public:
     using value_type = T;
@@ -58,21 +60,14 @@ public:
         requires(E != D)
     explicit(D != dynamic) real(const real<E, T>& other) : base(other) {}
 
-    /// The dimension (number of components; bits for binary).
-    std::size_t dim() const noexcept { return base::dim(); }
-    /// The components.
-    std::span<const T> values() const noexcept { return base::part_span(); }
-    /// Pointer to the components (64-byte aligned, readable up to padded_size(), padding zero).
-    const T* data() const noexcept { return base::part(); }
+    // dim(), values(), data(), operator[] and == come from dense_real_vector.
 
-    /// Component i. No bounds check.
-    T operator[](std::size_t i) const noexcept { return data()[i]; }
     /// Sets component i; throws invalid_parameter if i is out of range, non_finite_value for
     /// NaN or infinity.
     void set(std::size_t i, T value) {
-        if (i >= dim())
+        if (i >= this->dim())
             throw invalid_parameter("real::set: index " + std::to_string(i) +
-                                    " out of range for dimension " + std::to_string(dim()));
+                                    " out of range for dimension " + std::to_string(this->dim()));
         if (!std::isfinite(value))
             throw non_finite_value("real::set: component " + std::to_string(i) + " is " +
                                    std::to_string(value) + ", must be finite");
@@ -87,13 +82,7 @@ public:
         if (values.size() != v.dim())
             throw invalid_parameter("real::from_values: " + std::to_string(values.size()) +
                                     " values given for dimension " + std::to_string(v.dim()));
-        T* out = v.mutable_part();
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            if (!std::isfinite(values[i]))
-                throw non_finite_value("real::from_values: component " + std::to_string(i) +
-                                       " is " + std::to_string(values[i]) + ", must be finite");
-            out[i] = values[i];
-        }
+        v.assign_finite(values, "real");
         return v;
     }
 
@@ -106,13 +95,11 @@ public:
         return v;
     }
 
-    friend bool operator==(const real& a, const real& b) noexcept { return a.same_as(b); }
-
 private:
     friend struct detail::storage_access;
 
     struct nocheck {};
-    real(std::size_t dim, nocheck) : base(dim, dim) {}
+    real(std::size_t dim, nocheck) : base(dim) {}
 };
 
 /// Elementwise product; commutative.
@@ -137,43 +124,7 @@ real<D, T> unbind(const real<D, T>& c, const real<D, T>& a) {
     return out;
 }
 
-/// Cyclic shift right by k components (component i moves to i + k); negative k shifts left.
-template <std::size_t D, class T>
-real<D, T> permute(const real<D, T>& a, std::ptrdiff_t k) {
-    if (a.dim() == 0) return a;  // an empty dynamic vector has nothing to rotate
-    auto out = detail::storage_access::for_overwrite<real<D, T>>(a.dim());
-    detail::rotate_elements(a.data(), detail::storage_access::data(out), a.dim(),
-                            detail::shift_amount(k, a.dim()));
-    return out;
-}
-
-/// Dot product, accumulated in double.
-template <std::size_t D, class T>
-double dot(const real<D, T>& a, const real<D, T>& b) {
-    detail::check_same_dim("dot", a.dim(), b.dim());
-    return simd::real_dot(a.data(), b.data(), a.dim());
-}
-
-/// Euclidean norm, accumulated in double.
-template <std::size_t D, class T>
-double norm(const real<D, T>& a) {
-    return std::sqrt(simd::real_sum_squares(a.data(), a.dim()));
-}
-
-/// Cosine of the angle between a and b (0 if either is the zero vector).
-template <std::size_t D, class T>
-double cosine(const real<D, T>& a, const real<D, T>& b) {
-    const double d = dot(a, b);
-    const double na = norm(a), nb = norm(b);
-    if (na == 0 || nb == 0) return 0.0;
-    return d / (na * nb);
-}
-
-/// Normalised similarity: the cosine.
-template <std::size_t D, class T>
-double similarity(const real<D, T>& a, const real<D, T>& b) {
-    return cosine(a, b);
-}
+// permute, dot, norm, cosine and similarity: models/dense_real.hpp.
 
 /// The un-normalised bundle of real vectors: per position the weighted sum s_i = sum of w * v_i,
 /// kept in double (dense_sums_accumulator). Weights may be any finite number.
@@ -196,7 +147,8 @@ public:
     /// Throws non_finite_value if a sum is too large for T (only possible for float, with huge
     /// weights).
     vector_type result() const {
-        return rounded("real_accumulator::result", [](double x) { return x; });
+        return detail::dense_real_rounded<vector_type>(this->sum_data(), this->dim(),
+                                                       "real_accumulator::result", [](double x) { return x; });
     }
 
     /// The MAP-C bundle: each sum clipped to [-bound, bound], then rounded to T. Throws
@@ -209,43 +161,15 @@ public:
             throw invalid_parameter(
                 "real_accumulator::result_clipped: bound must be positive, got " +
                 std::to_string(bound));
-        return rounded("real_accumulator::result_clipped",
-                       [bound](double x) { return std::clamp(x, -bound, bound); });
-    }
-
-private:
-    /// The vector of f(sum_i) rounded to T; non_finite_value naming the operation if a value
-    /// does not fit T.
-    template <class F>
-    vector_type rounded(const char* operation, F f) const {
-        auto out = detail::storage_access::for_overwrite<vector_type>(this->dim());
-        T* o = detail::storage_access::data(out);
-        const double* s = this->sum_data();
-        for (std::size_t i = 0; i < this->dim(); ++i) {
-            o[i] = static_cast<T>(f(s[i]));
-            if (!std::isfinite(o[i]))
-                throw non_finite_value(std::string(operation) + ": component " +
-                                       std::to_string(i) + " (" + std::to_string(f(s[i])) +
-                                       ") does not fit the component type");
-        }
-        return out;
+        return detail::dense_real_rounded<vector_type>(this->sum_data(), this->dim(),
+                                                       "real_accumulator::result_clipped",
+                                                       [bound](double x) { return std::clamp(x, -bound, bound); });
     }
 };
 
 /// Real rows hold the components as they are; search computes the same cosine as similarity().
 template <std::size_t D, class T>
-struct row_traits<real<D, T>> {
-    using element_type = T;
-    static std::size_t row_size(std::size_t dim) { return dim; }
-    static void store(const real<D, T>& v, T* row) {
-        std::copy(v.data(), v.data() + v.dim(), row);
-    }
-    static real<D, T> load(const T* row, std::size_t dim) {
-        return real<D, T>::from_values(std::span<const T>(row, dim), dim);
-    }
-    /// Rows are dense components: searched by cosine with cached row norms.
-    using kernel = row_kernels::cosine<T>;
-};
+struct row_traits<real<D, T>> : dense_real_rows<real<D, T>> {};
 
 /// Saved states name the family "real".
 template <std::size_t D, class T>

@@ -20,10 +20,14 @@
 // no D x D matrix is formed. Each output is one simd::real_dot in double (the library's kernel,
 // whose lane order is fixed), so results are bit-identical on every machine and SIMD path.
 //
-// Generic use. VTB works with every generic encoder and memory. Resonator factorisation works
-// approximately only: VTB has no exact inverse in general (V'_a is invertible, but its inverse is
-// no binding by a vector) and the transpose loses 1 - 1/sqrt(2) of the signal per factor, so
-// prefer HRR with unitary atoms, or MBAT, for factorisation.
+// Generic use. VTB works with every generic encoder and memory. The resonator
+// (memory/resonator/) refuses it at compile time: binding does not commute, so "unbind the other
+// factors" has no single order-free form (as for MBAT); use HRR with unitary atoms for
+// factorisation. An exact inverse exists whenever V'_a is invertible: every d' x d' matrix M is
+// V'_x for x = vec(M) / sqrt(d'), so a^-1 = vec(V'_a^-1) / sqrt(d') gives
+// bind(a^-1, bind(a, b)) = b. It is not provided: it costs a d' x d' inversion (O(D^1.5)), and
+// for Normal atoms V'_a is a square Gaussian matrix whose condition number grows like d'
+// (Edelman), so it amplifies the noise of a bundle where the transpose does not.
 #pragma once
 
 #include <cmath>
@@ -40,7 +44,9 @@ namespace hdc {
 
 /// The tag of vector-derived transformation binding (see normal_vector).
 struct vtb_family {
+    /// The family's name in error messages and saved states.
     static constexpr const char* name = "vtb";
+    /// The dimensions VTB accepts, in words (quoted by invalid_dimension).
     static constexpr const char* rule =
         "VTB needs a perfect square dimension D = d'^2 (d' copies of a d' x d' block; "
         "e.g. 1,024 = 32^2, 10,000 = 100^2)";
@@ -53,7 +59,9 @@ struct vtb_family {
         }
         return lo;
     }
+    /// Whether d is a dimension VTB takes: a positive perfect square.
     static constexpr bool accepts(std::size_t d) noexcept { return d > 0 && root(d) * root(d) == d; }
+    /// The accumulator's operations, as named in its error messages.
     static constexpr const char* add_operation = "vtb_accumulator::add";
     static constexpr const char* merge_operation = "vtb_accumulator::merge";
     static constexpr const char* scale_operation = "vtb_accumulator::scale";

@@ -43,7 +43,8 @@
 //                     the estimates stay codes of the family.
 // Not supported: binary (BSC) is the same algebra as bipolar (convert with to_bipolar); real
 // (MAP-C) unbinds approximately by multiplication, whose cleanup needs a different analysis; VTB
-// has no exact inverse and does not commute (no order-free "unbind the others"); MBAT binds by
+// does not commute (no order-free "unbind the others") and unbinds by the transpose, which loses
+// signal (its exact inverse is ill-conditioned, models/vtb.hpp); MBAT binds by
 // matrix multiplication, which does not commute, so "unbind the other factors" has no
 // single order-free form; sparse_binary binds by a shift chosen by a hash of the key, so
 // unbinding by a superposition of candidate keys gives an unrelated shift. Instantiating
@@ -257,6 +258,7 @@ struct resonator_family<hrr<D, T>> {
     }
     /// Signed, as for bipolar: (-a) (*) (-b) = a (*) b, so a negative best match is the negation.
     static double readout(scalar dot) noexcept { return static_cast<double>(dot); }
+    /// The real score of a similarity (real states: it is real already).
     static double real_part(scalar a) noexcept { return static_cast<double>(a); }
 };
 
