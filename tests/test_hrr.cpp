@@ -408,7 +408,7 @@ TEST_CASE("HRR binding of operands of very different scales keeps both spectra a
     }
 }
 
-TEST_CASE("empty HRR vectors bind to empty vectors; they have no spectrum", "[hrr]") {
+TEST_CASE("empty HRR vectors bind to empty vectors and have no spectrum", "[hrr]") {
     const hrr_float_dynamic e{};
     REQUIRE(e.dim() == 0);
     CHECK(hdc::bind(e, e).dim() == 0);

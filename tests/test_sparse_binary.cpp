@@ -151,7 +151,7 @@ TEST_CASE("sparse_binary: thinning keeps small superpositions, removes only ones
     CHECK(hdc::thin(W::from_words(full, 64)).ones() == 64);
 }
 
-TEST_CASE("sparse_binary: the pairwise and the shifted thinning agree; large K is not capped",
+TEST_CASE("sparse_binary: the pairwise and the shifted thinning agree, and large K is not capped",
           "[sparse_binary]") {
     // A one i of Z is in OR_k rotate(Z, s_k) iff some one j has (i - j) mod D among the shifts:
     // the two forms must give the same bits, additive and subtractive, with and without a tail.
